@@ -1,0 +1,2 @@
+export { environmentSchema, environmentDocs, type Environment } from './schema.ts';
+export { loadConfig, loadConfigOrExit, ConfigError, type Config } from './load.ts';

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const postgresUrl = z
+  .url({ error: 'must be a postgres:// URL' })
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), { error: 'must be a postgres:// URL' });
+
+const redisUrl = z
+  .url({ error: 'must be a redis:// URL' })
+  .refine((value) => /^rediss?:\/\//.test(value), { error: 'must be a redis:// or rediss:// URL' });
+
+/** An environment variable that is unset or empty counts as "not given". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/**
+ * Every setting the server reads from its environment. This is the one definition:
+ * docs (README configuration table) and the start-up check are derived from it.
+ */
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535, { error: 'must be a port number (0-65535)' }).default(8080),
+  PUBLIC_URL: optional(z.url({ error: 'must be an absolute URL such as https://spreekuur.example.nl' })),
+  DATABASE_URL: optional(postgresUrl),
+  DATABASE_SCHEMA: optional(
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case SQL identifier' }),
+  ),
+  REDIS_URL: optional(redisUrl),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ : or -' })
+    .default('spreekuur'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ID: optional(z.string().min(1).max(64)),
+  TRUST_PROXY: optional(booleanFromEnv),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+  INVITE_TTL_DAYS: positiveInt(7),
+  MAX_FILE_BYTES: positiveInt(25 * 1024 * 1024),
+  ORG_STORAGE_QUOTA_BYTES: positiveInt(2 * 1024 * 1024 * 1024),
+  MAX_ENVELOPE_BYTES: positiveInt(256 * 1024),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Human descriptions for the README configuration table (kept next to the schema on purpose). */
+export const environmentDocs: Record<keyof Environment, string> = {
+  NODE_ENV: '`development`, `production` or `test`.',
+  HOST: 'Interface to listen on.',
+  PORT: 'HTTP and socket.io port.',
+  PUBLIC_URL: 'Address residents use (invite links, calendar feeds). Default `http://localhost:$PORT`.',
+  DATABASE_URL: 'Real PostgreSQL (`postgres://…`). Unset: embedded PostgreSQL (PGlite) under `DATA_DIR`.',
+  DATABASE_SCHEMA:
+    'PostgreSQL schema to use (default `public`); lets several deployments or test runs share one database.',
+  REDIS_URL:
+    'Redis (`redis://…`) for socket.io fan-out between nodes, presence and rate-limit counters. Unset: in-process.',
+  REDIS_PREFIX: 'Prefix of every Redis key and stream, so deployments can share one Redis.',
+  DATA_DIR: 'Where embedded PostgreSQL keeps its files.',
+  LOG_LEVEL: 'pino log level.',
+  NODE_ID: 'Name of this node in logs and health output. Default: the host name.',
+  TRUST_PROXY: 'Trust `X-Forwarded-*` from a load balancer (needed for per-client rate limits behind one).',
+  ACCESS_TOKEN_TTL_SECONDS: 'Lifetime of an access token after device login.',
+  INVITE_TTL_DAYS: 'Default lifetime of an invite code.',
+  MAX_FILE_BYTES: 'Largest attachment (ciphertext bytes).',
+  ORG_STORAGE_QUOTA_BYTES: 'Attachment storage per organisation.',
+  MAX_ENVELOPE_BYTES: 'Largest encrypted message envelope.',
+  SHUTDOWN_TIMEOUT_MS: 'Time allowed for a graceful shutdown before the process exits anyway.',
+};

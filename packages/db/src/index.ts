@@ -1,0 +1,5 @@
+export type { Database, DatabaseKind, Queryable, QueryResult, Row, Session } from './database.ts';
+export { isExclusionViolation, isSerializationFailure, isUniqueViolation } from './errors.ts';
+export { migrate, MigrationError, type MigrationReport } from './migrate.ts';
+export { loadMigrations, migrationsDirectory, type Migration } from './migrations.ts';
+export { databaseTargetFromConfig, openDatabase, type DatabaseTarget, type OpenedDatabase } from './open.ts';
