@@ -46,6 +46,8 @@ export const environmentSchema = z.object({
   ORG_STORAGE_QUOTA_BYTES: positiveInt(2 * 1024 * 1024 * 1024),
   MAX_ENVELOPE_BYTES: positiveInt(256 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(20),
+  OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -72,4 +74,8 @@ export const environmentDocs: Record<keyof Environment, string> = {
   ORG_STORAGE_QUOTA_BYTES: 'Attachment storage per organisation.',
   MAX_ENVELOPE_BYTES: 'Largest encrypted message envelope.',
   SHUTDOWN_TIMEOUT_MS: 'Time allowed for a graceful shutdown before the process exits anyway.',
+  RATE_LIMIT_AUTH_PER_MINUTE:
+    'Registrations, login challenges and logins allowed per client IP per minute (each). Raise it where many residents share one IP, e.g. a library.',
+  OPERATOR_TOKEN:
+    'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
 };

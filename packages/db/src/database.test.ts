@@ -47,6 +47,23 @@ describe(`database (${process.env.DATABASE_URL ? 'real PostgreSQL' : 'embedded'}
     expect(rows[0]!.t).toBeInstanceOf(Date);
   });
 
+  it('counts rows the same way on both adapters: selected, returned or changed', async () => {
+    const slug = `count-${crypto.randomUUID().slice(0, 8)}`;
+    const inserted = await test.db.query(`INSERT INTO organisations (id, name, slug) VALUES ($1, 'C', $2)`, [
+      crypto.randomUUID(),
+      slug,
+    ]);
+    expect(inserted.rowCount).toBe(1);
+    const selected = await test.db.query('SELECT 1 FROM organisations WHERE slug = $1', [slug]);
+    expect(selected.rowCount).toBe(1);
+    const none = await test.db.query('SELECT 1 FROM organisations WHERE slug = $1', ['no-such-slug']);
+    expect(none.rowCount).toBe(0);
+    const updated = await test.db.query(`UPDATE organisations SET name = 'D' WHERE slug = $1`, [slug]);
+    expect(updated.rowCount).toBe(1);
+    const returned = await test.db.query(`DELETE FROM organisations WHERE slug = $1 RETURNING id`, [slug]);
+    expect(returned.rowCount).toBe(1);
+  });
+
   it('rolls a failed transaction back completely', async () => {
     const id = crypto.randomUUID();
     await expect(

@@ -12,7 +12,8 @@ function queryable(target: PGlite | Transaction): Queryable {
   return {
     async query<R extends Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await target.query<R>(sql, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT; pg's rowCount counts returned rows then.
+      return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) };
     },
     async exec(script: string) {
       await target.exec(script);

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+interface ErrorDefinition {
+  status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
+  /** Shown to people: Dutch first, English available. Never contains internals. */
+  nl: string;
+  en: string;
+}
+
+/**
+ * Every error a client can receive, over HTTP or as a socket ack. Stable codes: clients
+ * switch on them; `docs/errors.md` is generated from this table and a test keeps them equal.
+ */
+export const errorCatalog = {
+  ERR_BAD_REQUEST: {
+    status: 400,
+    nl: 'Het verzoek is niet geldig. Controleer de gegevens.',
+    en: 'The request is not valid. Please check the input.',
+  },
+  ERR_UNAUTHENTICATED: {
+    status: 401,
+    nl: 'Log opnieuw in op dit apparaat.',
+    en: 'Please sign in again on this device.',
+  },
+  ERR_AUTH_CHALLENGE_INVALID: {
+    status: 401,
+    nl: 'De inlogcode is verlopen of al gebruikt. Probeer het opnieuw.',
+    en: 'The sign-in challenge has expired or was already used. Please try again.',
+  },
+  ERR_AUTH_BAD_SIGNATURE: {
+    status: 401,
+    nl: 'Dit apparaat kon niet worden herkend.',
+    en: 'This device could not be verified.',
+  },
+  ERR_AUTH_DEVICE_REVOKED: {
+    status: 401,
+    nl: 'Dit apparaat is afgemeld. Koppel het opnieuw met een nieuwe code.',
+    en: 'This device has been signed out. Link it again with a new code.',
+  },
+  ERR_FORBIDDEN: {
+    status: 403,
+    nl: 'Dat mag u met uw rol niet doen.',
+    en: 'Your role does not allow this.',
+  },
+  ERR_NOT_FOUND: {
+    status: 404,
+    nl: 'Niet gevonden.',
+    en: 'Not found.',
+  },
+  ERR_CONFLICT: {
+    status: 409,
+    nl: 'Dit is intussen gewijzigd. Laad de gegevens opnieuw.',
+    en: 'This was changed in the meantime. Please reload.',
+  },
+  ERR_INVITE_NOT_FOUND: {
+    status: 404,
+    nl: 'Deze uitnodigingscode bestaat niet. Controleer de code of vraag een nieuwe aan.',
+    en: 'This invite code does not exist. Check the code or ask for a new one.',
+  },
+  ERR_INVITE_EXPIRED: {
+    status: 410,
+    nl: 'Deze uitnodigingscode is verlopen. Vraag uw contactpersoon om een nieuwe.',
+    en: 'This invite code has expired. Ask your contact for a new one.',
+  },
+  ERR_INVITE_USED: {
+    status: 409,
+    nl: 'Deze uitnodigingscode is al gebruikt. Vraag om een nieuwe als u nog geen toegang hebt.',
+    en: 'This invite code has already been used. Ask for a new one if you do not have access yet.',
+  },
+  ERR_INVITE_ROLE_NOT_ALLOWED: {
+    status: 403,
+    nl: 'U mag geen uitnodiging voor deze rol maken.',
+    en: 'You may not invite someone with this role.',
+  },
+  ERR_IDENTITY_KEY_IN_USE: {
+    status: 409,
+    nl: 'Dit apparaat is al gekoppeld.',
+    en: 'This device is already registered.',
+  },
+  ERR_TEAM_NAME_TAKEN: {
+    status: 409,
+    nl: 'Er bestaat al een team met deze naam.',
+    en: 'A team with this name already exists.',
+  },
+  ERR_ORG_SLUG_TAKEN: {
+    status: 409,
+    nl: 'Deze korte naam voor de organisatie is al in gebruik.',
+    en: 'This organisation short name is already taken.',
+  },
+  ERR_OPERATOR_TOKEN_INVALID: {
+    status: 401,
+    nl: 'Ongeldige beheerderssleutel.',
+    en: 'Invalid operator token.',
+  },
+  ERR_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    nl: 'Dit is te groot om te versturen.',
+    en: 'This is too large to send.',
+  },
+  ERR_RATE_LIMITED: {
+    status: 429,
+    nl: 'Te veel pogingen. Wacht even en probeer het opnieuw.',
+    en: 'Too many attempts. Please wait a moment and try again.',
+  },
+  ERR_UNAVAILABLE: {
+    status: 503,
+    nl: 'De dienst is even niet bereikbaar. Probeer het zo opnieuw.',
+    en: 'The service is temporarily unavailable. Please try again shortly.',
+  },
+  ERR_INTERNAL: {
+    status: 500,
+    nl: 'Er ging iets mis aan onze kant. Probeer het opnieuw.',
+    en: 'Something went wrong on our side. Please try again.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+export const errorCodes = Object.keys(errorCatalog) as [ErrorCode, ...ErrorCode[]];
+
+/** A problem in one input field, as reported to clients (from zod issues). */
+export const fieldIssueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** The one error body: HTTP responses and socket acks alike. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    issues: z.array(fieldIssueSchema).optional(),
+    /** Seconds until a retry can succeed (rate limits). */
+    retryAfter: z.number().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** An expected failure with a stable code; thrown by handlers, mapped to HTTP/ack by the edge. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details: { issues?: FieldIssue[]; retryAfter?: number } = {},
+  ) {
+    super(message ?? errorCatalog[code].en);
+  }
+
+  get status(): number {
+    return errorCatalog[this.code].status;
+  }
+}
+
+export function errorMessage(code: ErrorCode, locale: 'nl' | 'en'): string {
+  return errorCatalog[code][locale];
+}

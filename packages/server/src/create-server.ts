@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { authenticationPlugin } from './auth/authenticate.ts';
+import { errorHandlerPlugin } from './http/error-handler.ts';
+import { openApiPlugin } from './http/openapi.ts';
+import { rateLimitPlugin } from './http/rate-limit.ts';
+import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
+import { loggerOptions } from './logging.ts';
+import { realtimePlugin } from './realtime/realtime.ts';
+
+export type App = FastifyInstance;
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: readonly RouteEntry[];
+  }
+}
+
+export interface CreateServerOptions {
+  /** Shown in the OpenAPI document. */
+  title: string;
+  /** A pino destination for tests that inspect logs. */
+  logStream?: NodeJS.WritableStream;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * A fastify instance with everything services share: zod validation and serialisation,
+ * the error mapping, structured logs with request ids, authentication, rate limits,
+ * socket.io and OpenAPI. Services register their routes on top of it.
+ */
+export async function createServer(deps: ServerDeps, options: CreateServerOptions) {
+  const { config } = deps;
+  const logger = loggerOptions(config.LOG_LEVEL, config.NODE_ID);
+  const app = Fastify({
+    logger: options.logStream ? { ...logger, stream: options.logStream } : logger,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    // Idle keep-alive connections must not hold up a graceful shutdown.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // Every route, for tests that must cover them all (organisation isolation) and for docs.
+  const routeCatalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', routeCatalog);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeCatalog.push({ method, url: route.url });
+    }
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(infrastructurePlugin, deps);
+  await app.register(errorHandlerPlugin);
+  await app.register(openApiPlugin, { title: options.title, version: '1' });
+  await app.register(authenticationPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(realtimePlugin);
+  return app;
+}

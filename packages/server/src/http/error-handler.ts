@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  AppError,
+  errorCatalog,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+} from '@spreekuur/protocol/errors';
+import { preferredLocale } from './locale.ts';
+
+export function errorBody(
+  code: ErrorCode,
+  locale: 'nl' | 'en',
+  details: { issues?: FieldIssue[]; retryAfter?: number } = {},
+): ErrorBody {
+  return { error: { code, message: errorCatalog[code][locale], ...details } };
+}
+
+/** Fastify's own errors that are the client's fault, by code. */
+const clientErrors: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ERR_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'ERR_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'ERR_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'ERR_BAD_REQUEST',
+  FST_ERR_VALIDATION: 'ERR_BAD_REQUEST',
+};
+
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  details?: Parameters<typeof errorBody>[2],
+) {
+  return reply
+    .code(errorCatalog[code].status)
+    .send(errorBody(code, preferredLocale(request.headers['accept-language']), details));
+}
+
+/**
+ * Maps every error to the one error body. Expected failures keep their stable code;
+ * anything else is logged with its stack and becomes ERR_INTERNAL, so no stack trace or
+ * internal message ever reaches a client.
+ */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof AppError) {
+        if (error.code === 'ERR_INTERNAL') request.log.error({ err: error }, 'internal error');
+        if (error.details.retryAfter) void reply.header('retry-after', String(error.details.retryAfter));
+        return send(reply, request, error.code, error.details);
+      }
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const issues: FieldIssue[] = error.validation.map((issue) => ({
+          path: [error.validationContext ?? 'body', ...issue.instancePath.split('/').filter(Boolean)],
+          message: issue.message ?? 'is not valid',
+        }));
+        return send(reply, request, 'ERR_BAD_REQUEST', { issues });
+      }
+      if (isResponseSerializationError(error)) {
+        request.log.error({ err: error, issues: error.cause.issues }, 'response does not match its schema');
+        return send(reply, request, 'ERR_INTERNAL');
+      }
+      if (error.statusCode === 429) {
+        const retryAfter = Number(reply.getHeader('retry-after')) || undefined;
+        return send(reply, request, 'ERR_RATE_LIMITED', retryAfter ? { retryAfter } : {});
+      }
+      const mapped = error.code ? clientErrors[error.code] : undefined;
+      if (mapped) return send(reply, request, mapped);
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        request.log.info({ err: error }, 'client error');
+        return send(reply, request, 'ERR_BAD_REQUEST');
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return send(reply, request, 'ERR_INTERNAL');
+    });
+
+    app.setNotFoundHandler((request, reply) => send(reply, request, 'ERR_NOT_FOUND'));
+  },
+  { name: 'spreekuur-errors' },
+);

@@ -1,0 +1,23 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '@spreekuur/protocol/errors';
+
+/**
+ * Rate limiting with @fastify/rate-limit: counters in Redis when the deployment has it
+ * (so all nodes count together), in process otherwise. Routes opt in through
+ * `config: { rateLimit: { max, timeWindow } }`; nothing is limited globally.
+ */
+export const rateLimitPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(rateLimit, {
+      global: false,
+      ...(app.redis ? { redis: app.redis, nameSpace: `${app.config.REDIS_PREFIX}:rate-limit:` } : {}),
+      // A Redis hiccup must not lock people out: let the request through.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) =>
+        new AppError('ERR_RATE_LIMITED', 'rate limited', { retryAfter: Math.ceil(context.ttl / 1000) }),
+    });
+  },
+  { name: 'spreekuur-rate-limit', dependencies: ['spreekuur-infrastructure'] },
+);

@@ -1,0 +1,19 @@
+export { createServer, type App, type CreateServerOptions, type RouteEntry } from './create-server.ts';
+export type { ServerDeps } from './infrastructure.ts';
+export { createRedis } from './redis.ts';
+export { redactUrl, redactPaths } from './logging.ts';
+export { errorBody } from './http/error-handler.ts';
+export { preferredLocale } from './http/locale.ts';
+export type { Principal } from './auth/principal.ts';
+export { principalOf, requireRole, bearerToken } from './auth/authenticate.ts';
+export {
+  hashToken,
+  issueAccessToken,
+  purgeExpiredCredentials,
+  resolveAccessToken,
+  revokeAccessToken,
+  revokeDeviceTokens,
+} from './auth/access-tokens.ts';
+export { rooms } from './realtime/rooms.ts';
+export type { AppSocket, Realtime, RealtimeContext } from './realtime/realtime.ts';
+export { recordAudit, type AuditEntry } from './audit.ts';

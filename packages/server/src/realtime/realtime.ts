@@ -1,0 +1,215 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { Locale } from '@spreekuur/protocol/common';
+import { AppError, errorCatalog, type ErrorCode, type FieldIssue } from '@spreekuur/protocol/errors';
+import { handshakeAuth, sessionEvents, type Ack } from '@spreekuur/protocol/realtime';
+import { resolveAccessToken } from '../auth/access-tokens.ts';
+import type { Principal } from '../auth/principal.ts';
+import { preferredLocale } from '../http/locale.ts';
+import { rooms } from './rooms.ts';
+
+export interface SocketData {
+  principal: Principal;
+  locale: Locale;
+}
+export type AppSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+
+export interface RealtimeContext {
+  principal: Principal;
+  socket: AppSocket;
+}
+
+type EventHandler<S extends z.ZodType, R> = (payload: z.output<S>, context: RealtimeContext) => Promise<R>;
+type ConnectionListener = (socket: AppSocket) => void | Promise<void>;
+
+export interface Realtime {
+  readonly io: Server;
+  /** Registers a client event: zod-validated payload, handler result or error as the ack. */
+  handle<S extends z.ZodType, R>(event: string, schema: S, handler: EventHandler<S, R>): void;
+  onConnection(listener: ConnectionListener): void;
+  onDisconnect(listener: ConnectionListener): void;
+  /** Closes every socket of a device, on every node. */
+  disconnectDevice(deviceId: string, reason: 'device_revoked' | 'token_expired'): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+  }
+}
+
+function ackError(code: ErrorCode, locale: Locale, issues?: FieldIssue[]): Ack<never> {
+  return { ok: false, error: { code, message: errorCatalog[code][locale], ...(issues ? { issues } : {}) } };
+}
+
+function issuesOf(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    message: issue.message,
+  }));
+}
+
+/**
+ * socket.io on the same HTTP server as fastify. In scaled mode the Redis Streams adapter
+ * carries room broadcasts between nodes and keeps connection-state recovery working; in
+ * embedded mode the default in-process adapter does. Every connection is authenticated
+ * with an access token at the handshake (also on recovery) and joins its device, person
+ * and organisation rooms.
+ */
+export const realtimePlugin = fp(
+  async (app: FastifyInstance) => {
+    const { config } = app;
+    const io = new Server(app.server, {
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: config.MAX_ENVELOPE_BYTES * 2,
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      cors: { origin: config.PUBLIC_URL },
+      ...(app.redis
+        ? {
+            adapter: createAdapter(app.redis, {
+              streamName: `${config.REDIS_PREFIX}:socket.io`,
+              channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
+              sessionKeyPrefix: `${config.REDIS_PREFIX}:socket.io:session:`,
+            }),
+          }
+        : {}),
+    });
+
+    const handlers = new Map<
+      string,
+      (socket: AppSocket, payload: unknown, ack?: (answer: unknown) => void) => void
+    >();
+    const connectionListeners: ConnectionListener[] = [];
+    const disconnectListeners: ConnectionListener[] = [];
+    const expiryTimers = new WeakMap<AppSocket, NodeJS.Timeout>();
+
+    const scheduleExpiry = (socket: AppSocket) => {
+      clearTimeout(expiryTimers.get(socket));
+      const remaining = socket.data.principal.tokenExpiresAt.getTime() - app.clock().getTime();
+      const timer = setTimeout(
+        () => {
+          socket.emit('session:revoked', { reason: 'token_expired' });
+          socket.disconnect(true);
+        },
+        Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
+      );
+      timer.unref();
+      expiryTimers.set(socket, timer);
+    };
+
+    io.use((rawSocket, next) => {
+      const socket = rawSocket as AppSocket;
+      const auth = handshakeAuth.safeParse(socket.handshake.auth);
+      const unauthenticated = () => {
+        const error = new Error(errorCatalog.ERR_UNAUTHENTICATED.en) as Error & { data: unknown };
+        error.data = { code: 'ERR_UNAUTHENTICATED' };
+        next(error);
+      };
+      if (!auth.success) return unauthenticated();
+      resolveAccessToken(app.db, auth.data.token, app.clock()).then(
+        (principal) => {
+          if (!principal) return unauthenticated();
+          socket.data.principal = principal;
+          socket.data.locale =
+            auth.data.locale ?? preferredLocale(socket.handshake.headers['accept-language']);
+          next();
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'socket authentication failed');
+          next(new Error(errorCatalog.ERR_UNAVAILABLE.en));
+        },
+      );
+    });
+
+    io.on('connection', (rawSocket) => {
+      const socket = rawSocket as AppSocket;
+      const { principal } = socket.data;
+      void socket.join([
+        rooms.device(principal.deviceId),
+        rooms.person(principal.personId),
+        rooms.organisation(principal.orgId),
+      ]);
+      scheduleExpiry(socket);
+      socket.onAny((event: string, ...args: unknown[]) => {
+        const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
+        const handler = handlers.get(event);
+        if (!handler) {
+          ack?.(ackError('ERR_NOT_FOUND', socket.data.locale));
+          return;
+        }
+        handler(socket, args[0], ack);
+      });
+      socket.on('disconnect', () => {
+        clearTimeout(expiryTimers.get(socket));
+        for (const listener of disconnectListeners) {
+          Promise.resolve(listener(socket)).catch((error: unknown) =>
+            app.log.error({ err: error, socket: socket.id }, 'disconnect listener failed'),
+          );
+        }
+      });
+      for (const listener of connectionListeners) {
+        Promise.resolve(listener(socket)).catch((error: unknown) =>
+          app.log.error({ err: error, socket: socket.id }, 'connection listener failed'),
+        );
+      }
+    });
+
+    const realtime: Realtime = {
+      io,
+      handle(event, schema, handler) {
+        if (handlers.has(event)) throw new Error(`socket event registered twice: ${event}`);
+        handlers.set(event, (socket, payload, ack) => {
+          const parsed = schema.safeParse(payload);
+          if (!parsed.success) {
+            ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, issuesOf(parsed.error)));
+            return;
+          }
+          handler(parsed.data, { principal: socket.data.principal, socket }).then(
+            (data) => ack?.({ ok: true, data }),
+            (error: unknown) => {
+              if (error instanceof AppError) {
+                ack?.(ackError(error.code, socket.data.locale, error.details.issues));
+                return;
+              }
+              app.log.error({ err: error, event, socket: socket.id }, 'socket handler failed');
+              ack?.(ackError('ERR_INTERNAL', socket.data.locale));
+            },
+          );
+        });
+      },
+      onConnection: (listener) => void connectionListeners.push(listener),
+      onDisconnect: (listener) => void disconnectListeners.push(listener),
+      async disconnectDevice(deviceId, reason) {
+        io.to(rooms.device(deviceId)).emit('session:revoked', { reason });
+        io.in(rooms.device(deviceId)).disconnectSockets(true);
+      },
+    };
+
+    realtime.handle('session:refresh', sessionEvents['session:refresh'], async ({ token }, { socket }) => {
+      const principal = await resolveAccessToken(app.db, token, app.clock());
+      if (!principal || principal.deviceId !== socket.data.principal.deviceId)
+        throw new AppError('ERR_UNAUTHENTICATED');
+      socket.data.principal = principal;
+      scheduleExpiry(socket);
+      return { expiresAt: principal.tokenExpiresAt.toISOString() };
+    });
+
+    app.decorate('realtime', realtime);
+
+    // Graceful shutdown: stop taking sockets, tell connected clients to reconnect elsewhere.
+    app.addHook('preClose', async () => {
+      io.local.disconnectSockets(true);
+    });
+    // Closes the adapter too (its Redis stream readers); resolves even if fastify already closed the HTTP server.
+    app.addHook('onClose', async () => {
+      await io.close();
+    });
+  },
+  { name: 'spreekuur-realtime', dependencies: ['spreekuur-infrastructure'] },
+);
