@@ -2,4 +2,6 @@ export type { Database, DatabaseKind, Queryable, QueryResult, Row, Session } fro
 export { isExclusionViolation, isSerializationFailure, isUniqueViolation } from './errors.ts';
 export { migrate, MigrationError, type MigrationReport } from './migrate.ts';
 export { loadMigrations, migrationsDirectory, type Migration } from './migrations.ts';
+export { createPostgresDatabase } from './postgres.ts';
+export { createEmbeddedDatabase } from './embedded.ts';
 export { databaseTargetFromConfig, openDatabase, type DatabaseTarget, type OpenedDatabase } from './open.ts';

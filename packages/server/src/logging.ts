@@ -3,7 +3,7 @@ import type { LoggerOptions } from 'pino';
 /**
  * Secrets never reach the logs: redaction happens here, at the logger, not at call sites
  * (STYLE.md §12). Paths cover request headers and any logged object carrying a token,
- * key, code or ciphertext, one and two levels deep.
+ * key, code or ciphertext, at the top level and one and two levels deep.
  */
 const secretFields = [
   'token',
@@ -29,6 +29,7 @@ export const redactPaths = [
   'headers.authorization',
   'auth.token',
   'handshake.auth',
+  ...secretFields,
   ...secretFields.map((field) => `*.${field}`),
   ...secretFields.map((field) => `*.*.${field}`),
 ];

@@ -84,10 +84,23 @@ export async function startGateway(
     advanceClock: (ms) => void (offset += ms),
     async close() {
       await app.close();
+      if (redis && !options.shareWith) await deleteKeys(redis, `${redisPrefix}*`);
       await redis?.quit();
       if (!options.shareWith) await database.dispose();
     },
   };
+}
+
+async function deleteKeys(
+  redis: NonNullable<ReturnType<typeof createRedis>>,
+  pattern: string,
+): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 // ---- Acting as clients ------------------------------------------------------------------

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+
+/**
+ * One deployment serves several organisations; nothing of organisation B may be visible
+ * to or changeable by anyone in organisation A. This suite walks EVERY registered route:
+ * a route added without a case here makes the suite fail, so isolation is considered
+ * for each new endpoint.
+ */
+let gateway: TestGateway;
+let a: Awaited<ReturnType<typeof seedOrganisation>>;
+let b: Awaited<ReturnType<typeof seedOrganisation>>;
+let bInvite: { id: string; code: string };
+
+beforeAll(async () => {
+  gateway = await startGateway();
+  a = await seedOrganisation(gateway, 'org-a');
+  b = await seedOrganisation(gateway, 'org-b');
+  bInvite = (
+    await api<{ id: string; code: string }>(gateway, b.admin, 'POST', '/v1/invites', {
+      role: 'worker',
+      teamId: b.team.id,
+    })
+  ).body;
+});
+afterAll(() => gateway.close());
+
+const bPeople = () => [b.admin.personId, b.worker.personId, b.resident.personId];
+const actorsOfA = () => [a.admin, a.worker, a.resident];
+
+/** Routes that are not scoped to an organisation, and why. */
+const unscoped: Record<string, string> = {
+  'GET /healthz': 'liveness, no data',
+  'GET /readyz': 'readiness, no data',
+  'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
+  'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
+  'POST /v1/auth/login': 'proves a device key, reveals nothing of other organisations',
+  'POST /v1/operator/organisations': 'operator only, deployment-wide by design',
+  'GET /v1/operator/organisations': 'operator only, deployment-wide by design',
+  'POST /v1/operator/organisations/:id/admin-invites': 'operator only, deployment-wide by design',
+};
+
+const cases: Record<string, () => Promise<void>> = {
+  'GET /v1/me': async () => {
+    for (const actor of actorsOfA()) {
+      const me = await api<{ organisation: { id: string } }>(gateway, actor, 'GET', '/v1/me');
+      expect(me.body.organisation.id).toBe(a.organisation.id);
+    }
+  },
+  'GET /v1/me/devices': async () => {
+    const devices = await api<{ devices: Array<{ id: string }> }>(gateway, a.admin, 'GET', '/v1/me/devices');
+    expect(devices.body.devices.map((d) => d.id)).toEqual([a.admin.deviceId]);
+  },
+  'DELETE /v1/me/devices/:id': async () => {
+    expect((await api(gateway, a.admin, 'DELETE', `/v1/me/devices/${b.worker.deviceId}`)).status).toBe(404);
+    expect((await api(gateway, b.worker, 'GET', '/v1/me')).status).toBe(200);
+  },
+  'POST /v1/me/device-links': async () => {
+    const link = (await api<{ code: string }>(gateway, a.resident, 'POST', '/v1/me/device-links')).body;
+    const device = await register(gateway, link.code);
+    expect(device.organisationId).toBe(a.organisation.id);
+    expect(device.personId).toBe(a.resident.personId);
+    await login(gateway, device);
+  },
+  'GET /v1/teams': async () => {
+    const teams = await api<{ teams: Array<{ id: string }> }>(gateway, a.admin, 'GET', '/v1/teams');
+    expect(teams.body.teams.map((t) => t.id)).not.toContain(b.team.id);
+  },
+  'POST /v1/teams': async () => {
+    const made = await api<{ id: string }>(gateway, a.admin, 'POST', '/v1/teams', { name: 'Schuldhulp' });
+    expect(made.status).toBe(201);
+    const bTeams = await api<{ teams: Array<{ id: string }> }>(gateway, b.admin, 'GET', '/v1/teams');
+    expect(bTeams.body.teams.map((t) => t.id)).not.toContain(made.body.id);
+  },
+  'PUT /v1/teams/:id/members/:personId': async () => {
+    for (const [team, person] of [
+      [b.team.id, a.worker.personId],
+      [a.team.id, b.worker.personId],
+      [b.team.id, b.worker.personId],
+    ]) {
+      expect((await api(gateway, a.admin, 'PUT', `/v1/teams/${team}/members/${person}`)).status).toBe(404);
+    }
+    const bMembers = await api<{ people: Array<{ id: string }> }>(
+      gateway,
+      b.admin,
+      'GET',
+      `/v1/people?teamId=${b.team.id}`,
+    );
+    expect(bMembers.body.people.map((p) => p.id)).not.toContain(a.worker.personId);
+  },
+  'DELETE /v1/teams/:id/members/:personId': async () => {
+    expect(
+      (await api(gateway, a.admin, 'DELETE', `/v1/teams/${b.team.id}/members/${b.worker.personId}`)).status,
+    ).toBe(404);
+    const bMembers = await api<{ people: Array<{ id: string }> }>(
+      gateway,
+      b.admin,
+      'GET',
+      `/v1/people?teamId=${b.team.id}`,
+    );
+    expect(bMembers.body.people.map((p) => p.id)).toContain(b.worker.personId);
+  },
+  'GET /v1/people': async () => {
+    for (const actor of actorsOfA()) {
+      const people = await api<{ people: Array<{ id: string }> }>(gateway, actor, 'GET', '/v1/people');
+      expect(people.body.people.map((p) => p.id).filter((id) => bPeople().includes(id))).toEqual([]);
+      const filtered = await api<{ people: unknown[] }>(
+        gateway,
+        actor,
+        'GET',
+        `/v1/people?teamId=${b.team.id}`,
+      );
+      expect(filtered.body.people).toEqual([]);
+    }
+  },
+  'GET /v1/people/:id': async () => {
+    for (const actor of actorsOfA()) {
+      for (const personId of bPeople()) {
+        expect((await api(gateway, actor, 'GET', `/v1/people/${personId}`)).status).toBe(404);
+      }
+    }
+  },
+  'POST /v1/invites': async () => {
+    expect(
+      (await api(gateway, a.admin, 'POST', '/v1/invites', { role: 'worker', teamId: b.team.id })).status,
+    ).toBe(404);
+    expect(
+      (await api(gateway, a.worker, 'POST', '/v1/invites', { role: 'resident', teamId: b.team.id })).status,
+    ).toBe(404);
+  },
+  'GET /v1/invites': async () => {
+    const invites = await api<{ invites: Array<{ id: string }> }>(gateway, a.admin, 'GET', '/v1/invites');
+    expect(invites.body.invites.map((i) => i.id)).not.toContain(bInvite.id);
+  },
+  'DELETE /v1/invites/:id': async () => {
+    expect((await api(gateway, a.admin, 'DELETE', `/v1/invites/${bInvite.id}`)).status).toBe(404);
+    const invites = await api<{ invites: Array<{ id: string; revokedAt: string | null }> }>(
+      gateway,
+      b.admin,
+      'GET',
+      '/v1/invites',
+    );
+    expect(invites.body.invites.find((i) => i.id === bInvite.id)?.revokedAt).toBeNull();
+  },
+};
+
+describe('organisation isolation', () => {
+  it('every route is either deliberately unscoped or has a cross-organisation case', () => {
+    const routes = gateway.app.routeCatalog
+      .map((route) => `${route.method} ${route.url}`)
+      .filter((route) => !route.includes(' /docs'));
+    const uncovered = routes.filter((route) => !(route in unscoped) && !(route in cases));
+    expect(uncovered).toEqual([]);
+    const stale = [...Object.keys(unscoped), ...Object.keys(cases)].filter(
+      (route) => !routes.includes(route),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  for (const [route, run] of Object.entries(cases)) {
+    it(`${route}: organisation A cannot see or touch organisation B`, run);
+  }
+});
