@@ -1,0 +1,172 @@
+import type {
+  AppointmentKind,
+  AppointmentLocation,
+  AppointmentType,
+  AppointmentView,
+} from '@spreekuur/protocol/scheduling';
+import { fail, ok, type Result, type SchedulingError } from './errors.ts';
+import { toUtcIso } from './local-time.ts';
+import { checkSlot, type ExistingBooking, type SlotErrorCode, type SlotRules } from './slots.ts';
+
+/** Only a face-to-face appointment has a location, and it always has one. */
+export type AppointmentPlace =
+  | { readonly kind: 'in_person'; readonly location: AppointmentLocation }
+  | { readonly kind: Exclude<AppointmentKind, 'in_person'>; readonly location: null };
+
+interface AppointmentBase {
+  readonly id: string;
+  readonly appointmentTypeId: string;
+  readonly workerId: string;
+  readonly residentId: string;
+  readonly start: Date;
+  readonly end: Date;
+  /** Copied from the type when booked: editing a type later does not move existing bookings. */
+  readonly bufferBeforeMinutes: number;
+  readonly bufferAfterMinutes: number;
+  /** iCalendar SEQUENCE: 0 when booked, +1 on every reschedule and on cancel. */
+  readonly sequence: number;
+  readonly createdAt: Date;
+  /** Last change; the iCalendar DTSTAMP. */
+  readonly updatedAt: Date;
+}
+
+export type Appointment = AppointmentBase &
+  AppointmentPlace &
+  (
+    | { readonly status: 'booked' }
+    | {
+        readonly status: 'cancelled';
+        readonly cancelledAt: Date;
+        readonly cancelledBy: 'resident' | 'worker';
+      }
+  );
+
+export type BookingErrorCode = SlotErrorCode;
+export type ChangeErrorCode =
+  SlotErrorCode | 'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED';
+
+function placeOf(type: AppointmentType): AppointmentPlace {
+  return type.kind === 'in_person'
+    ? { kind: type.kind, location: type.location }
+    : { kind: type.kind, location: null };
+}
+
+/**
+ * Books `start` if it is a free slot now. The caller inserts the result under a unique (worker,
+ * start) constraint / exclusion constraint on the blocked interval; a conflict there is
+ * `ERR_SCHED_SLOT_TAKEN` too.
+ */
+export function bookAppointment(
+  rules: SlotRules,
+  booking: {
+    readonly id: string;
+    readonly workerId: string;
+    readonly residentId: string;
+    readonly start: Date;
+  },
+  now: Date,
+): Result<Appointment, SchedulingError<BookingErrorCode>> {
+  const slot = checkSlot(rules, booking.start, now);
+  if (!slot.ok) return slot;
+  const type = rules.appointmentType;
+  return ok({
+    id: booking.id,
+    appointmentTypeId: type.id,
+    workerId: booking.workerId,
+    residentId: booking.residentId,
+    ...placeOf(type),
+    start: slot.value.start,
+    end: slot.value.end,
+    bufferBeforeMinutes: type.bufferBeforeMinutes,
+    bufferAfterMinutes: type.bufferAfterMinutes,
+    sequence: 0,
+    createdAt: now,
+    updatedAt: now,
+    status: 'booked',
+  });
+}
+
+function checkChangeable(
+  appointment: Appointment,
+  now: Date,
+): Result<null, SchedulingError<'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED'>> {
+  if (appointment.status === 'cancelled') {
+    return fail('ERR_SCHED_APPOINTMENT_CANCELLED', `appointment ${appointment.id} is cancelled`);
+  }
+  if (now >= appointment.start) {
+    return fail('ERR_SCHED_APPOINTMENT_STARTED', `appointment ${appointment.id} has started`);
+  }
+  return ok(null);
+}
+
+/** Moves a booked, not yet started appointment to another free slot of its type. Same UID, SEQUENCE + 1. */
+export function rescheduleAppointment(
+  appointment: Appointment,
+  rules: SlotRules,
+  newStart: Date,
+  now: Date,
+): Result<Appointment, SchedulingError<ChangeErrorCode>> {
+  if (rules.appointmentType.id !== appointment.appointmentTypeId) {
+    throw new RangeError('rescheduleAppointment needs the rules of the appointment’s own type');
+  }
+  const changeable = checkChangeable(appointment, now);
+  if (!changeable.ok) return changeable;
+  const slot = checkSlot(rules, newStart, now, { ignoreBookingId: appointment.id });
+  if (!slot.ok) return slot;
+  const type = rules.appointmentType;
+  return ok({
+    ...appointment,
+    ...placeOf(type),
+    start: slot.value.start,
+    end: slot.value.end,
+    bufferBeforeMinutes: type.bufferBeforeMinutes,
+    bufferAfterMinutes: type.bufferAfterMinutes,
+    sequence: appointment.sequence + 1,
+    updatedAt: now,
+  });
+}
+
+/** Cancels a booked, not yet started appointment. It stays (with STATUS:CANCELLED) so calendars remove it. */
+export function cancelAppointment(
+  appointment: Appointment,
+  cancelledBy: 'resident' | 'worker',
+  now: Date,
+): Result<Appointment, SchedulingError<'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED'>> {
+  const changeable = checkChangeable(appointment, now);
+  if (!changeable.ok) return changeable;
+  return ok({
+    ...appointment,
+    status: 'cancelled',
+    cancelledAt: now,
+    cancelledBy,
+    sequence: appointment.sequence + 1,
+    updatedAt: now,
+  });
+}
+
+/** The appointment as a calendar entry for slot computations; null once cancelled (it frees its slot). */
+export function asExistingBooking(appointment: Appointment): ExistingBooking | null {
+  if (appointment.status === 'cancelled') return null;
+  return {
+    id: appointment.id,
+    appointmentTypeId: appointment.appointmentTypeId,
+    start: appointment.start,
+    end: appointment.end,
+    bufferBeforeMinutes: appointment.bufferBeforeMinutes,
+    bufferAfterMinutes: appointment.bufferAfterMinutes,
+  };
+}
+
+export function toAppointmentView(appointment: Appointment): AppointmentView {
+  return {
+    id: appointment.id,
+    appointmentTypeId: appointment.appointmentTypeId,
+    workerId: appointment.workerId,
+    kind: appointment.kind,
+    location: appointment.location,
+    start: toUtcIso(appointment.start),
+    end: toUtcIso(appointment.end),
+    status: appointment.status,
+    sequence: appointment.sequence,
+  };
+}

@@ -1,0 +1,123 @@
+import type { OpeningHours, QueueSettings } from '@spreekuur/protocol/scheduling';
+import { contains, type Interval } from './local-time.ts';
+import { currentClosing, isOpenAt, lastClosing, nextOpening, openIntervals } from './office-hours.ts';
+
+/** A rostered stretch of duty for one worker (from the roster table, as instants). */
+export interface RosterShift extends Interval {
+  readonly workerId: string;
+}
+
+/** A worker switching themselves on or off duty. */
+export interface DutyToggle {
+  readonly workerId: string;
+  readonly onDuty: boolean;
+  readonly at: Date;
+}
+
+/** Everything that decides who is on duty for a team's office hours. */
+export interface DutyRoster {
+  readonly hours: OpeningHours;
+  readonly shifts: readonly RosterShift[];
+  /** Recent toggles; only each worker's latest one before the instant in question matters. */
+  readonly toggles: readonly DutyToggle[];
+}
+
+/**
+ * A toggle holds for one opening: from the moment it is made until the end of the opening it was
+ * made in (or, made while closed, the next opening). Then the roster decides again, so nobody is
+ * left "on duty" tomorrow because they forgot to switch off today. Null: no opening in sight.
+ */
+export function toggleExpiry(hours: OpeningHours, toggleAt: Date): Date | null {
+  const opening = nextOpening(hours, toggleAt);
+  return opening === null ? null : currentClosing(hours, opening);
+}
+
+function latestToggle(roster: DutyRoster, workerId: string, instant: Date): DutyToggle | undefined {
+  let latest: DutyToggle | undefined;
+  for (const toggle of roster.toggles) {
+    if (toggle.workerId !== workerId || toggle.at > instant) continue;
+    if (latest === undefined || toggle.at > latest.at) latest = toggle;
+  }
+  return latest;
+}
+
+function wantsDuty(roster: DutyRoster, workerId: string, instant: Date): boolean {
+  const toggle = latestToggle(roster, workerId, instant);
+  if (toggle !== undefined) {
+    const expiry = toggleExpiry(roster.hours, toggle.at);
+    if (expiry === null || instant < expiry) return toggle.onDuty;
+  }
+  return roster.shifts.some((shift) => shift.workerId === workerId && contains(shift, instant));
+}
+
+/** On duty = the team is open, and the worker's own toggle (while it holds) or else the roster says so. */
+export function isOnDuty(roster: DutyRoster, workerId: string, instant: Date): boolean {
+  return isOpenAt(roster.hours, instant) && wantsDuty(roster, workerId, instant);
+}
+
+function knownWorkers(roster: DutyRoster): string[] {
+  const ids = new Set<string>();
+  for (const shift of roster.shifts) ids.add(shift.workerId);
+  for (const toggle of roster.toggles) ids.add(toggle.workerId);
+  return [...ids].sort();
+}
+
+/** Worker ids on duty at `instant`, sorted. */
+export function workersOnDuty(roster: DutyRoster, instant: Date): string[] {
+  if (!isOpenAt(roster.hours, instant)) return [];
+  return knownWorkers(roster).filter((workerId) => wantsDuty(roster, workerId, instant));
+}
+
+/**
+ * Who may take queue conversations now: the workers on duty while open. After closing, with
+ * `finish_queue`, the workers on duty at the closing moment keep going (until they switch off).
+ */
+export function queueStaff(
+  roster: DutyRoster,
+  settings: Pick<QueueSettings, 'whenHoursEnd'>,
+  now: Date,
+): string[] {
+  if (isOpenAt(roster.hours, now)) return workersOnDuty(roster, now);
+  if (settings.whenHoursEnd !== 'finish_queue') return [];
+  const closedAt = lastClosing(roster.hours, now);
+  if (closedAt === null) return [];
+  const lastOpenMoment = new Date(closedAt.getTime() - 1);
+  return workersOnDuty(roster, lastOpenMoment).filter((workerId) => {
+    const toggle = latestToggle(roster, workerId, now);
+    return !(toggle !== undefined && toggle.at >= closedAt && !toggle.onDuty);
+  });
+}
+
+/**
+ * The first instant at or after `now` the worker is on duty; null if not within the known roster.
+ * Duty can only begin at `now`, a shift start, an opening, or when a toggle runs out.
+ */
+export function nextOnDuty(roster: DutyRoster, workerId: string, now: Date): Date | null {
+  const shifts = roster.shifts.filter((shift) => shift.workerId === workerId && shift.end > now);
+  const toggle = latestToggle(roster, workerId, now);
+  const toggleEnd = toggle === undefined ? null : toggleExpiry(roster.hours, toggle.at);
+  const lookUntil = new Date(
+    Math.max(now.getTime(), toggleEnd?.getTime() ?? 0, ...shifts.map((shift) => shift.end.getTime())),
+  );
+  const candidates = [
+    now,
+    ...shifts.map((shift) => shift.start),
+    ...openIntervals(roster.hours, now, lookUntil).map((interval) => interval.start),
+    ...(toggleEnd === null ? [] : [toggleEnd]),
+  ]
+    .filter((candidate) => candidate >= now)
+    .sort((a, b) => a.getTime() - b.getTime());
+  return candidates.find((candidate) => isOnDuty(roster, workerId, candidate)) ?? null;
+}
+
+/**
+ * Off-duty workers get no notifications. When not notified, `seenFrom` is what the sender is shown:
+ * when the worker will be on duty again (null: not known from the roster).
+ */
+export type NotificationDecision =
+  { readonly notify: true } | { readonly notify: false; readonly seenFrom: Date | null };
+
+export function notificationDecision(roster: DutyRoster, workerId: string, now: Date): NotificationDecision {
+  if (isOnDuty(roster, workerId, now)) return { notify: true };
+  return { notify: false, seenFrom: nextOnDuty(roster, workerId, now) };
+}
