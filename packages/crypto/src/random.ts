@@ -1,0 +1,55 @@
+import { concatBytes, u32be } from './bytes.ts';
+import { utf8Encode } from './encoding.ts';
+import { CryptoError } from './errors.ts';
+import { sodium } from './sodium.ts';
+
+/**
+ * Source of randomness. Every function that needs randomness takes `{ rng }` so tests and the
+ * known-answer vectors can replay a run exactly (SPEC §1.3). Production code passes nothing and
+ * gets {@link systemRng}.
+ */
+export interface Rng {
+  randomBytes(length: number): Uint8Array;
+}
+
+/** libsodium's CSPRNG (crypto.getRandomValues in browsers and Node). */
+export const systemRng: Rng = {
+  randomBytes(length: number): Uint8Array {
+    return sodium().randombytes_buf(length);
+  },
+};
+
+export function resolveRng(rng: Rng | undefined): Rng {
+  return rng ?? systemRng;
+}
+
+/** Draw exactly `length` bytes, refusing an Rng that returns the wrong amount. */
+export function draw(rng: Rng, length: number): Uint8Array {
+  const out = rng.randomBytes(length);
+  if (!(out instanceof Uint8Array) || out.length !== length) {
+    throw new CryptoError(
+      'ERR_CRYPTO_INVALID_ARGUMENT',
+      `rng.randomBytes(${length}) returned the wrong length`,
+    );
+  }
+  return out;
+}
+
+/**
+ * A reproducible Rng for tests and vector generation ONLY: the same seed always yields the same
+ * stream. Call i returns ChaCha20(seed_i) with seed_i = BLAKE2b-256(key = BLAKE2b-256(seed), "Spreekuur-v1/rng/test" || i).
+ * Never use this for real keys: anyone who knows the seed knows every key.
+ */
+export function deterministicRng(seed: string | Uint8Array): Rng {
+  const s = sodium();
+  const seedBytes = typeof seed === 'string' ? utf8Encode(seed) : seed;
+  const key = s.crypto_generichash(32, seedBytes, null);
+  const label = utf8Encode('Spreekuur-v1/rng/test');
+  let counter = 0;
+  return {
+    randomBytes(length: number): Uint8Array {
+      const subSeed = s.crypto_generichash(32, concatBytes(label, u32be(counter++)), key);
+      return s.randombytes_buf_deterministic(length, subSeed);
+    },
+  };
+}
