@@ -90,6 +90,29 @@ export function wallClockToInstant(
   timeZone: string,
   choice: RepeatedTimeChoice,
 ): Date {
+  const key = `${timeZone}|${date}|${minutes}|${choice}`;
+  let instant = conversions.get(key);
+  if (instant === undefined) {
+    if (conversions.size >= MAX_CACHED_CONVERSIONS) conversions.clear();
+    instant = convertWallClock(date, minutes, timeZone, choice);
+    conversions.set(key, instant);
+  }
+  return new Date(instant);
+}
+
+/**
+ * Zone lookups cost ~10 µs each (Intl), and schedules convert the same few wall-clock times over
+ * and over. The answer depends only on the key, so caching keeps the function pure.
+ */
+const conversions = new Map<string, number>();
+const MAX_CACHED_CONVERSIONS = 20_000;
+
+function convertWallClock(
+  date: LocalDate,
+  minutes: number,
+  timeZone: string,
+  choice: RepeatedTimeChoice,
+): number {
   const tz = zone(timeZone);
   const { year, month, day } = parseLocalDate(date);
   // The wall-clock reading as if it were UTC; the real instant is this minus the zone's offset.
@@ -106,8 +129,8 @@ export function wallClockToInstant(
 
   const first = matches[0];
   const last = matches[matches.length - 1];
-  if (first !== undefined && last !== undefined) return new Date(choice === 'earliest' ? first : last);
-  return new Date(transitionInGap(tz, asIfUtc, offsetsNearby));
+  if (first !== undefined && last !== undefined) return choice === 'earliest' ? first : last;
+  return transitionInGap(tz, asIfUtc, offsetsNearby);
 }
 
 /** The instant the clock jumps over the skipped wall-clock time `asIfUtc` (binary search, ms precision). */

@@ -156,6 +156,9 @@ describe('several ranges per day', () => {
     });
     const fridayLate = at('2025-12-12T22:00:00Z'); // 23:00 local
     expect(currentClosing(evenings, fridayLate)?.toISOString()).toBe('2025-12-13T01:00:00.000Z');
+    // Midnight is not a closing: the last closing seen at 03:00 local is 02:00, not 24:00.
+    expect(lastClosing(evenings, at('2025-12-13T02:00:00Z'))?.toISOString()).toBe('2025-12-13T01:00:00.000Z');
+    expect(lastClosing(evenings, at('2025-12-12T23:30:00Z'))?.toISOString()).toBe('2025-12-06T10:00:00.000Z');
     expect(openIntervals(evenings, at('2025-12-12T00:00:00Z'), at('2025-12-14T00:00:00Z')).map(iso)).toEqual([
       ['2025-12-12T21:00:00.000Z', '2025-12-13T01:00:00.000Z'],
       ['2025-12-13T09:00:00.000Z', '2025-12-13T10:00:00.000Z'],

@@ -100,7 +100,8 @@ export function dayIntervals(hours: OpeningHours, date: LocalDate): Interval[] {
 /**
  * Open intervals in order, united across midnight (22:00–24:00 + 00:00–02:00 is one interval),
  * starting with the one that contains or follows `from`, up to `horizonDays` local days ahead.
- * An interval still open at the horizon is cut there and flagged `endsAtHorizon`.
+ * An interval still open at the horizon is cut there and flagged `endsAtHorizon`. The first one
+ * may have started before `from`'s date; its `start` is then that date's midnight (callers clip).
  */
 function* openIntervalsFrom(
   hours: OpeningHours,
@@ -108,12 +109,10 @@ function* openIntervalsFrom(
   horizonDays: number,
 ): Generator<Interval & { readonly endsAtHorizon: boolean }> {
   const zone = hours.weekly.timeZone;
-  // Start a day early: an interval of yesterday may reach into today (the merge needs it).
-  const firstDate = addDays(localDateOf(from, zone), -1);
-  const lastDate = addDays(firstDate, horizonDays + 1);
-  const horizon = startOfLocalDay(addDays(lastDate, 1), zone);
+  const firstDate = localDateOf(from, zone);
+  const horizon = startOfLocalDay(addDays(firstDate, horizonDays + 1), zone);
   let pending: Interval | null = null;
-  for (let offset = 0; offset <= horizonDays + 1; offset++) {
+  for (let offset = 0; offset <= horizonDays; offset++) {
     for (const interval of dayIntervals(hours, addDays(firstDate, offset))) {
       if (pending !== null && interval.start <= pending.end) {
         pending = { start: pending.start, end: maxDate(pending.end, interval.end) };
@@ -129,7 +128,7 @@ function* openIntervalsFrom(
 /** Open intervals overlapping `[from, to)`, clipped to it. */
 export function openIntervals(hours: OpeningHours, from: Date, to: Date): Interval[] {
   if (to <= from) return [];
-  const spanDays = Math.ceil((to.getTime() - from.getTime()) / DAY_MS) + 2;
+  const spanDays = Math.ceil((to.getTime() - from.getTime()) / DAY_MS) + 1;
   const result: Interval[] = [];
   for (const interval of openIntervalsFrom(hours, from, spanDays)) {
     if (interval.start >= to) break;
@@ -139,10 +138,9 @@ export function openIntervals(hours: OpeningHours, from: Date, to: Date): Interv
 }
 
 export function isOpenAt(hours: OpeningHours, instant: Date): boolean {
+  // A date's intervals never leave that date (README: DST rules), so only the instant's own date matters.
   const today = localDateOf(instant, hours.weekly.timeZone);
-  return [addDays(today, -1), today, addDays(today, 1)].some((date) =>
-    dayIntervals(hours, date).some((interval) => interval.start <= instant && instant < interval.end),
-  );
+  return dayIntervals(hours, today).some((interval) => interval.start <= instant && instant < interval.end);
 }
 
 /** First instant at or after `now` when open (`now` itself when open now); null if none within the horizon. */
@@ -166,13 +164,18 @@ export function currentClosing(
 
 /** The end of the most recent opening that ended at or before `now`; null if none in the look-back. */
 export function lastClosing(hours: OpeningHours, now: Date, lookbackDays = 31): Date | null {
-  let latest: Date | null = null;
-  const from = new Date(now.getTime() - lookbackDays * DAY_MS);
-  for (const interval of openIntervalsFrom(hours, from, lookbackDays + 1)) {
-    if (interval.end > now) break;
-    latest = interval.end;
+  const today = localDateOf(now, hours.weekly.timeZone);
+  // Walk back day by day: usually the answer is today or yesterday.
+  for (let offset = 0; offset <= lookbackDays; offset++) {
+    const endsByNow = dayIntervals(hours, addDays(today, -offset))
+      .map((interval) => interval.end)
+      .filter((end) => end <= now)
+      .sort((a, b) => b.getTime() - a.getTime());
+    // An end where the next day's hours continue seamlessly (24:00 → 00:00) is not a closing.
+    const closing = endsByNow.find((end) => !isOpenAt(hours, end));
+    if (closing !== undefined) return closing;
   }
-  return latest;
+  return null;
 }
 
 /** The next moment the team opens or closes: when to run the queue's opening / closing job. */
