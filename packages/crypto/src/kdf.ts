@@ -20,6 +20,8 @@ export const Label = {
   pqxdh: 'pqxdh/sk',
   /** Associated data of a pairwise session (SPEC §4.3). */
   sessionAd: 'session/ad',
+  /** Digest of the prekey header a responder session was created from (SPEC §4.6). */
+  preKeyHeader: 'session/prekey-header',
   /** Double Ratchet root KDF, KDF_RK (SPEC §5.2). */
   ratchetRoot: 'ratchet/root',
   /** Double Ratchet chain KDF, KDF_CK: message key / next chain key (SPEC §5.2). */

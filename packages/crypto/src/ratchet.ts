@@ -260,10 +260,14 @@ export function ratchetDecrypt(
   }
 
   if (state.receivingKey !== null && equalBytes(ratchetKey, state.receivingKey)) {
+    // The initiator's first receiving key is the responder's signed prekey, which never sends.
+    if (state.receivingChainKey === null) {
+      throw new CryptoError('ERR_CRYPTO_BAD_MAC', 'no receiving chain for this ratchet key');
+    }
     if (n < state.receiveCount) throw new CryptoError('ERR_CRYPTO_REPLAY', 'message already received');
     if (n - state.receiveCount > MAX_SKIP)
       throw new CryptoError('ERR_CRYPTO_TOO_FAR_AHEAD', 'message number too far ahead');
-    const skipped = skipKeys(state.receivingChainKey!, ratchetKey, state.receiveCount, n);
+    const skipped = skipKeys(state.receivingChainKey, ratchetKey, state.receiveCount, n);
     const step = kdfChain(skipped.chainKey, 'pairwise');
     if (skipped.chainKey !== state.receivingChainKey) wipe(skipped.chainKey);
     let plaintext: Uint8Array;

@@ -1,6 +1,7 @@
 import { ByteReader, concatBytes, equalBytes, expectBytes, wipe } from './bytes.ts';
 import { toHex } from './encoding.ts';
 import { CryptoError } from './errors.ts';
+import { hash, Label } from './kdf.ts';
 import { checkIdentityPublicKey, IDENTITY_PUBLIC_KEY_BYTES, type DeviceIdentity } from './identity.ts';
 import {
   decodePreKeyHeader,
@@ -98,7 +99,8 @@ function splitPreKeyMessage(message: Uint8Array) {
   );
   const reader = new ByteReader(message, 'prekey message');
   const header = decodePreKeyHeader(reader);
-  return { header, inner: parseRatchetMessage(reader.rest()) };
+  const headerBytes = message.subarray(0, PREKEY_HEADER_BYTES);
+  return { header, headerBytes, inner: parseRatchetMessage(reader.rest()) };
 }
 
 /** Parses (without decrypting) a prekey message: who started it and with which prekeys. */
@@ -119,9 +121,15 @@ interface SessionState {
   readonly remoteIdentityKey: Uint8Array;
   readonly baseKey: Uint8Array;
   readonly associatedData: Uint8Array;
-  /** Encoded prekey header, prepended to every message until the responder has answered. */
+  /** Initiator: encoded prekey header, prepended to every message until the responder has answered. */
   pendingPreKey: Uint8Array | null;
+  /** Responder: digest of the prekey header that created the session; repeats must match it exactly. */
+  readonly preKeyHeaderHash: Uint8Array | null;
   readonly ratchet: RatchetState;
+}
+
+function preKeyHeaderHash(headerBytes: Uint8Array): Uint8Array {
+  return hash(Label.preKeyHeader, [headerBytes]);
 }
 
 // Module-private factory: only this module can build a Session from raw state.
@@ -189,6 +197,13 @@ export class Session {
       ) {
         throw new CryptoError('ERR_CRYPTO_SESSION_MISMATCH', 'prekey message belongs to another session');
       }
+      // Every other header byte must be the original too, so no bit of a repeat goes unauthenticated.
+      if (!equalBytes(preKeyHeaderHash(split.headerBytes), this.#state.preKeyHeaderHash!)) {
+        throw new CryptoError(
+          'ERR_CRYPTO_BAD_MAC',
+          'prekey header differs from the one that started the session',
+        );
+      }
       inner = split.inner;
     } else {
       inner = parseRatchetMessage(message);
@@ -211,6 +226,7 @@ export class Session {
       remoteIdentityKey: b64(s.remoteIdentityKey),
       baseKey: b64(s.baseKey),
       pendingPreKey: s.pendingPreKey === null ? null : b64(s.pendingPreKey),
+      preKeyHeaderHash: s.preKeyHeaderHash === null ? null : b64(s.preKeyHeaderHash),
       ratchet: {
         rootKey: b64(r.rootKey),
         sendingPublicKey: b64(r.sendingKey.publicKey),
@@ -257,6 +273,9 @@ function sessionStateFromJSON(json: unknown): SessionState {
   const pendingPreKey = readNullableBytes(obj, 'pendingPreKey', PREKEY_HEADER_BYTES);
   if (pendingPreKey !== null && role !== 'initiator')
     throw bad('only an initiator has a pending prekey header');
+  const headerHash = readNullableBytes(obj, 'preKeyHeaderHash', 32);
+  if ((headerHash !== null) !== (role === 'responder'))
+    throw bad('a responder (only) has a prekey header hash');
   const r = asObject(obj.ratchet, 'ratchet');
   const sendingPublicKey = readBytes(r, 'sendingPublicKey', X25519_KEY_BYTES);
   const sendingSecretKey = readBytes(r, 'sendingSecretKey', X25519_KEY_BYTES);
@@ -295,15 +314,24 @@ function sessionStateFromJSON(json: unknown): SessionState {
     skipped,
     previousReceivingKeys,
   };
-  if ((ratchet.receivingKey === null) !== (ratchet.receivingChainKey === null)) {
-    throw bad('receiving key and receiving chain key must both be set or both be null');
+  if (ratchet.receivingChainKey !== null && ratchet.receivingKey === null) {
+    throw bad('a receiving chain key needs a receiving key');
   }
   const baseKey = readBytes(obj, 'baseKey', X25519_KEY_BYTES);
   const associatedData =
     role === 'initiator'
       ? sessionAssociatedData(localIdentityKey, remoteIdentityKey)
       : sessionAssociatedData(remoteIdentityKey, localIdentityKey);
-  return { role, localIdentityKey, remoteIdentityKey, baseKey, associatedData, pendingPreKey, ratchet };
+  return {
+    role,
+    localIdentityKey,
+    remoteIdentityKey,
+    baseKey,
+    associatedData,
+    pendingPreKey,
+    preKeyHeaderHash: headerHash,
+    ratchet,
+  };
 }
 
 /**
@@ -327,6 +355,7 @@ export function initiateSession(
       baseKey: agreement.header.baseKey,
       associatedData: agreement.associatedData,
       pendingPreKey: encodePreKeyHeader(agreement.header),
+      preKeyHeaderHash: null,
       ratchet,
     },
     rng,
@@ -354,7 +383,7 @@ export function acceptSession(
 ): AcceptedSession {
   const rng = resolveRng(options.rng);
   checkIdentityPublicKey(identity.publicKey, 'own identity key');
-  const { header, inner } = splitPreKeyMessage(message);
+  const { header, headerBytes, inner } = splitPreKeyMessage(message);
   const agreement = pqxdhRespond(identity, preKeys, header);
   const ratchet = initResponder(agreement.sharedKey, agreement.signedPreKey);
   const plaintext = ratchetDecrypt(ratchet, agreement.associatedData, inner, rng);
@@ -366,6 +395,7 @@ export function acceptSession(
       baseKey: header.baseKey,
       associatedData: agreement.associatedData,
       pendingPreKey: null,
+      preKeyHeaderHash: preKeyHeaderHash(headerBytes),
       ratchet,
     },
     rng,
