@@ -31,3 +31,10 @@ app.log.info(
   },
   'Spreekuur is ready',
 );
+
+const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organisations');
+if (rows[0]?.n === 0) {
+  app.log.info(
+    'No organisation yet. Create the first one with: pnpm spreekuur operator create-org --name "Welzijn Noord" --slug welzijn-noord',
+  );
+}

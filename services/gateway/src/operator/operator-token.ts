@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -13,17 +13,23 @@ export async function resolveOperatorToken(config: {
 }): Promise<string> {
   if (config.OPERATOR_TOKEN) return config.OPERATOR_TOKEN;
   const file = operatorTokenFile(config.DATA_DIR);
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const token = `op_${randomBytes(32).toString('base64url')}`;
   try {
+    // Exclusive create: of several nodes starting on one shared volume, one writes the
+    // token and the others read it, so they all accept the same one.
+    await writeFile(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    return token;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (let attempt = 0; attempt < 50; attempt++) {
     const stored = (await readFile(file, 'utf8')).trim();
     if (stored.length >= 32) return stored;
-  } catch {
-    // Not made yet.
+    // Another node created the file a moment ago and is still writing it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const token = `op_${randomBytes(32).toString('base64url')}`;
-  await mkdir(config.DATA_DIR, { recursive: true });
-  await writeFile(file, `${token}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return token;
+  throw new Error(`${file} does not hold an operator token; remove it or set OPERATOR_TOKEN`);
 }
 
 export function operatorTokenFile(dataDir: string): string {

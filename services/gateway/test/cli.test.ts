@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '@spreekuur/cli/main';
+import { register, startGateway, type TestGateway } from './harness.ts';
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startGateway();
+});
+afterAll(() => gateway.close());
+
+async function cli(...args: string[]) {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+  try {
+    const code = await runCli([...args, '--server', gateway.url, '--token', gateway.operatorToken], (line) =>
+      lines.push(line),
+    );
+    return { code, out: lines.join('\n'), err: errors.join('\n') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('spreekuur operator (CLI)', () => {
+  it('creates an organisation and prints a working admin invite', async () => {
+    const result = await cli('operator', 'create-org', '--name', 'Welzijn Noord', '--slug', 'welzijn-noord');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Organisatie aangemaakt: Welzijn Noord');
+    const code = /Code: ([0-9A-Z-]{19})/.exec(result.out)?.[1];
+    expect(code).toBeDefined();
+    await expect(register(gateway, code!, 'Eerste beheerder')).resolves.toMatchObject({
+      personId: expect.any(String) as unknown,
+    });
+    expect((await cli('operator', 'list-orgs')).out).toMatch(/welzijn-noord\s+Welzijn Noord/);
+  });
+
+  it('explains refusals from the server in the chosen language and exits non-zero', async () => {
+    await cli('operator', 'create-org', '--name', 'Een', '--slug', 'dubbel');
+    const taken = await cli('operator', 'create-org', '--name', 'Twee', '--slug', 'dubbel', '--lang', 'en');
+    expect(taken.code).toBe(1);
+    expect(taken.err).toContain('This organisation short name is already taken. (ERR_ORG_SLUG_TAKEN)');
+    const bad = await cli('operator', 'create-org', '--name', 'X', '--slug', 'Not OK');
+    expect(bad.err).toMatch(/body\.slug: must be 2-63 lower-case letters/);
+  });
+
+  it('says which option is missing and refuses a wrong operator token', async () => {
+    expect((await cli('operator', 'create-org', '--slug', 'zonder-naam')).err).toBe(
+      'Optie --name ontbreekt.',
+    );
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    try {
+      const code = await runCli(
+        ['operator', 'list-orgs', '--server', gateway.url, '--token', 'op_wrong'],
+        () => undefined,
+      );
+      expect(code).toBe(1);
+      expect(lines.join('\n')).toContain('ERR_OPERATOR_TOKEN_INVALID');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
