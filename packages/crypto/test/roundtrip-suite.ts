@@ -13,7 +13,7 @@ import {
 import { fromHex, toHex, utf8Decode, utf8Encode } from '../src/encoding.ts';
 import { isCryptoError, type CryptoErrorCode } from '../src/errors.ts';
 import { generateIdentity, identityFromSeed, sign, verify, type DeviceIdentity } from '../src/identity.ts';
-import { hash, Label } from '../src/kdf.ts';
+import { hash, type Label } from '../src/kdf.ts';
 import { generatePreKeys, preKeyLookup, type PreKeyBundle, type PreKeyLookup } from '../src/prekeys.ts';
 import { computeSafetyNumber, verifySafetyNumberQr } from '../src/safety-number.ts';
 import { createSenderKey, InboundSenderKeys, rotateSenderKey } from '../src/sender-keys.ts';
@@ -172,14 +172,14 @@ export function roundTripCases(frozen: FrozenSubset): RoundTripCase[] {
           m.key = rotateSenderKey(m.key);
           for (const o of rest) if (o !== m) o.inbox.importDistribution(m.id, m.key.distributionMessage());
         }
-        const after = rest[0]!.key.encrypt(utf8Encode('Na de wijziging'));
+        const after = rest[0].key.encrypt(utf8Encode('Na de wijziging'));
         assert(
-          utf8Decode(rest[1]!.inbox.decrypt(after).plaintext) === 'Na de wijziging',
+          utf8Decode(rest[1].inbox.decrypt(after).plaintext) === 'Na de wijziging',
           'remaining member reads',
         );
         assertCode(() => removed.inbox.decrypt(after), 'ERR_CRYPTO_UNKNOWN_SENDER_KEY');
-        const restored = InboundSenderKeys.deserialize(rest[2]!.inbox.serialize());
-        assert(restored.decrypt(after).senderId === rest[0]!.id, 'restored inbox');
+        const restored = InboundSenderKeys.deserialize(rest[2].inbox.serialize());
+        assert(restored.decrypt(after).senderId === rest[0].id, 'restored inbox');
       },
     },
     {
