@@ -92,6 +92,61 @@ export const errorCatalog = {
     nl: 'Ongeldige beheerderssleutel.',
     en: 'Invalid operator token.',
   },
+  ERR_CHAT_NOT_MEMBER: {
+    status: 403,
+    nl: 'U bent geen deelnemer van dit gesprek.',
+    en: 'You are not a member of this conversation.',
+  },
+  ERR_CHAT_CONTACT_NOT_ALLOWED: {
+    status: 403,
+    nl: 'U kunt met deze persoon geen gesprek beginnen.',
+    en: 'You cannot start a conversation with this person.',
+  },
+  ERR_CHAT_ROLE_REQUIRED: {
+    status: 403,
+    nl: 'Alleen een beheerder van dit gesprek mag dit doen.',
+    en: 'Only a moderator of this conversation can do this.',
+  },
+  ERR_CHAT_NOT_OWN_MESSAGE: {
+    status: 403,
+    nl: 'U kunt alleen uw eigen berichten wijzigen of verwijderen.',
+    en: 'You can only change or delete your own messages.',
+  },
+  ERR_CHAT_DEVICES_CHANGED: {
+    status: 409,
+    nl: 'De apparaten in dit gesprek zijn veranderd. Het bericht wordt opnieuw versleuteld.',
+    en: 'The devices in this conversation changed. The message is being encrypted again.',
+  },
+  ERR_CHAT_ENVELOPE_TOO_LARGE: {
+    status: 413,
+    nl: 'Dit bericht is te groot.',
+    en: 'This message is too large.',
+  },
+  ERR_CHAT_FILE_TOO_LARGE: {
+    status: 413,
+    nl: 'Dit bestand is te groot om te delen.',
+    en: 'This file is too large to share.',
+  },
+  ERR_CHAT_QUOTA_EXCEEDED: {
+    status: 413,
+    nl: 'De opslagruimte van uw organisatie is vol. Vraag de beheerder om oude bestanden op te ruimen.',
+    en: 'Your organisation has run out of storage. Ask an administrator to clear old files.',
+  },
+  ERR_CHAT_FILE_INCOMPLETE: {
+    status: 409,
+    nl: 'Dit bestand is nog niet helemaal verstuurd.',
+    en: 'This file has not been uploaded completely yet.',
+  },
+  ERR_CHAT_FILE_EXPIRED: {
+    status: 410,
+    nl: 'Dit bestand is verlopen en verwijderd.',
+    en: 'This file has expired and was deleted.',
+  },
+  ERR_KEYS_NOT_PUBLISHED: {
+    status: 404,
+    nl: 'Dit apparaat kan nog geen versleutelde berichten ontvangen. Probeer het later opnieuw.',
+    en: 'This device cannot receive encrypted messages yet. Please try again later.',
+  },
   ERR_PAYLOAD_TOO_LARGE: {
     status: 413,
     nl: 'Dit is te groot om te versturen.',
@@ -132,9 +187,13 @@ export const errorBodySchema = z.object({
     issues: z.array(fieldIssueSchema).optional(),
     /** Seconds until a retry can succeed (rate limits). */
     retryAfter: z.number().optional(),
+    /** ERR_CHAT_DEVICES_CHANGED: devices to add to, and to drop from, the envelope. */
+    mismatch: z.object({ missing: z.array(z.string()), extra: z.array(z.string()) }).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export type ErrorDetails = Omit<ErrorBody['error'], 'code' | 'message'>;
 
 /** An expected failure with a stable code; thrown by handlers, mapped to HTTP/ack by the edge. */
 export class AppError extends Error {
@@ -142,7 +201,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    readonly details: { issues?: FieldIssue[]; retryAfter?: number } = {},
+    readonly details: ErrorDetails = {},
   ) {
     super(message ?? errorCatalog[code].en);
   }

@@ -1,4 +1,5 @@
 import swaggerUi from '@fastify/swagger-ui';
+import { chatService } from '@spreekuur/chat';
 import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreekuur/server';
 import { healthRoutes } from './health/health-routes.ts';
 import { identityRoutes } from './identity/routes.ts';
@@ -26,6 +27,7 @@ export async function buildApp(deps: GatewayDeps) {
   await app.register(healthRoutes);
   await app.register(operatorRoutes, { operatorToken: deps.operatorToken });
   await app.register(identityRoutes);
+  await app.register(chatService);
 
   const housekeeping = setInterval(() => {
     purgeExpiredCredentials(app.db, app.clock()).catch((error: unknown) =>

@@ -1,4 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  opaque,
+  openDirect,
+  pairwiseEnvelope,
+  publishKeys,
+  sendPairwise,
+  uploadFile,
+} from './chat-fixtures.ts';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
 
 /**
@@ -11,6 +19,10 @@ let gateway: TestGateway;
 let a: Awaited<ReturnType<typeof seedOrganisation>>;
 let b: Awaited<ReturnType<typeof seedOrganisation>>;
 let bInvite: { id: string; code: string };
+let bDirect: { id: string };
+let bGroup: { id: string };
+let bFile: { id: string };
+let aDirect: { id: string };
 
 beforeAll(async () => {
   gateway = await startGateway();
@@ -22,7 +34,26 @@ beforeAll(async () => {
       teamId: b.team.id,
     })
   ).body;
+  for (const actor of [a.worker, a.resident, b.worker, b.resident]) await publishKeys(gateway, actor);
+  bDirect = await openDirect(gateway, b.worker, b.resident.personId);
+  await sendPairwise(gateway, b.worker, bDirect.id);
+  bGroup = (
+    await api<{ id: string }>(gateway, b.worker, 'POST', '/v1/channels/groups', {
+      name: 'Training B',
+      memberIds: [b.resident.personId],
+    })
+  ).body;
+  bFile = await uploadFile(gateway, b.worker, bDirect.id);
+  aDirect = await openDirect(gateway, a.worker, a.resident.personId);
 });
+
+/** B's channel log is untouched by whatever A tried. */
+async function bLogUnchanged(expectedLastSeq?: number) {
+  const page = await api<{ lastSeq: number }>(gateway, b.worker, 'GET', `/v1/channels/${bDirect.id}/events`);
+  expect(page.status).toBe(200);
+  if (expectedLastSeq !== undefined) expect(page.body.lastSeq).toBe(expectedLastSeq);
+  return page.body.lastSeq;
+}
 afterAll(() => gateway.close());
 
 const bPeople = () => [b.admin.personId, b.worker.personId, b.resident.personId];
@@ -143,6 +174,182 @@ const cases: Record<string, () => Promise<void>> = {
     expect(invites.body.invites.find((i) => i.id === bInvite.id)?.revokedAt).toBeNull();
   },
 };
+
+const bChannels = () => [bDirect.id, bGroup.id];
+
+Object.assign(cases, {
+  'PUT /v1/keys/signed-prekeys': async () => {
+    // Publishing keys only ever touches the caller's own device.
+    await publishKeys(gateway, a.admin);
+    const bundle = await api<{ bundles: Array<{ deviceId: string }> }>(
+      gateway,
+      b.worker,
+      'POST',
+      '/v1/keys/bundles',
+      { deviceIds: [b.resident.deviceId] },
+    );
+    expect(bundle.body.bundles[0]!.deviceId).toBe(b.resident.deviceId);
+  },
+  'POST /v1/keys/one-time-prekeys': async () => {
+    const status = await api<{ oneTimePrekeys: number }>(
+      gateway,
+      a.worker,
+      'POST',
+      '/v1/keys/one-time-prekeys',
+      {
+        prekeys: [{ id: 900, publicKey: opaque(32) }],
+      },
+    );
+    expect(status.status).toBe(200);
+    const bStatus = await api<{ oneTimePrekeys: number }>(gateway, b.worker, 'GET', '/v1/keys/status');
+    expect(bStatus.body.oneTimePrekeys).toBeLessThan(900);
+  },
+  'GET /v1/keys/status': async () => {
+    const status = await api<{ signedPrekeyId: number | null }>(gateway, a.admin, 'GET', '/v1/keys/status');
+    expect(status.status).toBe(200);
+  },
+  'POST /v1/keys/bundles': async () => {
+    for (const deviceId of [b.worker.deviceId, b.resident.deviceId]) {
+      expect(
+        (await api(gateway, a.worker, 'POST', '/v1/keys/bundles', { deviceIds: [deviceId] })).status,
+      ).toBe(404);
+    }
+  },
+  'GET /v1/channels': async () => {
+    for (const actor of actorsOfA()) {
+      const list = await api<{ channels: Array<{ id: string }> }>(gateway, actor, 'GET', '/v1/channels');
+      expect(list.body.channels.map((c) => c.id).filter((id) => bChannels().includes(id))).toEqual([]);
+    }
+  },
+  'POST /v1/channels/direct': async () => {
+    for (const personId of bPeople()) {
+      expect((await api(gateway, a.worker, 'POST', '/v1/channels/direct', { personId })).status).toBe(404);
+    }
+  },
+  'POST /v1/channels/groups': async () => {
+    expect(
+      (
+        await api(gateway, a.worker, 'POST', '/v1/channels/groups', {
+          name: 'Mix',
+          memberIds: [b.resident.personId],
+        })
+      ).status,
+    ).toBe(404);
+  },
+  'GET /v1/channels/:id': async () => {
+    for (const id of bChannels())
+      expect((await api(gateway, a.admin, 'GET', `/v1/channels/${id}`)).status).toBe(404);
+  },
+  'GET /v1/channels/:id/devices': async () => {
+    for (const id of bChannels())
+      expect((await api(gateway, a.worker, 'GET', `/v1/channels/${id}/devices`)).status).toBe(404);
+  },
+  'PUT /v1/channels/:id/settings': async () => {
+    const before = await bLogUnchanged();
+    expect(
+      (
+        await api(gateway, a.worker, 'PUT', `/v1/channels/${bDirect.id}/settings`, {
+          disappearingSeconds: 3600,
+        })
+      ).status,
+    ).toBe(404);
+    await bLogUnchanged(before);
+  },
+  'POST /v1/channels/:id/members': async () => {
+    expect(
+      (
+        await api(gateway, a.admin, 'POST', `/v1/channels/${bGroup.id}/members`, {
+          personId: a.resident.personId,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api(gateway, a.worker, 'POST', `/v1/channels/${aDirect.id}/members`, {
+          personId: b.resident.personId,
+        })
+      ).status,
+    ).not.toBe(200);
+  },
+  'DELETE /v1/channels/:id/members/:personId': async () => {
+    expect(
+      (await api(gateway, a.admin, 'DELETE', `/v1/channels/${bGroup.id}/members/${b.resident.personId}`))
+        .status,
+    ).toBe(404);
+    const group = await api<{ members: Array<{ personId: string }> }>(
+      gateway,
+      b.worker,
+      'GET',
+      `/v1/channels/${bGroup.id}`,
+    );
+    expect(group.body.members.map((m) => m.personId)).toContain(b.resident.personId);
+  },
+  'GET /v1/channels/:id/events': async () => {
+    for (const id of bChannels())
+      expect((await api(gateway, a.worker, 'GET', `/v1/channels/${id}/events`)).status).toBe(404);
+  },
+  'GET /v1/channels/:id/receipts': async () => {
+    expect((await api(gateway, a.worker, 'GET', `/v1/channels/${bDirect.id}/receipts`)).status).toBe(404);
+  },
+  'POST /v1/messages': async () => {
+    const before = await bLogUnchanged();
+    const envelope = { ...(await pairwiseEnvelope(gateway, a.worker, aDirect.id)), channelId: bDirect.id };
+    expect((await api(gateway, a.worker, 'POST', '/v1/messages', envelope)).status).toBe(404);
+    // Addressing B's devices from A's own channel is refused too: they are not members.
+    const smuggled = {
+      ...envelope,
+      channelId: aDirect.id,
+      payloads: [{ deviceId: b.resident.deviceId, ciphertext: opaque() }],
+    };
+    expect((await api(gateway, a.worker, 'POST', '/v1/messages', smuggled)).status).toBe(409);
+    await bLogUnchanged(before);
+  },
+  'DELETE /v1/channels/:id/messages/:seq': async () => {
+    const before = await bLogUnchanged();
+    expect(
+      (await api(gateway, a.admin, 'DELETE', `/v1/channels/${bDirect.id}/messages/${before}`)).status,
+    ).toBe(404);
+    await bLogUnchanged(before);
+  },
+  'POST /v1/receipts': async () => {
+    expect(
+      (
+        await api(gateway, a.worker, 'POST', '/v1/receipts', {
+          receipts: [{ channelId: bDirect.id, readSeq: 1 }],
+        })
+      ).status,
+    ).toBe(404);
+  },
+  'POST /v1/files': async () => {
+    expect(
+      (await api(gateway, a.worker, 'POST', '/v1/files', { channelId: bDirect.id, size: 100 })).status,
+    ).toBe(404);
+  },
+  'GET /v1/files/:id': async () => {
+    expect((await api(gateway, a.worker, 'GET', `/v1/files/${bFile.id}`)).status).toBe(404);
+  },
+  'PUT /v1/files/:id/chunks/:index': async () => {
+    const response = await gateway.app.inject({
+      method: 'PUT',
+      url: `/v1/files/${bFile.id}/chunks/0`,
+      headers: { authorization: `Bearer ${a.worker.token}`, 'content-type': 'application/octet-stream' },
+      payload: Buffer.alloc(16_384),
+    });
+    expect(response.statusCode).toBe(404);
+  },
+  'POST /v1/files/:id/complete': async () => {
+    expect((await api(gateway, a.worker, 'POST', `/v1/files/${bFile.id}/complete`)).status).toBe(404);
+  },
+  'GET /v1/files/:id/content': async () => {
+    expect((await api(gateway, a.worker, 'GET', `/v1/files/${bFile.id}/content`)).status).toBe(404);
+    const own = await gateway.app.inject({
+      method: 'GET',
+      url: `/v1/files/${bFile.id}/content`,
+      headers: { authorization: `Bearer ${b.resident.token}` },
+    });
+    expect(own.statusCode).toBe(200);
+  },
+});
 
 describe('organisation isolation', () => {
   it('every route is either deliberately unscoped or has a cross-organisation case', () => {

@@ -6,15 +6,12 @@ import {
   errorCatalog,
   type ErrorBody,
   type ErrorCode,
+  type ErrorDetails,
   type FieldIssue,
 } from '@spreekuur/protocol/errors';
 import { preferredLocale } from './locale.ts';
 
-export function errorBody(
-  code: ErrorCode,
-  locale: 'nl' | 'en',
-  details: { issues?: FieldIssue[]; retryAfter?: number } = {},
-): ErrorBody {
+export function errorBody(code: ErrorCode, locale: 'nl' | 'en', details: ErrorDetails = {}): ErrorBody {
   return { error: { code, message: errorCatalog[code][locale], ...details } };
 }
 

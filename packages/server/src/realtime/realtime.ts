@@ -4,7 +4,13 @@ import fp from 'fastify-plugin';
 import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Locale } from '@spreekuur/protocol/common';
-import { AppError, errorCatalog, type ErrorCode, type FieldIssue } from '@spreekuur/protocol/errors';
+import {
+  AppError,
+  errorCatalog,
+  type ErrorCode,
+  type ErrorDetails,
+  type FieldIssue,
+} from '@spreekuur/protocol/errors';
 import { handshakeAuth, sessionEvents, type Ack } from '@spreekuur/protocol/realtime';
 import { resolveAccessToken } from '../auth/access-tokens.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -41,8 +47,8 @@ declare module 'fastify' {
   }
 }
 
-function ackError(code: ErrorCode, locale: Locale, issues?: FieldIssue[]): Ack<never> {
-  return { ok: false, error: { code, message: errorCatalog[code][locale], ...(issues ? { issues } : {}) } };
+function ackError(code: ErrorCode, locale: Locale, details: ErrorDetails = {}): Ack<never> {
+  return { ok: false, error: { code, message: errorCatalog[code][locale], ...details } };
 }
 
 function issuesOf(error: z.ZodError): FieldIssue[] {
@@ -167,14 +173,14 @@ export const realtimePlugin = fp(
         handlers.set(event, (socket, payload, ack) => {
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
-            ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, issuesOf(parsed.error)));
+            ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: issuesOf(parsed.error) }));
             return;
           }
           handler(parsed.data, { principal: socket.data.principal, socket }).then(
             (data) => ack?.({ ok: true, data }),
             (error: unknown) => {
               if (error instanceof AppError) {
-                ack?.(ackError(error.code, socket.data.locale, error.details.issues));
+                ack?.(ackError(error.code, socket.data.locale, error.details));
                 return;
               }
               app.log.error({ err: error, event, socket: socket.id }, 'socket handler failed');

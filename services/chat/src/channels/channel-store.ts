@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '@spreekuur/db';
+import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
+import { toBase64Url } from '@spreekuur/protocol/common';
+import { AppError } from '@spreekuur/protocol/errors';
+import type { Role } from '@spreekuur/protocol/identity';
+import type { ChannelKind } from '../domain/channel-permissions.ts';
+import type { PersonFacts } from '../domain/contact-policy.ts';
+
+export interface ChannelRow extends Record<string, unknown> {
+  id: string;
+  org_id: string;
+  kind: ChannelKind;
+  name: string | null;
+  disappearing_seconds: number | null;
+  announcements_only: boolean;
+  last_seq: number;
+  created_at: Date;
+}
+
+export interface Membership {
+  channel: ChannelRow;
+  role: ChannelRole;
+  joinedSeq: number;
+}
+
+/**
+ * The caller's active membership of a channel. A channel of another organisation does not
+ * exist for the caller (404); one of their own organisation they are not in is 403.
+ * `lock` takes the channel row lock that orders its log (use inside a transaction).
+ */
+export async function requireMembership(
+  db: Queryable,
+  caller: { orgId: string; personId: string },
+  channelId: string,
+  options: { lock?: boolean } = {},
+): Promise<Membership> {
+  const { rows } = await db.query<ChannelRow>(
+    `SELECT * FROM channels WHERE id = $1 AND org_id = $2${options.lock ? ' FOR UPDATE' : ''}`,
+    [channelId, caller.orgId],
+  );
+  const channel = rows[0];
+  if (!channel) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+  const member = await db.query<{ role: ChannelRole; joined_seq: number }>(
+    `SELECT role, joined_seq FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL`,
+    [channelId, caller.personId],
+  );
+  if (!member.rows[0]) throw new AppError('ERR_CHAT_NOT_MEMBER');
+  return { channel, role: member.rows[0].role, joinedSeq: member.rows[0].joined_seq };
+}
+
+export interface NewEvent {
+  kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed';
+  senderPersonId?: string | null;
+  senderDeviceId?: string | null;
+  clientId?: string | null;
+  envelopeKind?: 'pairwise' | 'group' | null;
+  groupCiphertext?: Uint8Array | null;
+  recipientDevices?: string[] | null;
+  replacesSeq?: number | null;
+  data?: Record<string, unknown>;
+  expiresAt?: Date | null;
+}
+
+/**
+ * Appends to a channel's log with the next sequence number. Must run in a transaction:
+ * the channel row is locked until commit, so numbers are gapless and in commit order.
+ */
+export async function appendEvent(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  event: NewEvent,
+  now: Date,
+): Promise<number> {
+  const { rows } = await tx.query<{ last_seq: number }>(
+    'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
+    [channel.id],
+  );
+  const seq = rows[0]!.last_seq;
+  await tx.query(
+    `INSERT INTO channel_events (channel_id, seq, org_id, kind, sender_person_id, sender_device_id, client_id,
+                                 envelope_kind, group_ciphertext, recipient_devices, replaces_seq, data, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      channel.id,
+      seq,
+      channel.org_id,
+      event.kind,
+      event.senderPersonId ?? null,
+      event.senderDeviceId ?? null,
+      event.clientId ?? null,
+      event.envelopeKind ?? null,
+      event.groupCiphertext ?? null,
+      event.recipientDevices ?? null,
+      event.replacesSeq ?? null,
+      JSON.stringify(event.data ?? {}),
+      now,
+      event.expiresAt ?? null,
+    ],
+  );
+  return seq;
+}
+
+export async function createChannel(
+  tx: Queryable,
+  spec: {
+    orgId: string;
+    kind: ChannelKind;
+    name: string | null;
+    directKey?: string | null;
+    createdBy: string;
+    members: Array<{ personId: string; role: ChannelRole }>;
+  },
+  now: Date,
+): Promise<{ channelId: string; seqs: number[] }> {
+  const channelId = randomUUID();
+  await tx.query(
+    `INSERT INTO channels (id, org_id, kind, name, direct_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [channelId, spec.orgId, spec.kind, spec.name, spec.directKey ?? null, spec.createdBy, now],
+  );
+  const channel = { id: channelId, org_id: spec.orgId };
+  const seqs: number[] = [];
+  for (const member of spec.members) {
+    seqs.push(await addMember(tx, channel, member.personId, member.role, spec.createdBy, now));
+  }
+  return { channelId, seqs };
+}
+
+/** Adds (or re-adds) a member; they see the log from their own `member_added` event on. */
+export async function addMember(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  personId: string,
+  role: ChannelRole,
+  byPersonId: string | null,
+  now: Date,
+): Promise<number> {
+  const seq = await appendEvent(
+    tx,
+    channel,
+    { kind: 'member_added', data: { personId, role, byPersonId } },
+    now,
+  );
+  await tx.query(
+    `INSERT INTO channel_members (channel_id, org_id, person_id, role, joined_seq) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (channel_id, person_id) DO UPDATE SET role = EXCLUDED.role, joined_seq = EXCLUDED.joined_seq, left_seq = NULL`,
+    [channel.id, channel.org_id, personId, role, seq],
+  );
+  return seq;
+}
+
+export async function removeMember(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  personId: string,
+  byPersonId: string,
+  now: Date,
+): Promise<number> {
+  const seq = await appendEvent(tx, channel, { kind: 'member_removed', data: { personId, byPersonId } }, now);
+  const { rowCount } = await tx.query(
+    'UPDATE channel_members SET left_seq = $3 WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
+    [channel.id, personId, seq],
+  );
+  if (rowCount === 0) throw new AppError('ERR_NOT_FOUND', 'not a member');
+  return seq;
+}
+
+export async function activeMemberIds(db: Queryable, channelId: string): Promise<string[]> {
+  const { rows } = await db.query<{ person_id: string }>(
+    'SELECT person_id FROM channel_members WHERE channel_id = $1 AND left_seq IS NULL ORDER BY person_id',
+    [channelId],
+  );
+  return rows.map((row) => row.person_id);
+}
+
+/** The devices an envelope must address: every active device of every current member. */
+export async function memberDevices(db: Queryable, channelId: string): Promise<ChannelDevice[]> {
+  const { rows } = await db.query<{ id: string; person_id: string; identity_key: Uint8Array }>(
+    `SELECT d.id, d.person_id, d.identity_key
+       FROM channel_members m JOIN devices d ON d.person_id = m.person_id AND d.org_id = m.org_id
+      WHERE m.channel_id = $1 AND m.left_seq IS NULL AND d.revoked_at IS NULL
+      ORDER BY d.person_id, d.id`,
+    [channelId],
+  );
+  return rows.map((row) => ({
+    deviceId: row.id,
+    personId: row.person_id,
+    identityKey: toBase64Url(row.identity_key),
+  }));
+}
+
+export async function personFacts(
+  db: Queryable,
+  orgId: string,
+  personIds: readonly string[],
+): Promise<Map<string, PersonFacts>> {
+  const { rows } = await db.query<{ id: string; role: Role; team_ids: string[] | null }>(
+    `SELECT p.id, p.role, array_remove(array_agg(tm.team_id), NULL) AS team_ids
+       FROM people p LEFT JOIN team_members tm ON tm.person_id = p.id
+      WHERE p.org_id = $1 AND p.id = ANY($2::uuid[])
+      GROUP BY p.id`,
+    [orgId, personIds],
+  );
+  return new Map(rows.map((row) => [row.id, { id: row.id, role: row.role, teamIds: row.team_ids ?? [] }]));
+}
+
+export async function shareAChannel(db: Queryable, a: string, b: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM channel_members x JOIN channel_members y ON x.channel_id = y.channel_id
+      WHERE x.person_id = $1 AND y.person_id = $2 AND x.left_seq IS NULL AND y.left_seq IS NULL LIMIT 1`,
+    [a, b],
+  );
+  return rows.length > 0;
+}
+
+type ListedChannelRow = ChannelRow & {
+  joined_seq: number;
+  delivered_seq: number | null;
+  read_seq: number | null;
+  members: Array<{ personId: string; displayName: string; role: ChannelRole }>;
+};
+
+const toChannel = (row: ListedChannelRow): Channel => ({
+  id: row.id,
+  kind: row.kind,
+  name: row.name,
+  members: row.members,
+  lastSeq: row.last_seq,
+  deliveredSeq: row.delivered_seq ?? 0,
+  readSeq: row.read_seq ?? 0,
+  joinedSeq: row.joined_seq,
+  disappearingSeconds: row.disappearing_seconds,
+  announcementsOnly: row.announcements_only,
+  createdAt: row.created_at.toISOString(),
+});
+
+const LIST_CHANNELS = `
+  SELECT c.*, me.joined_seq, cur.delivered_seq, cur.read_seq,
+         (SELECT coalesce(json_agg(json_build_object('personId', p.id, 'displayName', p.display_name, 'role', m.role)
+                                   ORDER BY p.display_name), '[]'::json)
+            FROM channel_members m JOIN people p ON p.id = m.person_id
+           WHERE m.channel_id = c.id AND m.left_seq IS NULL) AS members
+    FROM channel_members me
+    JOIN channels c ON c.id = me.channel_id
+    LEFT JOIN device_channel_cursors cur ON cur.channel_id = c.id AND cur.device_id = $3
+   WHERE me.person_id = $1 AND me.org_id = $2 AND me.left_seq IS NULL`;
+
+export async function listChannels(
+  db: Queryable,
+  caller: { orgId: string; personId: string; deviceId: string },
+): Promise<Channel[]> {
+  const { rows } = await db.query<ListedChannelRow>(`${LIST_CHANNELS} ORDER BY c.created_at`, [
+    caller.personId,
+    caller.orgId,
+    caller.deviceId,
+  ]);
+  return rows.map(toChannel);
+}
+
+export async function getChannel(
+  db: Queryable,
+  caller: { orgId: string; personId: string; deviceId: string },
+  channelId: string,
+): Promise<Channel> {
+  await requireMembership(db, caller, channelId);
+  const { rows } = await db.query<ListedChannelRow>(`${LIST_CHANNELS} AND c.id = $4`, [
+    caller.personId,
+    caller.orgId,
+    caller.deviceId,
+    channelId,
+  ]);
+  return toChannel(rows[0]!);
+}

@@ -1,0 +1,34 @@
+import type { ChannelRole } from '@spreekuur/protocol/chat';
+
+export type ChannelKind = 'direct' | 'group' | 'office_hour';
+
+const isModerator = (role: ChannelRole) => role === 'owner' || role === 'moderator';
+
+/** Adding and removing members of a group is for its owner and moderators. */
+export function mayManageMembers(kind: ChannelKind, actorRole: ChannelRole): boolean {
+  return kind !== 'direct' && isModerator(actorRole);
+}
+
+/** Anyone may leave a group; a direct conversation has no leaving (archive it instead). */
+export function mayLeave(kind: ChannelKind): boolean {
+  return kind !== 'direct';
+}
+
+/** A message is deleted for everyone by its sender, or in a group by a moderator. */
+export function mayDeleteMessage(
+  kind: ChannelKind,
+  actor: { personId: string; role: ChannelRole },
+  senderPersonId: string,
+): boolean {
+  return actor.personId === senderPersonId || (kind !== 'direct' && isModerator(actor.role));
+}
+
+/** The disappearing-messages timer: any member of a direct conversation, moderators elsewhere. */
+export function mayChangeSettings(kind: ChannelKind, actorRole: ChannelRole): boolean {
+  return kind === 'direct' || isModerator(actorRole);
+}
+
+/** In an announcements-only group only moderators post. */
+export function maySend(announcementsOnly: boolean, actorRole: ChannelRole): boolean {
+  return !announcementsOnly || isModerator(actorRole);
+}

@@ -1,0 +1,1 @@
+export { chatService, type ChatApi } from './plugin.ts';

@@ -1,0 +1,162 @@
+import type { Database, Queryable } from '@spreekuur/db';
+import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_MAX, type PrekeyBundle } from '@spreekuur/protocol/chat';
+import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
+import { AppError } from '@spreekuur/protocol/errors';
+import type { Principal } from '@spreekuur/server';
+import { personFacts, shareAChannel } from '../channels/channel-store.ts';
+import { mayFetchKeysOf } from '../domain/contact-policy.ts';
+
+type SignedKey = { id: number; publicKey: string; signature: string };
+
+/**
+ * Public prekeys of devices, so others can start an encrypted session with a device that is
+ * offline. The server cannot check what the keys are for; clients verify every signature
+ * against the device's identity key (packages/crypto/SPEC.md).
+ */
+export class KeyDirectory {
+  constructor(
+    private readonly db: Database,
+    /** Told when a device should upload more one-time prekeys. */
+    private readonly onLow: (deviceId: string, remaining: number) => void,
+  ) {}
+
+  async publishSignedPrekeys(
+    principal: Principal,
+    keys: { signedPrekey: SignedKey; kemPrekey: SignedKey },
+  ): Promise<void> {
+    await this.db.query(
+      `INSERT INTO device_signed_prekeys (device_id, org_id, signed_prekey_id, signed_prekey, signed_prekey_signature,
+                                          kem_prekey_id, kem_prekey, kem_prekey_signature, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       ON CONFLICT (device_id) DO UPDATE SET
+         signed_prekey_id = EXCLUDED.signed_prekey_id, signed_prekey = EXCLUDED.signed_prekey,
+         signed_prekey_signature = EXCLUDED.signed_prekey_signature, kem_prekey_id = EXCLUDED.kem_prekey_id,
+         kem_prekey = EXCLUDED.kem_prekey, kem_prekey_signature = EXCLUDED.kem_prekey_signature, updated_at = now()`,
+      [
+        principal.deviceId,
+        principal.orgId,
+        keys.signedPrekey.id,
+        fromBase64Url(keys.signedPrekey.publicKey),
+        fromBase64Url(keys.signedPrekey.signature),
+        keys.kemPrekey.id,
+        fromBase64Url(keys.kemPrekey.publicKey),
+        fromBase64Url(keys.kemPrekey.signature),
+      ],
+    );
+  }
+
+  async addOneTimePrekeys(
+    principal: Principal,
+    prekeys: ReadonlyArray<{ id: number; publicKey: string }>,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const count = await countOneTimePrekeys(tx, principal.deviceId);
+      if (count + prekeys.length > ONE_TIME_PREKEYS_MAX) {
+        throw new AppError('ERR_BAD_REQUEST', 'too many prekeys', {
+          issues: [
+            {
+              path: ['body', 'prekeys'],
+              message: `a device holds at most ${ONE_TIME_PREKEYS_MAX}; it has ${count}`,
+            },
+          ],
+        });
+      }
+      for (const prekey of prekeys) {
+        await tx.query(
+          `INSERT INTO device_one_time_prekeys (device_id, key_id, public_key) VALUES ($1, $2, $3)
+           ON CONFLICT (device_id, key_id) DO NOTHING`,
+          [principal.deviceId, prekey.id, fromBase64Url(prekey.publicKey)],
+        );
+      }
+      return countOneTimePrekeys(tx, principal.deviceId);
+    });
+  }
+
+  async status(principal: Principal) {
+    const { rows } = await this.db.query<{ signed_prekey_id: number; kem_prekey_id: number }>(
+      'SELECT signed_prekey_id, kem_prekey_id FROM device_signed_prekeys WHERE device_id = $1',
+      [principal.deviceId],
+    );
+    return {
+      oneTimePrekeys: await countOneTimePrekeys(this.db, principal.deviceId),
+      signedPrekeyId: rows[0]?.signed_prekey_id ?? null,
+      kemPrekeyId: rows[0]?.kem_prekey_id ?? null,
+      lowWatermark: ONE_TIME_PREKEYS_LOW,
+    };
+  }
+
+  /**
+   * Bundles for the given devices, each with one one-time prekey that is deleted as it is
+   * handed out (FOR UPDATE SKIP LOCKED: concurrent fetches never get the same key).
+   */
+  async fetchBundles(principal: Principal, deviceIds: readonly string[]): Promise<PrekeyBundle[]> {
+    const { rows: devices } = await this.db.query<{
+      id: string;
+      person_id: string;
+      identity_key: Uint8Array;
+    }>(
+      'SELECT id, person_id, identity_key FROM devices WHERE id = ANY($1::uuid[]) AND org_id = $2 AND revoked_at IS NULL',
+      [deviceIds, principal.orgId],
+    );
+    if (devices.length !== new Set(deviceIds).size) throw new AppError('ERR_NOT_FOUND', 'device not found');
+    const people = [...new Set(devices.map((device) => device.person_id))];
+    const facts = await personFacts(this.db, principal.orgId, [principal.personId, ...people]);
+    for (const personId of people) {
+      const allowed = mayFetchKeysOf(
+        facts.get(principal.personId)!,
+        facts.get(personId)!,
+        await shareAChannel(this.db, principal.personId, personId),
+      );
+      if (!allowed) throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
+    }
+
+    const bundles: PrekeyBundle[] = [];
+    for (const device of devices) {
+      const { rows } = await this.db.query<{
+        signed_prekey_id: number;
+        signed_prekey: Uint8Array;
+        signed_prekey_signature: Uint8Array;
+        kem_prekey_id: number;
+        kem_prekey: Uint8Array;
+        kem_prekey_signature: Uint8Array;
+      }>('SELECT * FROM device_signed_prekeys WHERE device_id = $1', [device.id]);
+      const signed = rows[0];
+      if (!signed) throw new AppError('ERR_KEYS_NOT_PUBLISHED');
+      const claimed = await this.db.query<{ key_id: number; public_key: Uint8Array }>(
+        `DELETE FROM device_one_time_prekeys
+          WHERE (device_id, key_id) = (SELECT device_id, key_id FROM device_one_time_prekeys
+                                        WHERE device_id = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING key_id, public_key`,
+        [device.id],
+      );
+      const oneTime = claimed.rows[0];
+      const remaining = await countOneTimePrekeys(this.db, device.id);
+      if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(device.id, remaining);
+      bundles.push({
+        deviceId: device.id,
+        personId: device.person_id,
+        identityKey: toBase64Url(device.identity_key),
+        signedPrekey: {
+          id: signed.signed_prekey_id,
+          publicKey: toBase64Url(signed.signed_prekey),
+          signature: toBase64Url(signed.signed_prekey_signature),
+        },
+        kemPrekey: {
+          id: signed.kem_prekey_id,
+          publicKey: toBase64Url(signed.kem_prekey),
+          signature: toBase64Url(signed.kem_prekey_signature),
+        },
+        oneTimePrekey: oneTime ? { id: oneTime.key_id, publicKey: toBase64Url(oneTime.public_key) } : null,
+      });
+    }
+    return bundles;
+  }
+}
+
+async function countOneTimePrekeys(db: Queryable, deviceId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM device_one_time_prekeys WHERE device_id = $1',
+    [deviceId],
+  );
+  return rows[0]!.n;
+}

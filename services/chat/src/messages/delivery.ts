@@ -1,0 +1,56 @@
+import type { Queryable } from '@spreekuur/db';
+import { rooms, type Realtime } from '@spreekuur/server';
+import { activeMemberIds, memberDevices } from '../channels/channel-store.ts';
+import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
+
+/**
+ * Pushes committed log entries to the member devices that are online, on whichever node
+ * they are connected (socket.io rooms through the adapter). Delivery is a courtesy:
+ * devices that miss a push fetch the gap by sequence number, so nothing here must succeed
+ * for a message to be safe — it already is, in PostgreSQL.
+ */
+export class Delivery {
+  constructor(
+    private readonly db: Queryable,
+    private readonly realtime: Realtime,
+  ) {}
+
+  /** A pairwise message: each device receives only its own ciphertext. */
+  async pushPairwise(row: EventRow, payloads: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    const devices = await memberDevices(this.db, row.channel_id);
+    for (const device of devices) {
+      this.realtime.io
+        .to(rooms.device(device.deviceId))
+        .emit('chat:event', toChannelEvent(row, payloads.get(device.deviceId)));
+    }
+  }
+
+  /** Anything every member sees alike (group ciphertext, membership, deletions, settings). */
+  async pushToMembers(row: EventRow, extraPersonIds: readonly string[] = []): Promise<void> {
+    const members = await activeMemberIds(this.db, row.channel_id);
+    const audience = [...new Set([...members, ...extraPersonIds])].map(rooms.person);
+    if (audience.length > 0) this.realtime.io.to(audience).emit('chat:event', toChannelEvent(row, null));
+  }
+
+  async pushBySeq(
+    channelId: string,
+    seqs: readonly number[],
+    extraPersonIds: readonly string[] = [],
+  ): Promise<void> {
+    for (const seq of seqs)
+      await this.pushToMembers(await loadEventRow(this.db, channelId, seq), extraPersonIds);
+  }
+
+  /** Emits an ephemeral event to the members of a channel (typing, receipts). */
+  async emitToMembers(
+    channelId: string,
+    event: string,
+    payload: unknown,
+    exceptPersonId?: string,
+  ): Promise<void> {
+    const members = (await activeMemberIds(this.db, channelId)).filter(
+      (personId) => personId !== exceptPersonId,
+    );
+    if (members.length > 0) this.realtime.io.to(members.map(rooms.person)).emit(event, payload);
+  }
+}

@@ -1,0 +1,276 @@
+import type { Database, Queryable } from '@spreekuur/db';
+import { isUniqueViolation } from '@spreekuur/db';
+import type { ChannelEvent, SendAck, SendMessage } from '@spreekuur/protocol/chat';
+import { fromBase64Url } from '@spreekuur/protocol/common';
+import { AppError } from '@spreekuur/protocol/errors';
+import type { Principal } from '@spreekuur/server';
+import { appendEvent, memberDevices, requireMembership } from '../channels/channel-store.ts';
+import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
+import { checkRecipientDevices } from '../domain/device-set.ts';
+import type { BlobStore } from '../files/blob-store.ts';
+import type { Delivery } from './delivery.ts';
+import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
+
+export interface MessageLimits {
+  maxEnvelopeBytes: number;
+}
+
+type Stored = { ack: SendAck; row?: EventRow; payloads?: Map<string, Uint8Array> };
+
+/** Decoded size of a base64url string, without decoding it. */
+const decodedLength = (text: string) => Math.floor((text.length * 3) / 4);
+
+export class MessageService {
+  constructor(
+    private readonly db: Database,
+    private readonly delivery: Delivery,
+    private readonly blobs: BlobStore,
+    private readonly clock: () => Date,
+    private readonly limits: MessageLimits,
+  ) {}
+
+  /**
+   * Stores an envelope durably, then acknowledges, then pushes it. A resend with the same
+   * clientId (after a dropped connection) returns the first ack and stores nothing new.
+   */
+  async send(principal: Principal, envelope: SendMessage): Promise<SendAck> {
+    const size =
+      envelope.kind === 'pairwise'
+        ? envelope.payloads.reduce((sum, payload) => sum + decodedLength(payload.ciphertext), 0)
+        : decodedLength(envelope.ciphertext);
+    if (size > this.limits.maxEnvelopeBytes) throw new AppError('ERR_CHAT_ENVELOPE_TOO_LARGE');
+
+    let stored: Stored;
+    try {
+      stored = await this.db.transaction((tx) => this.store(tx, principal, envelope));
+    } catch (error) {
+      // The same clientId raced in twice: the other attempt stored it; answer with its ack.
+      if (!isUniqueViolation(error, 'channel_events_client_id_key')) throw error;
+      const earlier = await this.findByClientId(this.db, principal, envelope);
+      if (!earlier) throw error;
+      return earlier;
+    }
+    if (stored.row) {
+      if (envelope.kind === 'pairwise') await this.delivery.pushPairwise(stored.row, stored.payloads!);
+      else await this.delivery.pushToMembers(stored.row);
+    }
+    return stored.ack;
+  }
+
+  private async findByClientId(
+    db: Queryable,
+    principal: Principal,
+    envelope: SendMessage,
+  ): Promise<SendAck | null> {
+    const { rows } = await db.query<{ seq: number; created_at: Date }>(
+      `SELECT seq, created_at FROM channel_events WHERE channel_id = $1 AND sender_device_id = $2 AND client_id = $3`,
+      [envelope.channelId, principal.deviceId, envelope.clientId],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          channelId: envelope.channelId,
+          seq: row.seq,
+          createdAt: row.created_at.toISOString(),
+          duplicate: true,
+        }
+      : null;
+  }
+
+  private async store(tx: Queryable, principal: Principal, envelope: SendMessage): Promise<Stored> {
+    const earlier = await this.findByClientId(tx, principal, envelope);
+    if (earlier) return { ack: earlier };
+
+    const membership = await requireMembership(tx, principal, envelope.channelId, { lock: true });
+    if (!maySend(membership.channel.announcements_only, membership.role))
+      throw new AppError('ERR_CHAT_ROLE_REQUIRED');
+
+    const expected = (await memberDevices(tx, envelope.channelId))
+      .map((device) => device.deviceId)
+      .filter((deviceId) => deviceId !== principal.deviceId);
+    const addressed =
+      envelope.kind === 'pairwise'
+        ? envelope.payloads.map((payload) => payload.deviceId)
+        : envelope.recipientDeviceIds;
+    const check = checkRecipientDevices(expected, addressed);
+    if (!check.ok) {
+      if ('duplicate' in check) {
+        throw new AppError('ERR_BAD_REQUEST', 'device addressed twice', {
+          issues: [{ path: ['payloads'], message: `device ${check.duplicate} is addressed twice` }],
+        });
+      }
+      throw new AppError('ERR_CHAT_DEVICES_CHANGED', 'recipient devices differ', {
+        mismatch: check.mismatch,
+      });
+    }
+
+    if (envelope.replacesSeq !== undefined)
+      await this.assertOwnMessage(tx, principal, envelope.channelId, envelope.replacesSeq);
+    const fileIds = envelope.fileIds ?? [];
+    if (fileIds.length > 0) await this.assertFilesOfChannel(tx, envelope.channelId, fileIds);
+
+    const now = this.clock();
+    const seconds = membership.channel.disappearing_seconds;
+    const seq = await appendEvent(
+      tx,
+      membership.channel,
+      {
+        kind: 'message',
+        senderPersonId: principal.personId,
+        senderDeviceId: principal.deviceId,
+        clientId: envelope.clientId,
+        envelopeKind: envelope.kind,
+        groupCiphertext: envelope.kind === 'group' ? fromBase64Url(envelope.ciphertext) : null,
+        recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
+        replacesSeq: envelope.replacesSeq ?? null,
+        data: { fileIds },
+        expiresAt: seconds ? new Date(now.getTime() + seconds * 1000) : null,
+      },
+      now,
+    );
+    const payloads = new Map<string, Uint8Array>();
+    if (envelope.kind === 'pairwise') {
+      for (const payload of envelope.payloads) {
+        const bytes = fromBase64Url(payload.ciphertext);
+        payloads.set(payload.deviceId, bytes);
+        await tx.query(
+          'INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ($1, $2, $3, $4)',
+          [envelope.channelId, seq, payload.deviceId, bytes],
+        );
+      }
+    }
+    const row = await loadEventRow(tx, envelope.channelId, seq);
+    return {
+      ack: { channelId: envelope.channelId, seq, createdAt: now.toISOString(), duplicate: false },
+      row,
+      payloads,
+    };
+  }
+
+  private async assertOwnMessage(
+    tx: Queryable,
+    principal: Principal,
+    channelId: string,
+    seq: number,
+  ): Promise<void> {
+    const { rows } = await tx.query<{ sender_person_id: string | null }>(
+      `SELECT sender_person_id FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'`,
+      [channelId, seq],
+    );
+    if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'message not found');
+    if (rows[0].sender_person_id !== principal.personId) throw new AppError('ERR_CHAT_NOT_OWN_MESSAGE');
+  }
+
+  private async assertFilesOfChannel(
+    tx: Queryable,
+    channelId: string,
+    fileIds: readonly string[],
+  ): Promise<void> {
+    const { rows } = await tx.query<{ id: string }>(
+      'SELECT id FROM files WHERE channel_id = $1 AND id = ANY($2::uuid[]) AND completed_at IS NOT NULL AND deleted_at IS NULL',
+      [channelId, fileIds],
+    );
+    if (rows.length !== new Set(fileIds).size) {
+      throw new AppError('ERR_BAD_REQUEST', 'unknown file', {
+        issues: [{ path: ['fileIds'], message: 'must be completed uploads in this channel' }],
+      });
+    }
+  }
+
+  /** The log after `after`, as this device sees it, within the caller's membership. */
+  async history(
+    principal: Principal,
+    channelId: string,
+    after: number,
+    limit: number,
+  ): Promise<{ events: ChannelEvent[]; lastSeq: number }> {
+    const membership = await requireMembership(this.db, principal, channelId);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT e.*, p.ciphertext AS device_ciphertext
+         FROM channel_events e
+         LEFT JOIN channel_event_payloads p
+                ON p.channel_id = e.channel_id AND p.seq = e.seq AND p.recipient_device_id = $4
+        WHERE e.channel_id = $1 AND e.seq > $2 AND e.seq >= $5
+        ORDER BY e.seq LIMIT $3`,
+      [channelId, after, limit, principal.deviceId, membership.joinedSeq],
+    );
+    return {
+      events: rows.map((row) => toChannelEvent(row, row.device_ciphertext)),
+      lastSeq: membership.channel.last_seq,
+    };
+  }
+
+  /** Delete for everyone: the ciphertext (and attached files) are removed; a tombstone is logged. */
+  async deleteForEveryone(principal: Principal, channelId: string, seq: number): Promise<{ seq: number }> {
+    const result = await this.db.transaction(async (tx) => {
+      const membership = await requireMembership(tx, principal, channelId, { lock: true });
+      const { rows } = await tx.query<EventRow>(
+        `SELECT * FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message' AND seq >= $3`,
+        [channelId, seq, membership.joinedSeq],
+      );
+      const target = rows[0];
+      if (!target) throw new AppError('ERR_NOT_FOUND', 'message not found');
+      if (
+        !mayDeleteMessage(
+          membership.channel.kind,
+          { personId: principal.personId, role: membership.role },
+          target.sender_person_id!,
+        )
+      ) {
+        throw new AppError('ERR_CHAT_NOT_OWN_MESSAGE');
+      }
+      const fileIds = await eraseMessages(tx, [{ channelId, seq }], this.clock());
+      const tombstone = await appendEvent(
+        tx,
+        membership.channel,
+        { kind: 'message_deleted', data: { targetSeq: seq, byPersonId: principal.personId } },
+        this.clock(),
+      );
+      return { tombstone, fileIds };
+    });
+    await this.blobs.deleteBlobs(result.fileIds);
+    await this.delivery.pushBySeq(channelId, [result.tombstone]);
+    return { seq: result.tombstone };
+  }
+
+  /** Disappearing messages: erase every message whose timer ran out. Safe to run on every node. */
+  async sweepExpired(): Promise<number> {
+    const now = this.clock();
+    const erased = await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ channel_id: string; seq: number }>(
+        `SELECT channel_id, seq FROM channel_events
+          WHERE expires_at <= $1 AND deleted_at IS NULL ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      const targets = rows.map((row) => ({ channelId: row.channel_id, seq: row.seq }));
+      return { count: targets.length, fileIds: await eraseMessages(tx, targets, now) };
+    });
+    await this.blobs.deleteBlobs(erased.fileIds);
+    return erased.count;
+  }
+}
+
+/** Removes the ciphertext of messages (keeping the log entry as "deleted"); returns their files. */
+async function eraseMessages(
+  tx: Queryable,
+  targets: ReadonlyArray<{ channelId: string; seq: number }>,
+  now: Date,
+): Promise<string[]> {
+  const fileIds: string[] = [];
+  for (const { channelId, seq } of targets) {
+    const { rows } = await tx.query<{ data: { fileIds?: string[] } }>(
+      `UPDATE channel_events SET deleted_at = $3, group_ciphertext = NULL
+        WHERE channel_id = $1 AND seq = $2 AND deleted_at IS NULL RETURNING data`,
+      [channelId, seq, now],
+    );
+    await tx.query('DELETE FROM channel_event_payloads WHERE channel_id = $1 AND seq = $2', [channelId, seq]);
+    fileIds.push(...(rows[0]?.data.fileIds ?? []));
+  }
+  if (fileIds.length > 0) {
+    await tx.query('UPDATE files SET deleted_at = $2 WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [
+      fileIds,
+      now,
+    ]);
+  }
+  return fileIds;
+}
