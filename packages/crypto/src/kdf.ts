@@ -43,9 +43,17 @@ export const Label = {
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 
+// Encoded labels are constant: build each once instead of on every chain step.
+const encodedLabels = new Map<Label, Uint8Array>();
+
 /** LP("Spreekuur-v1/" label) || LP(p1) || ... || LP(pn): the encoded KDF input / signature context. */
 export function encodeContext(label: Label, parts: readonly Uint8Array[]): Uint8Array {
-  return concatBytes(lengthPrefixed(utf8Encode(LABEL_PREFIX + label)), ...parts.map(lengthPrefixed));
+  let encoded = encodedLabels.get(label);
+  if (encoded === undefined) {
+    encoded = lengthPrefixed(utf8Encode(LABEL_PREFIX + label));
+    encodedLabels.set(label, encoded);
+  }
+  return concatBytes(encoded, ...parts.map(lengthPrefixed));
 }
 
 /** Unkeyed labelled BLAKE2b. `length` is 16..64 bytes. */
