@@ -8,6 +8,7 @@ import {
   uploadFile,
 } from './chat-fixtures.ts';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 
 /**
  * One deployment serves several organisations; nothing of organisation B may be visible
@@ -45,6 +46,7 @@ beforeAll(async () => {
   ).body;
   bFile = await uploadFile(gateway, b.worker, bDirect.id);
   aDirect = await openDirect(gateway, a.worker, a.resident.personId);
+  await prepareSchedulingIsolation({ gateway, a, b });
 });
 
 /** B's channel log is untouched by whatever A tried. */
@@ -350,6 +352,10 @@ Object.assign(cases, {
     expect(own.statusCode).toBe(200);
   },
 });
+
+for (const [route, run] of Object.entries(schedulingIsolationCases)) {
+  cases[route] = () => run({ gateway, a, b });
+}
 
 describe('organisation isolation', () => {
   it('every route is either deliberately unscoped or has a cross-organisation case', () => {
