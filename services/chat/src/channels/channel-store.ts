@@ -123,6 +123,8 @@ export async function createChannel(
   for (const member of spec.members) {
     seqs.push(await addMember(tx, channel, member.personId, member.role, spec.createdBy, now));
   }
+  // Founding members were all there from the start: each sees the whole creation.
+  await tx.query('UPDATE channel_members SET joined_seq = 1 WHERE channel_id = $1', [channelId]);
   return { channelId, seqs };
 }
 
