@@ -2,7 +2,8 @@ import { ByteReader, ByteWriter, equalBytes, expectBytes, expectLength, isUint32
 import { fromBase64Url } from './encoding.ts';
 import { CryptoError } from './errors.ts';
 import { encodeContext, Label } from './kdf.ts';
-import { draw, resolveRng, type Rng } from './random.ts';
+import { draw, resolveRng } from './draw.ts';
+import type { Rng } from './random.ts';
 import { sodium, type Sodium } from './sodium.ts';
 import { b64, type JsonObject } from './state-json.ts';
 import { checkFrame, MessageType, WIRE_VERSION } from './wire.ts';

@@ -1,5 +1,6 @@
 import { expectBytes, expectLength } from './bytes.ts';
-import { draw, resolveRng, type Rng } from './random.ts';
+import { draw, resolveRng } from './draw.ts';
+import type { Rng } from './random.ts';
 import { sodium } from './sodium.ts';
 import {
   asObject,

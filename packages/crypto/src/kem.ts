@@ -1,6 +1,7 @@
 import { expectLength } from './bytes.ts';
 import { CryptoError } from './errors.ts';
-import { draw, type Rng } from './random.ts';
+import { draw } from './draw.ts';
+import type { Rng } from './random.ts';
 import { sodium } from './sodium.ts';
 
 /** ML-KEM-768 (FIPS 203) through libsodium (SPEC §3.1, §4.2). Internal. */

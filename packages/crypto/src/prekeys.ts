@@ -11,7 +11,8 @@ import {
 } from './identity.ts';
 import { encodeContext, Label } from './kdf.ts';
 import { generateKemKeyPair, KEM_PUBLIC_KEY_BYTES, KEM_SECRET_KEY_BYTES } from './kem.ts';
-import { resolveRng, type Rng } from './random.ts';
+import { resolveRng } from './draw.ts';
+import type { Rng } from './random.ts';
 import {
   asArray,
   asObject,

@@ -35,22 +35,6 @@ export const systemRng: Rng = {
   },
 };
 
-export function resolveRng(rng: Rng | undefined): Rng {
-  return rng ?? systemRng;
-}
-
-/** Draw exactly `length` bytes, refusing an Rng that returns the wrong amount. */
-export function draw(rng: Rng, length: number): Uint8Array {
-  const out = rng.randomBytes(length);
-  if (!(out instanceof Uint8Array) || out.length !== length) {
-    throw new CryptoError(
-      'ERR_CRYPTO_INVALID_ARGUMENT',
-      `rng.randomBytes(${length}) returned the wrong length`,
-    );
-  }
-  return out;
-}
-
 /**
  * A reproducible Rng for tests and vector generation ONLY: the same seed always yields the same
  * stream. Call i returns ChaCha20(seed_i) with seed_i = BLAKE2b-256(key = BLAKE2b-256(seed), "Spreekuur-v1/rng/test" || i).

@@ -4,7 +4,8 @@ import { CryptoError } from './errors.ts';
 import { identityFromSeed, sign, verify, type DeviceIdentity } from './identity.ts';
 import { encodeContext, kdfChain, Label } from './kdf.ts';
 import { pad, paddedLength, unpad } from './padding.ts';
-import { draw, resolveRng, type Rng } from './random.ts';
+import { draw, resolveRng } from './draw.ts';
+import type { Rng } from './random.ts';
 import { MAX_PLAINTEXT_BYTES, MAX_SKIP, MAX_SKIPPED_KEYS, NONCE_BYTES, TAG_BYTES } from './ratchet.ts';
 import { sodium } from './sodium.ts';
 import {

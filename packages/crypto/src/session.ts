@@ -26,7 +26,8 @@ import {
   type RatchetState,
   type SkippedKey,
 } from './ratchet.ts';
-import { resolveRng, type Rng } from './random.ts';
+import { resolveRng } from './draw.ts';
+import type { Rng } from './random.ts';
 import { sodium } from './sodium.ts';
 import {
   asArray,

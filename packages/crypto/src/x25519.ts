@@ -1,6 +1,7 @@
 import { expectLength, isAllZero } from './bytes.ts';
 import { CryptoError } from './errors.ts';
-import { draw, type Rng } from './random.ts';
+import { draw } from './draw.ts';
+import type { Rng } from './random.ts';
 import { sodium } from './sodium.ts';
 
 /** X25519 helpers (SPEC §3.1, §4.2). Internal: not exported from the package. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../src/identity.ts';
-import { signedPreKeyContext, type PreKeyBundle } from '../src/prekeys.ts';
+import { kemPreKeyContext, signedPreKeyContext, type PreKeyBundle } from '../src/prekeys.ts';
 import { deterministicRng } from '../src/random.ts';
 import {
   acceptSession,
@@ -109,6 +109,13 @@ describe('PQXDH session setup (SPEC §4)', () => {
       signedPreKey: { id: 7, publicKey: zero, signature: sign(bob.identity, signedPreKeyContext(7, zero)) },
     };
     expectCode(() => initiateSession(alice.identity, bad), 'ERR_CRYPTO_WEAK_KEY');
+    // A correctly signed but malformed ML-KEM key (coefficients out of range) fails the FIPS 203 check.
+    const junk = new Uint8Array(1184).fill(0xff);
+    const badKem: PreKeyBundle = {
+      ...good,
+      kemPreKey: { id: 8, publicKey: junk, signature: sign(bob.identity, kemPreKeyContext(8, junk)) },
+    };
+    expectCode(() => initiateSession(alice.identity, badKem), 'ERR_CRYPTO_WEAK_KEY');
     // An initiator identity key that is not a curve point.
     const forgedId = new Uint8Array(first);
     forgedId.set(new Uint8Array(32).fill(0xff), IDENTITY_OFFSET);
