@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schedulingErrorCatalog } from './scheduling.ts';
 
 interface ErrorDefinition {
   status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
@@ -167,6 +168,8 @@ export const errorCatalog = {
     nl: 'Er ging iets mis aan onze kant. Probeer het opnieuw.',
     en: 'Something went wrong on our side. Please try again.',
   },
+  // Office hours, the live queue and appointments (defined next to their wire shapes).
+  ...schedulingErrorCatalog,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

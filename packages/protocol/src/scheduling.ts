@@ -232,6 +232,8 @@ export type CloseOutcome = z.infer<typeof closeOutcome>;
 /** Resident starts an office-hour conversation. Outside hours only as a question waiting for the opening. */
 export const joinQueueBody = z.strictObject({
   whenClosed: z.enum(['reject', 'leave_question']).default('reject'),
+  /** The resident's own zone, for the times they are shown (default Europe/Amsterdam). */
+  timeZone: timeZone.optional(),
 });
 /** Worker takes the next resident; `expectedEntryId` is what their screen showed (refused if taken meanwhile). */
 export const pickNextBody = z.strictObject({ expectedEntryId: id.optional() });
@@ -405,7 +407,13 @@ export const slotListing = z.strictObject({
 });
 export type SlotListing = z.infer<typeof slotListing>;
 
-export const bookAppointmentBody = z.strictObject({ appointmentTypeId: id, workerId: id, start: utcInstant });
+export const bookAppointmentBody = z.strictObject({
+  appointmentTypeId: id,
+  workerId: id,
+  start: utcInstant,
+  /** Workers and admins booking on behalf of a resident name them; residents book for themselves. */
+  residentId: id.optional(),
+});
 export const rescheduleAppointmentBody = z.strictObject({ start: utcInstant });
 
 export const appointmentStatus = z.enum(['booked', 'cancelled']);
@@ -414,6 +422,7 @@ export const appointment = z.strictObject({
   id,
   appointmentTypeId: id,
   workerId: id,
+  residentId: id,
   kind: appointmentKind,
   location: appointmentLocation.nullable(),
   start: utcInstant,
@@ -436,6 +445,249 @@ export const reminderOffsets = z
   .max(5)
   .refine((offsets) => new Set(offsets).size === offsets.length, { error: 'reminder times must differ' })
   .default([24 * 60, 60]);
+
+// ---- Service API: parameters, documents, events ------------------------------------------
+
+export const teamParams = z.strictObject({ teamId: id });
+export const entryParams = z.strictObject({ entryId: id });
+export const workerParams = z.strictObject({ workerId: id });
+export const resourceParams = z.strictObject({ id });
+export const shiftParams = z.strictObject({ teamId: id, shiftId: id });
+
+/** `?timeZone=Europe/Amsterdam`: the zone a person wants times shown in. */
+export const timeZoneQuery = z.strictObject({ timeZone: timeZone.default(DEFAULT_TIME_ZONE) });
+
+/** Organisation-wide scheduling settings (admins). */
+export const schedulingSettings = z.strictObject({
+  /** Show residents' names in workers' calendar files and feeds. Off: only the kind of appointment. */
+  calendarResidentNames: z.boolean().default(false),
+});
+export type SchedulingSettings = z.infer<typeof schedulingSettings>;
+
+/** A team's published office hours and queue settings. */
+export const teamOfficeHoursDocument = z.strictObject({
+  teamId: id,
+  /** False until the team publishes hours: until then the team is closed. */
+  published: z.boolean(),
+  hours: openingHours,
+  settings: queueSettings,
+  updatedAt: utcInstant.nullable(),
+});
+export type TeamOfficeHoursDocument = z.infer<typeof teamOfficeHoursDocument>;
+
+/** One coming opening, shown in the reader's zone. */
+export const upcomingOpening = z.strictObject({ start: zonedInstant, end: zonedInstant });
+
+/** What a resident sees of a team: open or when it opens, how to go ahead, and the other ways in. */
+export const teamStatus = z.strictObject({
+  teamId: id,
+  officeHours: officeHoursStatus,
+  queueMode,
+  /**
+   * `live`: join the queue now; `question`: leave a question that enters the queue at the next
+   * opening; `unavailable`: the team publishes no office hours.
+   */
+  join: z.enum(['live', 'question', 'unavailable']),
+  /** The next openings (up to 14 days ahead). */
+  upcoming: z.array(upcomingOpening).max(14),
+  /** Every kind of appointment the team offers: face-to-face and phone are never hidden behind chat. */
+  appointmentKinds: z.array(appointmentKind),
+});
+export type TeamStatus = z.infer<typeof teamStatus>;
+
+// Duty -------------------------------------------------------------------------------------
+
+export const rosterShift = z.strictObject({
+  id,
+  teamId: id,
+  workerId: id,
+  start: utcInstant,
+  end: utcInstant,
+});
+export type RosterShiftView = z.infer<typeof rosterShift>;
+
+const MAX_SHIFT_MS = 7 * 86_400_000;
+
+export const createRosterShiftBody = z
+  .strictObject({ workerId: id, start: utcInstant, end: utcInstant })
+  .superRefine((shift, ctx) => {
+    const length = Date.parse(shift.end) - Date.parse(shift.start);
+    if (Number.isNaN(length)) return;
+    if (length <= 0) ctx.addIssue({ code: 'custom', message: 'end must be after start', path: ['end'] });
+    else if (length > MAX_SHIFT_MS)
+      ctx.addIssue({ code: 'custom', message: 'a shift lasts at most 7 days', path: ['end'] });
+  });
+
+const MAX_ROSTER_QUERY_MS = 62 * 86_400_000;
+
+export const rosterQuery = z
+  .strictObject({ from: utcInstant, to: utcInstant })
+  .superRefine((query, ctx) => {
+    const length = Date.parse(query.to) - Date.parse(query.from);
+    if (Number.isNaN(length)) return;
+    if (length <= 0) ctx.addIssue({ code: 'custom', message: '`to` must be after `from`', path: ['to'] });
+    else if (length > MAX_ROSTER_QUERY_MS)
+      ctx.addIssue({ code: 'custom', message: 'ask for at most 62 days at once', path: ['to'] });
+  });
+
+/** A worker switches themselves on or off duty (holds until the end of the current or next opening). */
+export const dutyToggleBody = z.strictObject({ onDuty: z.boolean() });
+
+export const dutyStatus = z.strictObject({
+  teamId: id,
+  /** Workers taking queue conversations now. */
+  staff: z.array(id).max(200),
+  /** The caller's own duty (null for callers who are not workers of the team). */
+  me: z
+    .strictObject({
+      onDuty: z.boolean(),
+      /** When the caller will next be on duty (null: on duty now, or not in the roster). */
+      nextOnDuty: utcInstant.nullable(),
+    })
+    .nullable(),
+});
+export type DutyStatus = z.infer<typeof dutyStatus>;
+
+/** Whether a message to a worker reaches them now, or when it will be seen (their next duty). */
+export const reachability = z.discriminatedUnion('reachable', [
+  z.strictObject({ workerId: id, reachable: z.literal(true) }),
+  z.strictObject({ workerId: id, reachable: z.literal(false), seenFrom: zonedInstant.nullable() }),
+]);
+export type Reachability = z.infer<typeof reachability>;
+
+// Queue ------------------------------------------------------------------------------------
+
+export const queueEntryStatus = z.enum(['waiting', 'assigned', 'on_hold', 'closed', 'left']);
+
+/** One office-hour conversation as the queue sees it (for workers of the team). */
+export const queueConversation = z.strictObject({
+  entryId: id,
+  teamId: id,
+  /** The end-to-end encrypted chat channel of the conversation. */
+  channelId: id,
+  residentId: id,
+  status: queueEntryStatus,
+  workerId: id.nullable(),
+  asQuestion: z.boolean(),
+  joinedAt: utcInstant,
+});
+export type QueueConversation = z.infer<typeof queueConversation>;
+
+/** The live queue of a team as workers see it (REST answer and `scheduling:queue` event). */
+export const teamQueue = z.strictObject({
+  teamId: id,
+  view: workerQueueView,
+  conversations: z.array(queueConversation).max(2000),
+});
+export type TeamQueue = z.infer<typeof teamQueue>;
+
+/** A resident's own queue entry (REST answer and `scheduling:queue:entry` event). */
+export const residentQueueEntry = z.strictObject({
+  entryId: id,
+  teamId: id,
+  channelId: id,
+  asQuestion: z.boolean(),
+  joinedAt: utcInstant,
+  /** Place, wait estimate or assignment; null once the conversation has ended. */
+  view: residentQueueView.nullable(),
+  ended: z.strictObject({ reason: z.enum(['closed', 'left']), outcome: closeOutcome.nullable() }).nullable(),
+});
+export type ResidentQueueEntry = z.infer<typeof residentQueueEntry>;
+
+// Appointments -----------------------------------------------------------------------------
+
+export const appointmentTypeListing = z.strictObject({
+  teamId: id,
+  appointmentTypes: z.array(appointmentType).max(200),
+  /** Workers of the team who publish availability, i.e. who can be booked. */
+  workerIds: z.array(id).max(500),
+});
+
+export const workerAvailabilityDocument = z.strictObject({
+  workerId: id,
+  /** Null until the worker publishes availability for appointments. */
+  availability: openingHours.nullable(),
+  updatedAt: utcInstant.nullable(),
+});
+
+export const appointmentListQuery = z.strictObject({
+  from: utcInstant.optional(),
+  to: utcInstant.optional(),
+});
+
+export const appointmentList = z.strictObject({ appointments: z.array(appointment).max(1000) });
+
+/** A worker's calendar feed: the URL (with its secret token) is shown once, when made. */
+export const calendarFeed = z.strictObject({ url: z.url(), createdAt: utcInstant });
+export const calendarFeedQuery = z.strictObject({ token: z.string().min(20).max(200) });
+
+// In-app notifications ----------------------------------------------------------------------
+
+const notificationBase = { id, createdAt: utcInstant, readAt: utcInstant.nullable() };
+const appointmentChange = { appointmentId: id, start: utcInstant, byPersonId: id.nullable() };
+
+/** In-app notifications (stored, and pushed as `scheduling:notification`). Ids and times only. */
+export const schedulingNotification = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('appointment_reminder'),
+    ...notificationBase,
+    appointmentId: id,
+    start: utcInstant,
+    minutesBefore: z.number().int().min(1),
+  }),
+  z.strictObject({ kind: z.literal('appointment_booked'), ...notificationBase, ...appointmentChange }),
+  z.strictObject({ kind: z.literal('appointment_rescheduled'), ...notificationBase, ...appointmentChange }),
+  z.strictObject({ kind: z.literal('appointment_cancelled'), ...notificationBase, ...appointmentChange }),
+  /** Hours ended: you stay in line; the queue opens again at `opensAt`. */
+  z.strictObject({
+    kind: z.literal('queue_kept_for_next_opening'),
+    ...notificationBase,
+    entryId: id,
+    teamId: id,
+    opensAt: utcInstant.nullable(),
+  }),
+  /** Hours ended, but a worker will still answer you today. */
+  z.strictObject({ kind: z.literal('queue_being_finished'), ...notificationBase, entryId: id, teamId: id }),
+  /** Office hours opened: the question you left is now in the queue. */
+  z.strictObject({ kind: z.literal('question_in_queue'), ...notificationBase, entryId: id, teamId: id }),
+  /** A conversation was assigned (resident: a worker picked it up; worker: assigned or transferred to you). */
+  z.strictObject({
+    kind: z.literal('conversation_assigned'),
+    ...notificationBase,
+    entryId: id,
+    teamId: id,
+    channelId: id,
+  }),
+]);
+export type SchedulingNotification = z.infer<typeof schedulingNotification>;
+export type SchedulingNotificationKind = SchedulingNotification['kind'];
+
+export const notificationList = z.strictObject({
+  notifications: z.array(schedulingNotification).max(200),
+});
+export const notificationQuery = z.strictObject({
+  unread: z.enum(['true', 'false']).optional(),
+});
+export const markNotificationsReadBody = z.strictObject({ ids: z.array(id).min(1).max(200) });
+
+// socket.io --------------------------------------------------------------------------------
+
+/** Client → server events (ack `{ ok, data }` as everywhere). */
+export const schedulingClientEvents = {
+  /** Workers and admins of the team: receive `scheduling:queue` on every change; answers the current queue. */
+  'scheduling:queue:watch': teamParams,
+  'scheduling:queue:unwatch': teamParams,
+} as const;
+
+/** Server → client events. */
+export const schedulingServerEvents = {
+  /** To workers watching a team: the queue after every change. */
+  'scheduling:queue': teamQueue,
+  /** To a resident: their own entry after every change (place, estimate, assignment, end). */
+  'scheduling:queue:entry': residentQueueEntry,
+  /** To a person: a new in-app notification (workers only while reachable). */
+  'scheduling:notification': schedulingNotification,
+} as const;
 
 // ---- Errors ---------------------------------------------------------------------------
 

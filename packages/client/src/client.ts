@@ -1,0 +1,533 @@
+import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { ready } from '@spreekuur/crypto/ready';
+import { computeSafetyNumber } from '@spreekuur/crypto/safety-number';
+import { fromBase64Url } from '@spreekuur/crypto/encoding';
+import * as chat from '@spreekuur/protocol/chat';
+import type { MessageContent } from '@spreekuur/protocol/content';
+import {
+  createdInvite,
+  device as deviceSchema,
+  me as meSchema,
+  person,
+  type Role,
+} from '@spreekuur/protocol/identity';
+import type { Ack } from '@spreekuur/protocol/realtime';
+import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
+import { GroupKeys } from './crypto/group-keys.ts';
+import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
+import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
+import { Emitter } from './emitter.ts';
+import { SpreekuurError } from './errors.ts';
+import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
+import { HttpClient } from './http.ts';
+import type { KeyValueStore } from './storage/key-value-store.ts';
+import { DeviceDirectory } from './sync/device-directory.ts';
+import { EventProcessor } from './sync/event-processor.ts';
+import { Inbox } from './sync/inbox.ts';
+import { Outbox } from './sync/outbox.ts';
+import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
+
+export interface ClientOptions {
+  /** Where this device keeps its keys, sessions and messages. */
+  store: KeyValueStore;
+  /** Defaults to the server the device registered with. */
+  serverUrl?: string;
+  locale?: 'nl' | 'en';
+  /** socket.io transports; Node clients default to WebSocket only (no sticky sessions needed). */
+  transports?: Array<'websocket' | 'polling'>;
+  /** Time allowed for an acknowledgement before a send is retried. */
+  ackTimeoutMs?: number;
+}
+
+export interface RegisterOptions extends ClientOptions {
+  serverUrl: string;
+  inviteCode: string;
+  displayName: string;
+  deviceName: string;
+}
+
+const RECEIPT_DELAY_MS = 150;
+const isBrowser = typeof window !== 'undefined';
+
+/**
+ * A Spreekuur device: everything the user should never see — keys, sessions, sender-key
+ * distribution and rotation, retries with the same id, ordering by sequence number,
+ * catch-up after reconnecting, prekey refills — behind a small API with typed events.
+ */
+export class SpreekuurClient extends Emitter<ClientEvents> {
+  private token: string | null = null;
+  private tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private socket: Socket | null = null;
+  private closed = false;
+  private onlineWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private receipts = new Map<string, { deliveredSeq: number; readSeq: number }>();
+  private receiptTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly http: HttpClient;
+  private readonly devices: DeviceDirectory;
+  private readonly inbox: Inbox;
+  private readonly outbox: Outbox;
+
+  private constructor(
+    readonly account: Account,
+    private readonly store: KeyValueStore,
+    private readonly prekeys: PrekeyStore,
+    private readonly options: ClientOptions,
+    http?: HttpClient,
+  ) {
+    super();
+    this.http =
+      http ??
+      new HttpClient({
+        baseUrl: options.serverUrl ?? account.serverUrl,
+        locale: options.locale ?? 'nl',
+        token: () => this.token,
+        refresh: () => this.refreshToken(),
+      });
+    this.devices = new DeviceDirectory(this.http, store, account.deviceId, (device) =>
+      this.emit('contact-device-added', device),
+    );
+    const sessions = new PairwiseSessions(store, account.identity, prekeys);
+    const groups = new GroupKeys(store);
+    const processor = new EventProcessor({
+      store,
+      sessions,
+      groups,
+      devices: this.devices,
+      self: { personId: account.personId, deviceId: account.deviceId },
+      emit: (event, value) => this.emit(event, value),
+      delivered: (channelId, seq) => this.queueReceipt(channelId, { deliveredSeq: seq }),
+    });
+    this.inbox = new Inbox(
+      this.http,
+      store,
+      (event) => processor.process(event),
+      (error, channelId) =>
+        this.emit('error', { code: errorCode(error), message: 'catching up failed', channelId }),
+    );
+    this.outbox = new Outbox({
+      store,
+      http: this.http,
+      devices: this.devices,
+      sessions,
+      groups,
+      transport: (envelope) => this.sendOverSocket(envelope),
+      waitOnline: () => this.waitOnline(),
+      channelKind: (channelId) => this.channelKind(channelId),
+    });
+  }
+
+  // ---- Lifecycle -----------------------------------------------------------------------
+
+  /** Registers a new device with an invite code and publishes its prekeys. */
+  static async register(options: RegisterOptions): Promise<SpreekuurClient> {
+    await ready();
+    const locale = options.locale ?? 'nl';
+    let token: string | null = null;
+    const http = new HttpClient({
+      baseUrl: options.serverUrl,
+      locale,
+      token: () => token,
+      refresh: async () => undefined,
+    });
+    const account = await registerDevice(http, options.store, { ...options, locale });
+    const created = await PrekeyStore.create(options.store, account.identity);
+    const client = new SpreekuurClient(account, options.store, created.prekeys, options);
+    await client.refreshToken();
+    token = client.token;
+    await client.http.json('PUT', '/v1/keys/signed-prekeys', z.null(), created.signed);
+    await client.http.json('POST', '/v1/keys/one-time-prekeys', z.object({ oneTimePrekeys: z.number() }), {
+      prekeys: created.oneTime,
+    });
+    return client;
+  }
+
+  /** Opens a device registered earlier (its state is in the store). */
+  static async open(options: ClientOptions): Promise<SpreekuurClient> {
+    await ready();
+    const account = await loadAccount(options.store);
+    const prekeys = await PrekeyStore.load(options.store);
+    if (!account || !prekeys)
+      throw new SpreekuurError('ERR_CLIENT_NOT_REGISTERED', 'this store holds no registered device');
+    return new SpreekuurClient(account, options.store, prekeys, options);
+  }
+
+  /** Signs in, connects the live channel, catches up and sends whatever was waiting. */
+  async connect(): Promise<void> {
+    if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
+    if (!this.token) await this.refreshToken();
+    const socket = io(this.options.serverUrl ?? this.account.serverUrl, {
+      auth: (callback) => callback({ token: this.token ?? '', locale: this.options.locale ?? 'nl' }),
+      transports: this.options.transports ?? (isBrowser ? ['websocket', 'polling'] : ['websocket']),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+    });
+    this.socket = socket;
+    socket.on('chat:event', (payload: unknown) => {
+      const event = chat.channelEvent.safeParse(payload);
+      if (event.success) void this.inbox.receive(event.data);
+    });
+    socket.on('chat:receipt', (payload: unknown) => this.relay('receipt', chat.receiptEvent, payload));
+    socket.on('chat:typing', (payload: unknown) => this.relay('typing', chat.typingEvent, payload));
+    socket.on('presence:changed', (payload: unknown) => this.relay('presence', chat.presenceEvent, payload));
+    socket.on('keys:low', () => void this.refillPrekeys().catch(() => undefined));
+    socket.on('connect', () => void this.onConnected());
+    socket.on('disconnect', (reason) => {
+      this.emit('connection', { state: 'offline' });
+      // The server closed us (token expired, or this device was revoked): sign in again, or stop.
+      if (reason === 'io server disconnect' && !this.closed) void this.recover();
+    });
+    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      if (error.data?.code === 'ERR_UNAUTHENTICATED' && !this.closed) void this.recover();
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => (socket.active ? undefined : reject(error)));
+    });
+    await this.refillPrekeys().catch(() => undefined);
+  }
+
+  /** Stops everything; messages not yet acknowledged stay in the outbox for next time. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.tokenTimer);
+    await this.flushReceipts();
+    this.socket?.close();
+    for (const waiter of this.onlineWaiters.splice(0))
+      waiter.reject(new SpreekuurError('ERR_CLIENT_CLOSED', 'client closed'));
+  }
+
+  /** Drops the live connection (as a flaky network would); reconnect with {@link reconnect}. */
+  disconnect(): void {
+    this.socket?.disconnect();
+  }
+
+  reconnect(): void {
+    this.socket?.connect();
+  }
+
+  get online(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  /** Resolves when all received events have been processed (useful for tests and UIs). */
+  async settled(): Promise<void> {
+    await this.inbox.idle();
+  }
+
+  // ---- Account and devices ----------------------------------------------------------------
+
+  me() {
+    return this.http.json('GET', '/v1/me', meSchema);
+  }
+
+  async people(filter: { teamId?: string; role?: Role } = {}) {
+    const query = new URLSearchParams(filter).toString();
+    return (
+      await this.http.json(
+        'GET',
+        `/v1/people${query ? `?${query}` : ''}`,
+        z.object({ people: z.array(person) }),
+      )
+    ).people;
+  }
+
+  async listDevices() {
+    return (await this.http.json('GET', '/v1/me/devices', z.object({ devices: z.array(deviceSchema) })))
+      .devices;
+  }
+
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.http.json('DELETE', `/v1/me/devices/${deviceId}`, z.null());
+  }
+
+  /** A one-time code to link another device to this account. */
+  linkDeviceCode() {
+    return this.http.json('POST', '/v1/me/device-links', createdInvite);
+  }
+
+  // ---- Channels ---------------------------------------------------------------------------
+
+  async listChannels(): Promise<chat.Channel[]> {
+    const { channels } = await this.http.json(
+      'GET',
+      '/v1/channels',
+      z.object({ channels: z.array(chat.channel) }),
+    );
+    for (const channel of channels) await this.store.set(`channel-kind/${channel.id}`, channel.kind);
+    return channels;
+  }
+
+  async openDirect(personId: string): Promise<chat.Channel> {
+    const channel = await this.http.json('POST', '/v1/channels/direct', chat.channel, { personId });
+    await this.store.set(`channel-kind/${channel.id}`, channel.kind);
+    return channel;
+  }
+
+  async createGroup(name: string, memberIds: string[] = []): Promise<chat.Channel> {
+    const channel = await this.http.json('POST', '/v1/channels/groups', chat.channel, { name, memberIds });
+    await this.store.set(`channel-kind/${channel.id}`, channel.kind);
+    return channel;
+  }
+
+  addMember(channelId: string, personId: string, role: 'member' | 'moderator' = 'member') {
+    return this.http.json('POST', `/v1/channels/${channelId}/members`, chat.channel, { personId, role });
+  }
+
+  async removeMember(channelId: string, personId: string): Promise<void> {
+    await this.http.json('DELETE', `/v1/channels/${channelId}/members/${personId}`, z.null());
+  }
+
+  async setDisappearing(channelId: string, seconds: number | null) {
+    return this.http.json('PUT', `/v1/channels/${channelId}/settings`, chat.channel, {
+      disappearingSeconds: seconds,
+    });
+  }
+
+  private async channelKind(channelId: string): Promise<chat.Channel['kind']> {
+    const known = await this.store.get<chat.Channel['kind']>(`channel-kind/${channelId}`);
+    if (known) return known;
+    const channel = await this.http.json('GET', `/v1/channels/${channelId}`, chat.channel);
+    await this.store.set(`channel-kind/${channelId}`, channel.kind);
+    return channel.kind;
+  }
+
+  // ---- Messages ---------------------------------------------------------------------------
+
+  /** Encrypts and sends; resolves with the server's acknowledgement (after retries if needed). */
+  sendText(channelId: string, text: string, options: { replacesSeq?: number } = {}): Promise<chat.SendAck> {
+    return this.outbox.send(channelId, { type: 'text', text }, options);
+  }
+
+  send(
+    channelId: string,
+    content: MessageContent,
+    options: { replacesSeq?: number; fileIds?: string[] } = {},
+  ) {
+    return this.outbox.send(channelId, content, options);
+  }
+
+  /** Encrypts a file while uploading it (with progress), then sends a message that carries its key. */
+  async sendFile(
+    channelId: string,
+    source: FileSource,
+    details: {
+      name: string;
+      mimeType: string;
+      caption?: string;
+      expiresInSeconds?: number;
+      onProgress?: (progress: UploadProgress) => void;
+    },
+  ): Promise<chat.SendAck & { fileId: string }> {
+    const content = await uploadEncrypted(this.http, { channelId, source, ...details }, details.onProgress);
+    const ack = await this.outbox.send(
+      channelId,
+      details.caption ? { ...content, caption: details.caption } : content,
+      {
+        fileIds: [content.fileId],
+      },
+    );
+    return { ...ack, fileId: content.fileId };
+  }
+
+  /** Downloads and decrypts a file from a message; throws if it was altered or cut short. */
+  downloadFile(
+    content: Extract<MessageContent, { type: 'file' }>,
+    onProgress?: (progress: { receivedBytes: number; totalBytes: number }) => void,
+  ) {
+    return downloadDecrypted(this.http, content, onProgress);
+  }
+
+  async deleteMessage(channelId: string, seq: number): Promise<void> {
+    await this.http.json(
+      'DELETE',
+      `/v1/channels/${channelId}/messages/${seq}`,
+      z.object({ seq: z.number() }),
+    );
+  }
+
+  /**
+   * Messages of a channel after a sequence number, decrypted, from this device's store —
+   * after catching up with the server, so nothing is missing.
+   */
+  async history(channelId: string, afterSeq = 0): Promise<ChatMessage[]> {
+    const channel = await this.http.json('GET', `/v1/channels/${channelId}`, chat.channel);
+    await this.inbox.catchUp(channelId, channel.lastSeq);
+    const messages: ChatMessage[] = [];
+    for (const key of await this.store.keys(`messages/${channelId}/`)) {
+      const message = await this.store.get<ChatMessage>(key);
+      if (message && message.seq > afterSeq) messages.push(message);
+    }
+    return messages.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Marks everything up to `seq` as read (sent batched). */
+  markRead(channelId: string, seq: number): void {
+    this.queueReceipt(channelId, { deliveredSeq: seq, readSeq: seq });
+  }
+
+  async setTyping(channelId: string, typing: boolean): Promise<void> {
+    await this.request('chat:typing', { channelId, typing }, z.object({}));
+  }
+
+  async watchPresence(personIds: string[]) {
+    return this.request('presence:watch', { personIds }, z.object({ presence: z.array(chat.presenceEvent) }));
+  }
+
+  async setPresence(update: { status?: 'online' | 'away'; hidden?: boolean }) {
+    return this.request(
+      'presence:set',
+      update,
+      z.object({ status: chat.presenceStatus, hidden: z.boolean() }),
+    );
+  }
+
+  /** Safety numbers with each device of a person you share this channel with (compare them in person). */
+  async safetyNumbers(channelId: string, personId: string) {
+    const devices = (await this.devices.refresh(channelId)).filter((device) => device.personId === personId);
+    return devices.map((device) => ({
+      deviceId: device.deviceId,
+      ...computeSafetyNumber(
+        { id: this.account.deviceId, identityKey: this.account.identity.publicKey },
+        { id: device.deviceId, identityKey: fromBase64Url(device.identityKey) },
+      ),
+    }));
+  }
+
+  // ---- Internals --------------------------------------------------------------------------
+
+  private relay<K extends 'receipt' | 'typing' | 'presence'>(
+    event: K,
+    schema: z.ZodType<ClientEvents[K]>,
+    payload: unknown,
+  ) {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) this.emit(event, parsed.data);
+  }
+
+  private async request<S extends z.ZodType>(
+    event: string,
+    payload: unknown,
+    schema: S,
+  ): Promise<z.output<S>> {
+    const socket = this.socket;
+    if (!socket?.connected) throw new SpreekuurError('ERR_CLIENT_NETWORK', 'not connected');
+    let answer: Ack<unknown>;
+    try {
+      answer = (await socket
+        .timeout(this.options.ackTimeoutMs ?? 15_000)
+        .emitWithAck(event, payload)) as Ack<unknown>;
+    } catch {
+      throw new SpreekuurError('ERR_CLIENT_TIMEOUT', `no answer to ${event}`);
+    }
+    if (!answer.ok) {
+      const { code, message, issues, mismatch } = answer.error;
+      throw new SpreekuurError(code, message, {
+        ...(issues ? { issues } : {}),
+        ...(mismatch ? { mismatch } : {}),
+      });
+    }
+    const parsed = schema.safeParse(answer.data);
+    if (!parsed.success) throw new SpreekuurError('ERR_CLIENT_BAD_RESPONSE', `unexpected answer to ${event}`);
+    return parsed.data;
+  }
+
+  private sendOverSocket(envelope: chat.SendMessage): Promise<chat.SendAck> {
+    return this.request('chat:send', envelope, chat.sendAck);
+  }
+
+  private waitOnline(): Promise<void> {
+    if (this.closed) return Promise.reject(new SpreekuurError('ERR_CLIENT_CLOSED', 'client closed'));
+    if (this.socket?.connected) return new Promise((resolve) => setTimeout(resolve, 250));
+    return new Promise((resolve, reject) => this.onlineWaiters.push({ resolve, reject }));
+  }
+
+  private async onConnected(): Promise<void> {
+    this.emit('connection', { state: 'online' });
+    try {
+      const { channels } = await this.request('chat:sync', {}, chat.syncResult);
+      for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);
+      await this.inbox.idle();
+    } catch (error) {
+      this.emit('error', { code: errorCode(error), message: 'catching up after connecting failed' });
+    }
+    for (const waiter of this.onlineWaiters.splice(0)) waiter.resolve();
+    void this.outbox.flush();
+  }
+
+  /** Signs in again after the server closed the socket; stops for good if the device was revoked. */
+  private async recover(): Promise<void> {
+    try {
+      await this.refreshToken();
+      if (!this.socket?.connected) this.socket?.connect();
+    } catch (error) {
+      if (error instanceof SpreekuurError && error.code === 'ERR_AUTH_DEVICE_REVOKED') {
+        this.emit('revoked', { reason: 'device_revoked' });
+        await this.close();
+        return;
+      }
+      setTimeout(() => void this.recover(), 2_000);
+    }
+  }
+
+  private async refreshToken(): Promise<void> {
+    const session = await logIn(this.http, this.account);
+    this.token = session.accessToken;
+    clearTimeout(this.tokenTimer);
+    // Renew a minute before expiry, and hand the new token to the live socket.
+    const renewIn = Math.max(5_000, new Date(session.expiresAt).getTime() - Date.now() - 60_000);
+    this.tokenTimer = setTimeout(() => {
+      this.refreshToken()
+        .then(() =>
+          this.socket?.connected
+            ? this.request('session:refresh', { token: this.token }, z.object({ expiresAt: z.string() }))
+            : undefined,
+        )
+        .catch(() => undefined);
+    }, renewIn);
+    (this.tokenTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async refillPrekeys(): Promise<void> {
+    const status = await this.http.json('GET', '/v1/keys/status', chat.keyStatus);
+    if (status.oneTimePrekeys >= status.lowWatermark) return;
+    const prekeys = await this.prekeys.refill(Math.min(ONE_TIME_PREKEY_BATCH, 200 - status.oneTimePrekeys));
+    await this.http.json('POST', '/v1/keys/one-time-prekeys', z.object({ oneTimePrekeys: z.number() }), {
+      prekeys,
+    });
+  }
+
+  private queueReceipt(channelId: string, receipt: { deliveredSeq: number; readSeq?: number }): void {
+    const current = this.receipts.get(channelId) ?? { deliveredSeq: 0, readSeq: 0 };
+    this.receipts.set(channelId, {
+      deliveredSeq: Math.max(current.deliveredSeq, receipt.deliveredSeq),
+      readSeq: Math.max(current.readSeq, receipt.readSeq ?? 0),
+    });
+    if (!this.receiptTimer) this.receiptTimer = setTimeout(() => void this.flushReceipts(), RECEIPT_DELAY_MS);
+  }
+
+  private async flushReceipts(): Promise<void> {
+    clearTimeout(this.receiptTimer);
+    this.receiptTimer = undefined;
+    if (this.receipts.size === 0) return;
+    const receipts = [...this.receipts].map(([channelId, cursor]) => ({
+      channelId,
+      deliveredSeq: cursor.deliveredSeq,
+      ...(cursor.readSeq > 0 ? { readSeq: cursor.readSeq } : {}),
+    }));
+    this.receipts.clear();
+    try {
+      for (let start = 0; start < receipts.length; start += 200) {
+        await this.http.json('POST', '/v1/receipts', z.object({ receipts: z.array(chat.receiptEvent) }), {
+          receipts: receipts.slice(start, start + 200),
+        });
+      }
+    } catch {
+      // Receipts are a courtesy; the next batch carries the higher cursor anyway.
+    }
+  }
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof SpreekuurError ? error.code : 'ERR_CLIENT_INTERNAL';
+}

@@ -1,0 +1,44 @@
+import type { DeviceMismatch } from '@spreekuur/protocol/chat';
+import type { ErrorCode, FieldIssue } from '@spreekuur/protocol/errors';
+
+/** Failures that happen on the client side, before or instead of a server answer. */
+export type ClientErrorCode =
+  | 'ERR_CLIENT_NOT_REGISTERED'
+  | 'ERR_CLIENT_NETWORK'
+  | 'ERR_CLIENT_TIMEOUT'
+  | 'ERR_CLIENT_BAD_RESPONSE'
+  | 'ERR_CLIENT_CLOSED'
+  | 'ERR_CLIENT_UNKNOWN_CHANNEL'
+  | 'ERR_CLIENT_DEVICES_UNSTABLE';
+
+/** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
+export class SpreekuurError extends Error {
+  override readonly name = 'SpreekuurError';
+  constructor(
+    readonly code: ErrorCode | ClientErrorCode,
+    message: string,
+    readonly details: {
+      status?: number;
+      issues?: FieldIssue[];
+      mismatch?: DeviceMismatch;
+      retryAfter?: number;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const isSpreekuurError = (error: unknown, code?: SpreekuurError['code']): error is SpreekuurError =>
+  error instanceof SpreekuurError && (code === undefined || error.code === code);
+
+/** Network trouble and server unavailability are worth retrying; refusals are not. */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof SpreekuurError)) return false;
+  return [
+    'ERR_CLIENT_NETWORK',
+    'ERR_CLIENT_TIMEOUT',
+    'ERR_UNAVAILABLE',
+    'ERR_INTERNAL',
+    'ERR_RATE_LIMITED',
+  ].includes(error.code);
+}

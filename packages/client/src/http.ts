@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { errorBodySchema } from '@spreekuur/protocol/errors';
+import { SpreekuurError } from './errors.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpOptions {
+  baseUrl: string;
+  locale: 'nl' | 'en';
+  /** The current access token (null before login). */
+  token: () => string | null;
+  /** Called once on a 401 to get a fresh token; the request is then retried. */
+  refresh: () => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+/**
+ * REST calls with zod-checked answers. Errors become {@link SpreekuurError} with the server's
+ * stable code; an expired token is refreshed once, transparently.
+ */
+export class HttpClient {
+  constructor(private readonly options: HttpOptions) {}
+
+  private get fetchImpl(): typeof fetch {
+    return this.options.fetch ?? fetch;
+  }
+
+  async raw(
+    method: Method,
+    path: string,
+    init: { body?: BodyInit; contentType?: string; auth?: boolean } = {},
+    retried = false,
+  ): Promise<Response> {
+    const token = init.auth === false ? null : this.options.token();
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.options.baseUrl}${path}`, {
+        method,
+        headers: {
+          'accept-language': this.options.locale,
+          ...(init.contentType ? { 'content-type': init.contentType } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(init.body === undefined ? {} : { body: init.body }),
+      });
+    } catch (error) {
+      throw new SpreekuurError(
+        'ERR_CLIENT_NETWORK',
+        `cannot reach ${this.options.baseUrl}: ${(error as Error).message}`,
+      );
+    }
+    if (response.status === 401 && init.auth !== false && !retried) {
+      await this.options.refresh();
+      return this.raw(method, path, init, true);
+    }
+    if (!response.ok) throw await toError(response);
+    return response;
+  }
+
+  async json<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    body?: unknown,
+    auth = true,
+  ): Promise<z.output<S>> {
+    const response = await this.raw(method, path, {
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+      auth,
+    });
+    const payload: unknown = response.status === 204 ? null : await response.json();
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success)
+      throw new SpreekuurError('ERR_CLIENT_BAD_RESPONSE', `unexpected answer from ${method} ${path}`);
+    return parsed.data;
+  }
+}
+
+async function toError(response: Response): Promise<SpreekuurError> {
+  const parsed = errorBodySchema.safeParse(await response.json().catch(() => null));
+  if (!parsed.success)
+    return new SpreekuurError('ERR_CLIENT_BAD_RESPONSE', `HTTP ${response.status}`, {
+      status: response.status,
+    });
+  const { code, message, issues, mismatch, retryAfter } = parsed.data.error;
+  return new SpreekuurError(code, message, {
+    status: response.status,
+    ...(issues ? { issues } : {}),
+    ...(mismatch ? { mismatch } : {}),
+    ...(retryAfter ? { retryAfter } : {}),
+  });
+}

@@ -1,0 +1,53 @@
+import type { ChannelDevice, ReceiptEvent } from '@spreekuur/protocol/chat';
+import type { MessageContent } from '@spreekuur/protocol/content';
+
+/** A message as the app sees it: decrypted, in channel order, delivered once. */
+export interface ChatMessage {
+  channelId: string;
+  seq: number;
+  clientId: string;
+  senderPersonId: string;
+  senderDeviceId: string;
+  sentAt: string;
+  /** Sent by this person (from this or another of their devices). */
+  own: boolean;
+  /** The newer version of an earlier message, if this is an edit. */
+  replacesSeq: number | null;
+  /**
+   * `ok`: content is here. `deleted`: removed for everyone or expired. `unavailable`: not
+   * readable on this device (sent before it was linked, or it failed to decrypt).
+   */
+  status: 'ok' | 'deleted' | 'unavailable';
+  content: MessageContent | null;
+}
+
+export interface MembershipChange {
+  channelId: string;
+  seq: number;
+  personId: string;
+  change: 'added' | 'removed';
+  byPersonId: string | null;
+}
+
+export interface ClientEvents extends Record<string, unknown> {
+  message: ChatMessage;
+  'message-deleted': { channelId: string; seq: number; byPersonId: string };
+  membership: MembershipChange;
+  'settings-changed': { channelId: string; disappearingSeconds: number | null; byPersonId: string };
+  receipt: ReceiptEvent;
+  typing: { channelId: string; personId: string; typing: boolean };
+  presence: { personId: string; status: 'online' | 'away' | 'offline' };
+  /** A person you talk to added a device: compare safety numbers if this is unexpected. */
+  'contact-device-added': ChannelDevice;
+  connection: { state: 'online' | 'offline' };
+  /** This device was signed out (revoked from another device). */
+  revoked: { reason: string };
+  /** Something went wrong in the background (never message content). */
+  error: { code: string; message: string; channelId?: string; seq?: number };
+}
+
+export interface UploadProgress {
+  fileId: string;
+  sentBytes: number;
+  totalBytes: number;
+}

@@ -1,0 +1,59 @@
+import { MemoryStore, SpreekuurClient, type ChatMessage, type KeyValueStore } from '@spreekuur/client';
+import { api, type Actor, type TestGateway } from './harness.ts';
+
+/** A real SDK device registered with an invite made by `inviter`, connected. */
+export async function sdkPerson(
+  gateway: TestGateway,
+  inviter: Actor,
+  teamId: string,
+  displayName: string,
+  options: { role?: 'resident' | 'worker'; store?: KeyValueStore } = {},
+): Promise<SpreekuurClient> {
+  const invite = await api<{ code: string }>(gateway, inviter, 'POST', '/v1/invites', {
+    role: options.role ?? 'resident',
+    teamId,
+  });
+  if (invite.status !== 201) throw new Error(`invite: ${JSON.stringify(invite.body)}`);
+  const client = await SpreekuurClient.register({
+    serverUrl: gateway.url,
+    store: options.store ?? new MemoryStore(),
+    inviteCode: invite.body.code,
+    displayName,
+    deviceName: `${displayName}s telefoon`,
+  });
+  await client.connect();
+  return client;
+}
+
+/** Collects the messages a client emits, and waits for a number of them. */
+export function inbox(client: SpreekuurClient) {
+  const messages: ChatMessage[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  client.on('message', (message) => {
+    messages.push(message);
+    for (const waiter of waiters.splice(0)) {
+      if (messages.length >= waiter.count) waiter.resolve();
+      else waiters.push(waiter);
+    }
+  });
+  return {
+    messages,
+    texts: () => messages.map((m) => (m.content?.type === 'text' ? m.content.text : `[${m.status}]`)),
+    waitFor(count: number, timeoutMs = 15_000): Promise<void> {
+      if (messages.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`only ${messages.length} of ${count} messages arrived`)),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+}
