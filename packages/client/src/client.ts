@@ -48,7 +48,7 @@ export interface RegisterOptions extends ClientOptions {
 }
 
 const RECEIPT_DELAY_MS = 150;
-const isBrowser = typeof window !== 'undefined';
+const isBrowser = 'document' in globalThis;
 
 /**
  * A Spreekuur device: everything the user should never see — keys, sessions, sender-key

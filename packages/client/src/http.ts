@@ -4,6 +4,9 @@ import { SpreekuurError } from './errors.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** What the SDK sends as a body: JSON text or bytes (no DOM-only types, so Node typechecks it too). */
+export type RequestBody = string | Uint8Array<ArrayBuffer>;
+
 export interface HttpOptions {
   baseUrl: string;
   locale: 'nl' | 'en';
@@ -28,7 +31,7 @@ export class HttpClient {
   async raw(
     method: Method,
     path: string,
-    init: { body?: BodyInit; contentType?: string; auth?: boolean } = {},
+    init: { body?: RequestBody; contentType?: string; auth?: boolean } = {},
     retried = false,
   ): Promise<Response> {
     const token = init.auth === false ? null : this.options.token();
