@@ -520,15 +520,13 @@ export const createRosterShiftBody = z
 
 const MAX_ROSTER_QUERY_MS = 62 * 86_400_000;
 
-export const rosterQuery = z
-  .strictObject({ from: utcInstant, to: utcInstant })
-  .superRefine((query, ctx) => {
-    const length = Date.parse(query.to) - Date.parse(query.from);
-    if (Number.isNaN(length)) return;
-    if (length <= 0) ctx.addIssue({ code: 'custom', message: '`to` must be after `from`', path: ['to'] });
-    else if (length > MAX_ROSTER_QUERY_MS)
-      ctx.addIssue({ code: 'custom', message: 'ask for at most 62 days at once', path: ['to'] });
-  });
+export const rosterQuery = z.strictObject({ from: utcInstant, to: utcInstant }).superRefine((query, ctx) => {
+  const length = Date.parse(query.to) - Date.parse(query.from);
+  if (Number.isNaN(length)) return;
+  if (length <= 0) ctx.addIssue({ code: 'custom', message: '`to` must be after `from`', path: ['to'] });
+  else if (length > MAX_ROSTER_QUERY_MS)
+    ctx.addIssue({ code: 'custom', message: 'ask for at most 62 days at once', path: ['to'] });
+});
 
 /** A worker switches themselves on or off duty (holds until the end of the current or next opening). */
 export const dutyToggleBody = z.strictObject({ onDuty: z.boolean() });

@@ -67,6 +67,7 @@ describe('booking', () => {
       id: APPOINTMENT_ID,
       appointmentTypeId: TYPE_ID,
       workerId: WORKER_ID,
+      residentId: RESIDENT_ID,
       kind: 'in_person',
       location: { name: 'Buurthuis De Linde', address: 'Lindelaan 1, Utrecht' },
       start: '2025-12-10T08:00:00Z',

@@ -162,6 +162,7 @@ export function toAppointmentView(appointment: Appointment): AppointmentView {
     id: appointment.id,
     appointmentTypeId: appointment.appointmentTypeId,
     workerId: appointment.workerId,
+    residentId: appointment.residentId,
     kind: appointment.kind,
     location: appointment.location,
     start: toUtcIso(appointment.start),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isOnDuty,
   nextOnDuty,
+  nextQueueReview,
   notificationDecision,
   queueStaff,
   toggleExpiry,
@@ -138,5 +139,39 @@ describe('queueStaff: who may take conversations', () => {
       toggles: [{ workerId: BRAM, onDuty: false, at: at('2025-12-10T11:05:00Z') }],
     };
     expect(queueStaff(bramLeaves, { whenHoursEnd: 'finish_queue' }, afterClosing)).toEqual([ANNA]);
+  });
+});
+
+describe('when the queue must be looked at again', () => {
+  it('is the next opening, closing or shift boundary, whichever comes first', () => {
+    // Wednesday 07:30Z: Anna's shift started at 07:00Z; the team opens at 08:00Z (Bram starts then too).
+    expect(nextQueueReview(roster, at('2025-12-10T07:30:00Z'))?.toISOString()).toBe(
+      '2025-12-10T08:00:00.000Z',
+    );
+    // 09:00Z: open until 11:00Z (Bram's shift ends then as well).
+    expect(nextQueueReview(roster, at('2025-12-10T09:00:00Z'))?.toISOString()).toBe(
+      '2025-12-10T11:00:00.000Z',
+    );
+    // Exactly at a boundary it looks past it: 11:00Z → reopening 12:00Z.
+    expect(nextQueueReview(roster, at('2025-12-10T11:00:00Z'))?.toISOString()).toBe(
+      '2025-12-10T12:00:00.000Z',
+    );
+    // 14:00Z (closing): Anna's shift ends at 15:00Z, before Thursday's opening.
+    expect(nextQueueReview(roster, at('2025-12-10T14:00:00Z'))?.toISOString()).toBe(
+      '2025-12-10T15:00:00.000Z',
+    );
+  });
+
+  it('over a weekend: Friday after closing → Monday opening', () => {
+    const noShifts: DutyRoster = { hours, shifts: [], toggles: [] };
+    expect(nextQueueReview(noShifts, at('2025-12-12T15:00:00Z'))?.toISOString()).toBe(
+      '2025-12-15T08:00:00.000Z',
+    );
+  });
+
+  it('is null for a team that never opens and has no roster', () => {
+    expect(
+      nextQueueReview({ hours: weekdayHours([]), shifts: [], toggles: [] }, at('2025-12-10T09:00:00Z')),
+    ).toBeNull();
   });
 });

@@ -1,6 +1,13 @@
 import type { OpeningHours, QueueSettings } from '@spreekuur/protocol/scheduling';
 import { contains, type Interval } from './local-time.ts';
-import { currentClosing, isOpenAt, lastClosing, nextOpening, openIntervals } from './office-hours.ts';
+import {
+  currentClosing,
+  isOpenAt,
+  lastClosing,
+  nextOpening,
+  nextTransition,
+  openIntervals,
+} from './office-hours.ts';
 
 /** A rostered stretch of duty for one worker (from the roster table, as instants). */
 export interface RosterShift extends Interval {
@@ -120,4 +127,23 @@ export type NotificationDecision =
 export function notificationDecision(roster: DutyRoster, workerId: string, now: Date): NotificationDecision {
   if (isOnDuty(roster, workerId, now)) return { notify: true };
   return { notify: false, seenFrom: nextOnDuty(roster, workerId, now) };
+}
+
+/**
+ * The next instant after `now` at which who takes queue conversations, or the queue's phase, can
+ * change on its own: an opening or closing, or a rostered shift starting or ending. (A toggle runs
+ * out at a closing, which is already such an instant; toggles themselves are changes the caller
+ * sees happen.) The queue is re-evaluated then: auto-assignment, closing notices. Null: nothing
+ * ahead within the hours' horizon and the known roster.
+ */
+export function nextQueueReview(roster: DutyRoster, now: Date): Date | null {
+  const candidates: number[] = [];
+  const transition = nextTransition(roster.hours, now);
+  if (transition !== null) candidates.push(transition.at.getTime());
+  for (const shift of roster.shifts) {
+    for (const instant of [shift.start, shift.end]) {
+      if (instant > now) candidates.push(instant.getTime());
+    }
+  }
+  return candidates.length === 0 ? null : new Date(Math.min(...candidates));
 }
