@@ -1,0 +1,2 @@
+export { schedulingService, type SchedulingApi, type SchedulingPluginOptions } from './plugin.ts';
+export { buildApp } from './app.ts';

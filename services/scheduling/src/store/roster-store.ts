@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '@spreekuur/db';
+import type { OpeningHours } from '@spreekuur/protocol/scheduling';
+import { DAY_MS, type DutyRoster, type DutyToggle, type RosterShift } from '../domain/index.ts';
+
+export interface ShiftRow extends RosterShift {
+  readonly id: string;
+  readonly teamId: string;
+}
+
+type ShiftDbRow = { id: string; team_id: string; worker_id: string; start_at: Date; end_at: Date };
+
+const toShift = (row: ShiftDbRow): ShiftRow => ({
+  id: row.id,
+  teamId: row.team_id,
+  workerId: row.worker_id,
+  start: row.start_at,
+  end: row.end_at,
+});
+
+/** How far back the roster is read: duty after a closing (finish_queue) looks back to that closing. */
+const LOOKBACK_DAYS = 32;
+/** How far ahead: "when will this worker be on duty again" looks this far. */
+const LOOKAHEAD_DAYS = 62;
+
+/** Everything that decides who is on duty around `now` for a team. */
+export async function loadRoster(
+  db: Queryable,
+  teamId: string,
+  hours: OpeningHours,
+  now: Date,
+): Promise<DutyRoster> {
+  const from = new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS);
+  const to = new Date(now.getTime() + LOOKAHEAD_DAYS * DAY_MS);
+  const shifts = await db.query<ShiftDbRow>(
+    `SELECT id, team_id, worker_id, start_at, end_at FROM duty_shifts
+      WHERE team_id = $1 AND end_at > $2 AND start_at < $3 ORDER BY start_at`,
+    [teamId, from, to],
+  );
+  const toggles = await db.query<{ worker_id: string; on_duty: boolean; at: Date }>(
+    `SELECT worker_id, on_duty, at FROM duty_toggles WHERE team_id = $1 AND at > $2 AND at <= $3 ORDER BY at`,
+    [teamId, from, to],
+  );
+  return {
+    hours,
+    shifts: shifts.rows.map(toShift),
+    toggles: toggles.rows.map((row): DutyToggle => ({
+      workerId: row.worker_id,
+      onDuty: row.on_duty,
+      at: row.at,
+    })),
+  };
+}
+
+export async function listShifts(db: Queryable, teamId: string, from: Date, to: Date): Promise<ShiftRow[]> {
+  const { rows } = await db.query<ShiftDbRow>(
+    `SELECT id, team_id, worker_id, start_at, end_at FROM duty_shifts
+      WHERE team_id = $1 AND end_at > $2 AND start_at < $3 ORDER BY start_at, worker_id LIMIT 2000`,
+    [teamId, from, to],
+  );
+  return rows.map(toShift);
+}
+
+/** A worker's shifts in any team overlapping `[from, to)`: office-hour duty blocks appointments. */
+export async function workerShifts(
+  db: Queryable,
+  workerId: string,
+  from: Date,
+  to: Date,
+): Promise<ShiftRow[]> {
+  const { rows } = await db.query<ShiftDbRow>(
+    `SELECT id, team_id, worker_id, start_at, end_at FROM duty_shifts
+      WHERE worker_id = $1 AND end_at > $2 AND start_at < $3 ORDER BY start_at`,
+    [workerId, from, to],
+  );
+  return rows.map(toShift);
+}
+
+export async function insertShift(
+  tx: Queryable,
+  shift: { orgId: string; teamId: string; workerId: string; start: Date; end: Date; createdBy: string },
+): Promise<ShiftRow> {
+  const id = randomUUID();
+  await tx.query(
+    `INSERT INTO duty_shifts (id, org_id, team_id, worker_id, start_at, end_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, shift.orgId, shift.teamId, shift.workerId, shift.start, shift.end, shift.createdBy],
+  );
+  return { id, teamId: shift.teamId, workerId: shift.workerId, start: shift.start, end: shift.end };
+}
+
+export async function deleteShift(
+  tx: Queryable,
+  orgId: string,
+  teamId: string,
+  shiftId: string,
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    'DELETE FROM duty_shifts WHERE id = $1 AND team_id = $2 AND org_id = $3',
+    [shiftId, teamId, orgId],
+  );
+  return rowCount > 0;
+}
+
+export async function insertToggle(
+  tx: Queryable,
+  toggle: { orgId: string; teamId: string; workerId: string; onDuty: boolean; at: Date },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO duty_toggles (id, org_id, team_id, worker_id, on_duty, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [randomUUID(), toggle.orgId, toggle.teamId, toggle.workerId, toggle.onDuty, toggle.at],
+  );
+}
