@@ -646,7 +646,7 @@ export const schedulingNotification = z.discriminatedUnion('kind', [
   }),
   /** Hours ended, but a worker will still answer you today. */
   z.strictObject({ kind: z.literal('queue_being_finished'), ...notificationBase, entryId: id, teamId: id }),
-  /** Office hours opened: the question you left is now in the queue. */
+  /** Office hours opened: the question you left (or your place kept from before) is now in the queue. */
   z.strictObject({ kind: z.literal('question_in_queue'), ...notificationBase, entryId: id, teamId: id }),
   /** A conversation was assigned (resident: a worker picked it up; worker: assigned or transferred to you). */
   z.strictObject({

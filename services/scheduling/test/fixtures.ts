@@ -28,7 +28,7 @@ export async function startScheduling(
   const clock = options.clock ?? { now: new Date() };
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     PUBLIC_URL: 'https://spreekuur.example.nl',
     // Tests move the clock by days; tokens stay valid meanwhile.
     ACCESS_TOKEN_TTL_SECONDS: String(400 * 86_400),

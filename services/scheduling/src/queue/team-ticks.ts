@@ -95,7 +95,8 @@ export class TeamTicks {
       }
       if (opened) {
         for (const entry of waitingEntries(snapshot.state)) {
-          if (!entry.asQuestion || entry.joinedAt >= at) continue;
+          // Questions left while closed, and residents kept in line from an earlier opening.
+          if (entry.joinedAt >= at) continue;
           await outbox.notify(
             tx,
             {

@@ -49,7 +49,7 @@ export async function findType(db: Queryable, orgId: string, typeId: string): Pr
 export async function listTypes(db: Queryable, teamId: string): Promise<AppointmentType[]> {
   const { rows } = await db.query<TypeDbRow>(
     `SELECT id, org_id, team_id, definition, archived_at FROM appointment_types
-      WHERE team_id = $1 AND archived_at IS NULL ORDER BY created_at, id`,
+      WHERE team_id = $1 AND archived_at IS NULL ORDER BY definition->>'name', id`,
     [teamId],
   );
   return rows.map((row) => toTypeRow(row).type);

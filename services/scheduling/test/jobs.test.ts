@@ -1,0 +1,199 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppointmentType, AppointmentView } from '@spreekuur/protocol/scheduling';
+import { claimDueJob, planJob } from '../src/store/job-store.ts';
+import {
+  call,
+  expectStatus,
+  OFFICE_DAYS,
+  seedCast,
+  startScheduling,
+  type Cast,
+  type SchedulingTestApp,
+} from './fixtures.ts';
+
+/** Monday 8 December 2025, 08:00 in Amsterdam. */
+const MONDAY_0800 = new Date('2025-12-08T07:00:00Z');
+/** Wednesday 10 December, 09:00 in Amsterdam: the appointment. */
+const START = '2025-12-10T08:00:00Z';
+
+/** Apps still running, and the databases to drop after each test. */
+const running = new Set<SchedulingTestApp>();
+const databases = new Set<SchedulingTestApp['database']>();
+afterEach(async () => {
+  for (const app of running) await app.close();
+  running.clear();
+  for (const database of databases) await database.dispose();
+  databases.clear();
+});
+
+async function start(options: Parameters<typeof startScheduling>[0] = {}) {
+  const app = await startScheduling(options);
+  running.add(app);
+  databases.add(app.database);
+  return app;
+}
+
+async function stop(app: SchedulingTestApp) {
+  running.delete(app);
+  await app.close();
+}
+
+async function bookPhoneCall(test: SchedulingTestApp, cast: Cast): Promise<AppointmentView> {
+  const worker = cast.workers[0]!;
+  await expectStatus(
+    call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
+    200,
+  );
+  const type = await expectStatus(
+    call<AppointmentType>(test, worker, 'POST', `/v1/scheduling/teams/${cast.teamId}/appointment-types`, {
+      kind: 'phone',
+      name: 'Telefonisch gesprek',
+      durationMinutes: 30,
+    }),
+    201,
+  );
+  return expectStatus(
+    call<AppointmentView>(test, cast.residents[0]!, 'POST', '/v1/scheduling/appointments', {
+      appointmentTypeId: type.id,
+      workerId: worker.personId,
+      start: START,
+    }),
+    201,
+  );
+}
+
+async function remindersOf(test: SchedulingTestApp, personId: string) {
+  const { rows } = await test.db.query<{ data: { minutesBefore: number; appointmentId: string } }>(
+    `SELECT data FROM scheduling_notifications WHERE person_id = $1 AND kind = 'appointment_reminder' ORDER BY created_at`,
+    [personId],
+  );
+  return rows.map((row) => row.data);
+}
+
+describe('reminders', () => {
+  it('a reminder planned before a restart fires after it, once, from PostgreSQL', async () => {
+    const first = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(first, { workers: 1, residents: 1 });
+    const resident = cast.residents[0]!;
+    const appointment = await bookPhoneCall(first, cast);
+    await stop(first);
+
+    // A new process on the same database, 30 seconds after the 24-hour reminder was due.
+    const second = await start({
+      database: first.database,
+      clock: { now: new Date('2025-12-09T08:00:30Z') },
+    });
+    expect(await second.app.scheduling.runDueJobs()).toBeGreaterThanOrEqual(1);
+    expect(await remindersOf(second, resident.personId)).toEqual([
+      { appointmentId: appointment.id, start: START, minutesBefore: 1440 },
+    ]);
+    // Running again sends nothing twice.
+    await second.app.scheduling.runDueJobs();
+    expect(await remindersOf(second, resident.personId)).toHaveLength(1);
+
+    // The server was down through the 1-hour reminder's due time: it is still sent before the start.
+    second.clock.now = new Date('2025-12-10T07:40:00Z');
+    await second.app.scheduling.runDueJobs();
+    expect((await remindersOf(second, resident.personId)).map((data) => data.minutesBefore)).toEqual([
+      1440, 60,
+    ]);
+    const listed = await expectStatus(
+      call<{ notifications: Array<{ kind: string }> }>(
+        second,
+        resident,
+        'GET',
+        '/v1/scheduling/notifications',
+      ),
+      200,
+    );
+    expect(listed.notifications.filter((note) => note.kind === 'appointment_reminder')).toHaveLength(2);
+  });
+
+  it('sends nothing for a cancelled appointment, nor for the old time of a rescheduled one', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 1 });
+    const resident = cast.residents[0]!;
+    const appointment = await bookPhoneCall(test, cast);
+    await expectStatus(
+      call(test, resident, 'POST', `/v1/scheduling/appointments/${appointment.id}/reschedule`, {
+        start: '2025-12-12T08:00:00Z',
+      }),
+      200,
+    );
+    test.clock.now = new Date('2025-12-09T08:00:30Z');
+    await test.app.scheduling.runDueJobs();
+    expect(await remindersOf(test, resident.personId)).toEqual([]);
+    await expectStatus(
+      call(test, resident, 'POST', `/v1/scheduling/appointments/${appointment.id}/cancel`),
+      200,
+    );
+    test.clock.now = new Date('2025-12-12T07:30:00Z');
+    await test.app.scheduling.runDueJobs();
+    expect(await remindersOf(test, resident.personId)).toEqual([]);
+  });
+
+  it('a job claimed by a node that died is retried once its lease runs out', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 1 });
+    await bookPhoneCall(test, cast);
+    test.clock.now = new Date('2025-12-09T08:00:30Z');
+    // Another node claims the due reminder and dies before finishing it.
+    const claimed = await claimDueJob(test.db, test.clock.now, 120_000);
+    expect(claimed?.kind).toBe('reminder');
+    expect(await test.app.scheduling.runDueJobs()).toBe(0);
+    expect(await remindersOf(test, cast.residents[0]!.personId)).toEqual([]);
+    test.clock.now = new Date(test.clock.now.getTime() + 121_000);
+    expect(await test.app.scheduling.runDueJobs()).toBe(1);
+    expect(await remindersOf(test, cast.residents[0]!.personId)).toHaveLength(1);
+  });
+
+  it('two nodes polling at once run every job exactly once', async () => {
+    const clock = { now: MONDAY_0800 };
+    const a = await start({ clock });
+    const b = await start({ database: a.database, clock });
+    const cast = await seedCast(a, { workers: 1, residents: 1 });
+    const appointment = await bookPhoneCall(a, cast);
+    // Twenty copies of the reminder, due now, under different keys.
+    for (let i = 0; i < 20; i++) {
+      await planJob(a.db, {
+        orgId: cast.orgId,
+        key: `test:${i}`,
+        kind: 'reminder',
+        dueAt: MONDAY_0800,
+        payload: { appointmentId: appointment.id, sequence: 0, offsetMinutes: 1440 },
+      });
+    }
+    const [ranOnA, ranOnB] = await Promise.all([
+      a.app.scheduling.runDueJobs(),
+      b.app.scheduling.runDueJobs(),
+    ]);
+    expect(ranOnA + ranOnB).toBe(20);
+    const { rows } = await a.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM scheduling_jobs WHERE key LIKE 'test:%' AND done_at IS NOT NULL`,
+    );
+    expect(rows[0]!.n).toBe(20);
+  });
+
+  it('a job that keeps failing is retried with back-off, then given up', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 0 });
+    await planJob(test.db, {
+      orgId: cast.orgId,
+      key: 'broken',
+      kind: 'reminder',
+      dueAt: MONDAY_0800,
+      payload: { nonsense: true },
+    });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await test.app.scheduling.runDueJobs()).toBe(1);
+      test.clock.now = new Date(test.clock.now.getTime() + 3_600_000);
+    }
+    expect(await test.app.scheduling.runDueJobs()).toBe(0);
+    const { rows } = await test.db.query<{ attempts: number; done_at: Date | null; last_error: string }>(
+      `SELECT attempts, done_at, last_error FROM scheduling_jobs WHERE key = 'broken'`,
+    );
+    expect(rows[0]).toMatchObject({ attempts: 5 });
+    expect(rows[0]!.done_at).not.toBeNull();
+    test.clock.now = MONDAY_0800;
+  });
+});
