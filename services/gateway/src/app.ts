@@ -1,5 +1,6 @@
 import swaggerUi from '@fastify/swagger-ui';
 import { chatService } from '@spreekuur/chat';
+import { schedulingService } from '@spreekuur/scheduling';
 import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreekuur/server';
 import { healthRoutes } from './health/health-routes.ts';
 import { identityRoutes } from './identity/routes.ts';
@@ -28,6 +29,7 @@ export async function buildApp(deps: GatewayDeps) {
   await app.register(operatorRoutes, { operatorToken: deps.operatorToken });
   await app.register(identityRoutes);
   await app.register(chatService);
+  await app.register(schedulingService);
 
   const housekeeping = setInterval(() => {
     purgeExpiredCredentials(app.db, app.clock()).catch((error: unknown) =>

@@ -88,8 +88,8 @@ export class QueueService {
     body: { whenClosed: 'reject' | 'leave_question'; timeZone?: string | undefined },
   ): Promise<ResidentQueueEntry> {
     const { db, clock, chat } = this.deps;
-    requireRole(principal, 'resident');
     const team = await requireTeamMember(db, principal, teamId);
+    requireRole(principal, 'resident');
     const now = clock();
     const snapshot = await loadSnapshot(db, team.orgId, team.id, now, false);
     // Cheap checks first, so a refused join does not open a channel.
@@ -169,7 +169,6 @@ export class QueueService {
   // ---- Workers -----------------------------------------------------------------------------
 
   async pick(principal: Principal, teamId: string, expectedEntryId?: string): Promise<QueueConversation> {
-    requireRole(principal, 'worker', 'admin');
     const team = await requireTeamStaff(this.deps.db, principal, teamId);
     const applied = await this.run(
       team,
@@ -365,7 +364,6 @@ export class QueueService {
     principal: Principal,
     entryId: string,
   ): Promise<{ team: TeamRef; entry: EntryRow }> {
-    requireRole(principal, 'worker', 'admin');
     const entry = await findEntry(this.deps.db, principal.orgId, entryId);
     const team = await requireTeamStaff(this.deps.db, principal, entry.team_id);
     return { team, entry };

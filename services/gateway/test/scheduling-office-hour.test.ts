@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  QueueConversation,
+  ResidentQueueEntry,
+  SchedulingNotification,
+  TeamQueue,
+} from '@spreekuur/protocol/scheduling';
+import { opaque, pairwiseEnvelope } from './chat-fixtures.ts';
+import { api, connect, seedOrganisation, startGateway, waitFor, type TestGateway } from './harness.ts';
+import {
+  addResident,
+  addWorker,
+  ALWAYS_OPEN,
+  emitWithAck,
+  expectOk,
+  waitUntil,
+} from './scheduling-fixtures.ts';
+
+/**
+ * A full office hour through the gateway, on whichever backends this run uses (embedded, or
+ * PostgreSQL and Redis): live queue over socket.io, encrypted messages in the conversation's
+ * channel (opaque envelopes: the server cannot tell them from ciphertext), transfer and close.
+ */
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startGateway();
+});
+afterAll(() => gateway.close());
+
+type ChatEvent = { kind: string; channelId: string; seq: number; ciphertext?: string | null };
+
+describe('a chat office hour', () => {
+  it('resident joins and sees the place change live; a worker picks up, they chat, transfer, close', async () => {
+    const { admin, team, worker, resident } = await seedOrganisation(gateway, 'spreekuur-live');
+    const colleague = await addWorker(gateway, admin, team.id, 'Collega Yara');
+    const second = await addResident(gateway, worker, team.id, 'Inwoner Twee');
+    const teamUrl = `/v1/scheduling/teams/${team.id}`;
+    await expectOk(gateway, worker, 'PUT', `${teamUrl}/office-hours`, ALWAYS_OPEN);
+    await expectOk(gateway, worker, 'PUT', `${teamUrl}/duty`, { onDuty: true });
+    await expectOk(gateway, colleague, 'PUT', `${teamUrl}/duty`, { onDuty: true });
+
+    const sockets = [worker, colleague, resident, second].map((actor) => connect(gateway, actor.token));
+    const [workerSocket, colleagueSocket, residentSocket, secondSocket] = sockets as [
+      (typeof sockets)[0],
+      (typeof sockets)[0],
+      (typeof sockets)[0],
+      (typeof sockets)[0],
+    ];
+    await Promise.all(sockets.map((socket) => waitFor(socket, 'connect')));
+    try {
+      // Workers watch the queue; residents may not.
+      const watched = await emitWithAck<TeamQueue>(workerSocket, 'scheduling:queue:watch', {
+        teamId: team.id,
+      });
+      expect(watched).toMatchObject({
+        ok: true,
+        data: { teamId: team.id, view: { mode: 'open', waiting: [] } },
+      });
+      const refused = await emitWithAck(residentSocket, 'scheduling:queue:watch', { teamId: team.id });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'ERR_FORBIDDEN' } });
+
+      // Two residents join; the worker's screen shows them as they arrive.
+      const seesOne = waitUntil<TeamQueue>(
+        workerSocket,
+        'scheduling:queue',
+        (q) => q.view.waiting.length === 1,
+      );
+      const first = await expectOk<ResidentQueueEntry>(
+        gateway,
+        resident,
+        'POST',
+        `${teamUrl}/queue`,
+        {},
+        201,
+      );
+      expect(first.view).toMatchObject({ status: 'waiting', position: 1, mode: 'open' });
+      await seesOne;
+      const secondSeesTwo = waitUntil<ResidentQueueEntry>(
+        secondSocket,
+        'scheduling:queue:entry',
+        (entry) => entry.view?.status === 'waiting' && entry.view.position === 2,
+      );
+      const other = await expectOk<ResidentQueueEntry>(gateway, second, 'POST', `${teamUrl}/queue`, {}, 201);
+      await secondSeesTwo;
+
+      // The worker picks up the first resident; the second moves up to place 1, live.
+      const movedUp = waitUntil<ResidentQueueEntry>(
+        secondSocket,
+        'scheduling:queue:entry',
+        (entry) => entry.view?.status === 'waiting' && entry.view.position === 1,
+      );
+      const pickedUp = waitUntil<ResidentQueueEntry>(
+        residentSocket,
+        'scheduling:queue:entry',
+        (entry) => entry.view?.status === 'assigned',
+      );
+      const picked = await expectOk<QueueConversation>(gateway, worker, 'POST', `${teamUrl}/queue/pick`, {
+        expectedEntryId: first.entryId,
+      });
+      expect(picked).toMatchObject({
+        entryId: first.entryId,
+        workerId: worker.personId,
+        channelId: first.channelId,
+      });
+      const update = await movedUp;
+      expect(update.view).toMatchObject({ position: 1, waitEstimate: { kind: 'estimate' } });
+      await pickedUp;
+      const told = await api<{ notifications: SchedulingNotification[] }>(
+        gateway,
+        resident,
+        'GET',
+        '/v1/scheduling/notifications',
+      );
+      expect(told.body.notifications.map((note) => note.kind)).toEqual(['conversation_assigned']);
+
+      // They exchange encrypted messages in the conversation's channel.
+      const channelId = first.channelId;
+      const toWorker = waitUntil<ChatEvent>(
+        workerSocket,
+        'chat:event',
+        (e) => e.channelId === channelId && e.kind === 'message',
+      );
+      const question = await pairwiseEnvelope(gateway, resident, channelId);
+      expect(question.payloads.map((p) => p.deviceId).sort()).toEqual(
+        [worker.deviceId, colleague.deviceId].sort(),
+      );
+      await expectOk(gateway, resident, 'POST', '/v1/messages', question);
+      expect((await toWorker).ciphertext).toBe(
+        question.payloads.find((p) => p.deviceId === worker.deviceId)!.ciphertext,
+      );
+      const toResident = waitUntil<ChatEvent>(
+        residentSocket,
+        'chat:event',
+        (e) => e.channelId === channelId && e.kind === 'message',
+      );
+      const answer = await pairwiseEnvelope(gateway, worker, channelId);
+      await expectOk(gateway, worker, 'POST', '/v1/messages', answer);
+      expect((await toResident).ciphertext).toBe(
+        answer.payloads.find((p) => p.deviceId === resident.deviceId)!.ciphertext,
+      );
+
+      // Transfer to the colleague (on duty, and a reader since the resident joined).
+      const handedOver = waitUntil<SchedulingNotification>(
+        colleagueSocket,
+        'scheduling:notification',
+        (note) => note.kind === 'conversation_assigned',
+      );
+      const transferred = await expectOk<QueueConversation>(
+        gateway,
+        worker,
+        'POST',
+        `/v1/scheduling/queue/${first.entryId}/transfer`,
+        { toWorkerId: colleague.personId },
+      );
+      expect(transferred.workerId).toBe(colleague.personId);
+      expect(await handedOver).toMatchObject({ entryId: first.entryId, channelId });
+      // The colleague has had the conversation all along: the first question is in their log.
+      const history = await expectOk<{ events: ChatEvent[] }>(
+        gateway,
+        colleague,
+        'GET',
+        `/v1/channels/${channelId}/events`,
+      );
+      expect(history.events.filter((e) => e.kind === 'message')).toHaveLength(2);
+      const fromColleague = waitUntil<ChatEvent>(
+        residentSocket,
+        'chat:event',
+        (e) => e.channelId === channelId && e.kind === 'message',
+      );
+      await expectOk(
+        gateway,
+        colleague,
+        'POST',
+        '/v1/messages',
+        await pairwiseEnvelope(gateway, colleague, channelId),
+      );
+      await fromColleague;
+
+      // The colleague closes with an outcome: the resident sees it end; the workers leave the channel.
+      const ended = waitUntil<ResidentQueueEntry>(
+        residentSocket,
+        'scheduling:queue:entry',
+        (entry) => entry.ended !== null,
+      );
+      await expectOk(gateway, colleague, 'POST', `/v1/scheduling/queue/${first.entryId}/close`, {
+        outcome: 'resolved',
+      });
+      expect(await ended).toMatchObject({ view: null, ended: { reason: 'closed', outcome: 'resolved' } });
+      const channel = await expectOk<{ members: Array<{ personId: string }> }>(
+        gateway,
+        resident,
+        'GET',
+        `/v1/channels/${channelId}`,
+      );
+      expect(channel.members.map((m) => m.personId)).toEqual([resident.personId]);
+      const late = await api<{ error: { code: string } }>(gateway, worker, 'POST', '/v1/messages', {
+        channelId,
+        clientId: crypto.randomUUID(),
+        kind: 'pairwise',
+        payloads: [{ deviceId: resident.deviceId, ciphertext: opaque() }],
+      });
+      expect(late.body.error.code).toBe('ERR_CHAT_NOT_MEMBER');
+
+      // The second resident leaves; the worker's screen empties.
+      const empty = waitUntil<TeamQueue>(
+        workerSocket,
+        'scheduling:queue',
+        (q) => q.view.waiting.length === 0,
+      );
+      expect((await api(gateway, second, 'DELETE', `/v1/scheduling/queue/${other.entryId}`)).status).toBe(
+        204,
+      );
+      await empty;
+      expect(await emitWithAck(workerSocket, 'scheduling:queue:unwatch', { teamId: team.id })).toEqual({
+        ok: true,
+        data: {},
+      });
+    } finally {
+      for (const socket of sockets) socket.close();
+    }
+  });
+});
