@@ -113,31 +113,30 @@ describe('a chat office hour', () => {
       );
       expect(told.body.notifications.map((note) => note.kind)).toEqual(['conversation_assigned']);
 
-      // They exchange encrypted messages in the conversation's channel.
+      // They exchange encrypted messages in the conversation's channel; each device receives
+      // exactly the ciphertext made for it.
       const channelId = first.channelId;
-      const toWorker = waitUntil<ChatEvent>(
-        workerSocket,
-        'chat:event',
-        (e) => e.channelId === channelId && e.kind === 'message',
-      );
+      const arrives = (socket: typeof workerSocket, ciphertext: string) =>
+        waitUntil<ChatEvent>(
+          socket,
+          'chat:event',
+          (e) => e.channelId === channelId && e.kind === 'message' && e.ciphertext === ciphertext,
+        );
+      const forDevice = (
+        envelope: { payloads: Array<{ deviceId: string; ciphertext: string }> },
+        deviceId: string,
+      ) => envelope.payloads.find((p) => p.deviceId === deviceId)!.ciphertext;
       const question = await pairwiseEnvelope(gateway, resident, channelId);
       expect(question.payloads.map((p) => p.deviceId).sort()).toEqual(
         [worker.deviceId, colleague.deviceId].sort(),
       );
+      const toWorker = arrives(workerSocket, forDevice(question, worker.deviceId));
       await expectOk(gateway, resident, 'POST', '/v1/messages', question);
-      expect((await toWorker).ciphertext).toBe(
-        question.payloads.find((p) => p.deviceId === worker.deviceId)!.ciphertext,
-      );
-      const toResident = waitUntil<ChatEvent>(
-        residentSocket,
-        'chat:event',
-        (e) => e.channelId === channelId && e.kind === 'message',
-      );
+      await toWorker;
       const answer = await pairwiseEnvelope(gateway, worker, channelId);
+      const toResident = arrives(residentSocket, forDevice(answer, resident.deviceId));
       await expectOk(gateway, worker, 'POST', '/v1/messages', answer);
-      expect((await toResident).ciphertext).toBe(
-        answer.payloads.find((p) => p.deviceId === resident.deviceId)!.ciphertext,
-      );
+      await toResident;
 
       // Transfer to the colleague (on duty, and a reader since the resident joined).
       const handedOver = waitUntil<SchedulingNotification>(
@@ -162,18 +161,9 @@ describe('a chat office hour', () => {
         `/v1/channels/${channelId}/events`,
       );
       expect(history.events.filter((e) => e.kind === 'message')).toHaveLength(2);
-      const fromColleague = waitUntil<ChatEvent>(
-        residentSocket,
-        'chat:event',
-        (e) => e.channelId === channelId && e.kind === 'message',
-      );
-      await expectOk(
-        gateway,
-        colleague,
-        'POST',
-        '/v1/messages',
-        await pairwiseEnvelope(gateway, colleague, channelId),
-      );
+      const reply = await pairwiseEnvelope(gateway, colleague, channelId);
+      const fromColleague = arrives(residentSocket, forDevice(reply, resident.deviceId));
+      await expectOk(gateway, colleague, 'POST', '/v1/messages', reply);
       await fromColleague;
 
       // The colleague closes with an outcome: the resident sees it end; the workers leave the channel.

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { schedulingClientEvents, type Reachability } from '@spreekuur/protocol/scheduling';
+import { DEFAULT_TIME_ZONE, schedulingClientEvents, type Reachability } from '@spreekuur/protocol/scheduling';
 import { rooms } from '@spreekuur/server';
 import { DAY_MS } from './domain/index.ts';
 import { appointmentRoutes, calendarFeedRoute } from './routes/appointment-routes.ts';
@@ -67,12 +67,8 @@ export const schedulingService = fp(
     app.decorate('scheduling', {
       services,
       runDueJobs: () => services.jobs.runDue(),
-      reachability: (orgId: string, workerId: string, timeZone = 'Europe/Amsterdam') =>
-        services.duty.reachability(
-          { orgId, personId: workerId, deviceId: '', role: 'admin', tokenExpiresAt: new Date(0) },
-          workerId,
-          timeZone,
-        ),
+      reachability: (orgId: string, workerId: string, timeZone = DEFAULT_TIME_ZONE) =>
+        services.duty.workerReachability(orgId, workerId, timeZone),
       housekeeping,
     } satisfies SchedulingApi);
 

@@ -292,6 +292,11 @@ describe('outside office hours', () => {
       reachable: false,
       seenFrom: null,
     });
+    // Other services ask the same before notifying a worker.
+    expect(await test.app.scheduling.reachability(cast.orgId, worker.personId)).toMatchObject({
+      reachable: false,
+      seenFrom: { utc: '2025-12-09T12:00:00Z' },
+    });
     await expectStatus(
       call(test, colleague, 'PUT', `/v1/scheduling/teams/${cast.teamId}/duty`, { onDuty: true }),
       200,

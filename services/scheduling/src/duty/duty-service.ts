@@ -138,9 +138,14 @@ export class DutyService {
 
   /** Whether a worker of the caller's organisation is reachable now, or from when. */
   async reachability(principal: Principal, workerId: string, timeZone: string): Promise<Reachability> {
-    const worker = await findPerson(this.deps.db, principal.orgId, workerId);
+    return this.workerReachability(principal.orgId, workerId, timeZone);
+  }
+
+  /** The same for other services (no caller): 404 unless a worker or admin of the organisation. */
+  async workerReachability(orgId: string, workerId: string, timeZone: string): Promise<Reachability> {
+    const worker = await findPerson(this.deps.db, orgId, workerId);
     if (worker.role === 'resident') throw new AppError('ERR_NOT_FOUND', 'worker not found');
-    return reachabilityOf(this.deps.db, principal.orgId, workerId, this.deps.clock(), timeZone);
+    return reachabilityOf(this.deps.db, orgId, workerId, this.deps.clock(), timeZone);
   }
 
   /** Staff changed: waiting conversations get their new readers, auto-assignment runs, next tick planned. */
