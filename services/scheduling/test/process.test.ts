@@ -21,7 +21,8 @@ async function freePort(): Promise<number> {
 }
 
 describe('the scheduling service on its own', () => {
-  // Redis fan-out is exercised by the gateway suites; this one leaves no keys behind.
+  // Redis fan-out is exercised by the gateway suites; this one leaves no keys behind. A child
+  // process migrating a fresh embedded database can take a while on a busy machine: generous limits.
   it('starts from main.ts, serves its API, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const dataDir = await mkdtemp(join(tmpdir(), 'spreekuur-scheduling-'));
@@ -43,7 +44,7 @@ describe('the scheduling service on its own', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 60_000;
       let status = 0;
       while (Date.now() < deadline && status === 0) {
         status = await fetch(`http://127.0.0.1:${port}/v1/scheduling/settings`).then(
@@ -65,5 +66,5 @@ describe('the scheduling service on its own', () => {
         await admin.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.close());
       }
     }
-  });
+  }, 90_000);
 });
