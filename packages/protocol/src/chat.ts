@@ -10,11 +10,9 @@ import { base64Url, id, isoDateTime } from './common.ts';
 export const opaqueBytes = (maxBytes: number) =>
   base64Url.min(1).max(Math.ceil((maxBytes * 4) / 3), { error: `must be at most ${maxBytes} bytes` });
 
-export const clientId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, {
-    error: 'must be 8-64 letters, digits, _ or - (a unique id per message)',
-  });
+export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, {
+  error: 'must be 8-64 letters, digits, _ or - (a unique id per message)',
+});
 
 export const sequenceNumber = z.number().int().min(0);
 export const channelKind = z.enum(['direct', 'group', 'office_hour']);
@@ -147,7 +145,7 @@ export const sendMessageBody = z.discriminatedUnion('kind', [
   z.strictObject({
     ...envelopeCommon,
     kind: z.literal('pairwise'),
-    payloads: z.array(payloadForDevice).min(1).max(1000),
+    payloads: z.array(payloadForDevice).max(1000),
   }),
   z.strictObject({
     ...envelopeCommon,

@@ -5,6 +5,7 @@ import { toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Role } from '@spreekuur/protocol/identity';
 import type { ChannelKind } from '../domain/channel-permissions.ts';
+import type { EventRow } from '../messages/event-rows.ts';
 import type { PersonFacts } from '../domain/contact-policy.ts';
 
 export interface ChannelRow extends Record<string, unknown> {
@@ -35,18 +36,21 @@ export async function requireMembership(
   channelId: string,
   options: { lock?: boolean } = {},
 ): Promise<Membership> {
-  const { rows } = await db.query<ChannelRow>(
-    `SELECT * FROM channels WHERE id = $1 AND org_id = $2${options.lock ? ' FOR UPDATE' : ''}`,
-    [channelId, caller.orgId],
+  // One round trip: the channel (locked if asked) and the caller's active membership.
+  const { rows } = await db.query<
+    ChannelRow & { member_role: ChannelRole | null; member_joined_seq: number | null }
+  >(
+    `SELECT c.*, m.role AS member_role, m.joined_seq AS member_joined_seq
+       FROM channels c
+       LEFT JOIN channel_members m ON m.channel_id = c.id AND m.person_id = $3 AND m.left_seq IS NULL
+      WHERE c.id = $1 AND c.org_id = $2${options.lock ? ' FOR UPDATE OF c' : ''}`,
+    [channelId, caller.orgId, caller.personId],
   );
-  const channel = rows[0];
-  if (!channel) throw new AppError('ERR_NOT_FOUND', 'channel not found');
-  const member = await db.query<{ role: ChannelRole; joined_seq: number }>(
-    `SELECT role, joined_seq FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL`,
-    [channelId, caller.personId],
-  );
-  if (!member.rows[0]) throw new AppError('ERR_CHAT_NOT_MEMBER');
-  return { channel, role: member.rows[0].role, joinedSeq: member.rows[0].joined_seq };
+  const row = rows[0];
+  if (!row) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+  if (row.member_role === null || row.member_joined_seq === null) throw new AppError('ERR_CHAT_NOT_MEMBER');
+  const { member_role: role, member_joined_seq: joinedSeq, ...channel } = row;
+  return { channel, role, joinedSeq };
 }
 
 export interface NewEvent {
@@ -72,33 +76,57 @@ export async function appendEvent(
   event: NewEvent,
   now: Date,
 ): Promise<number> {
+  return (await appendEventRow(tx, channel, event, now)).seq;
+}
+
+/** As {@link appendEvent}, returning the stored row (built here, not read back). */
+export async function appendEventRow(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  event: NewEvent,
+  now: Date,
+): Promise<EventRow> {
   const { rows } = await tx.query<{ last_seq: number }>(
     'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
     [channel.id],
   );
-  const seq = rows[0]!.last_seq;
+  const row: EventRow = {
+    channel_id: channel.id,
+    seq: rows[0]!.last_seq,
+    kind: event.kind,
+    sender_person_id: event.senderPersonId ?? null,
+    sender_device_id: event.senderDeviceId ?? null,
+    client_id: event.clientId ?? null,
+    envelope_kind: event.envelopeKind ?? null,
+    group_ciphertext: event.groupCiphertext ?? null,
+    replaces_seq: event.replacesSeq ?? null,
+    data: event.data ?? {},
+    created_at: now,
+    expires_at: event.expiresAt ?? null,
+    deleted_at: null,
+  };
   await tx.query(
     `INSERT INTO channel_events (channel_id, seq, org_id, kind, sender_person_id, sender_device_id, client_id,
                                  envelope_kind, group_ciphertext, recipient_devices, replaces_seq, data, created_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
-      channel.id,
-      seq,
+      row.channel_id,
+      row.seq,
       channel.org_id,
-      event.kind,
-      event.senderPersonId ?? null,
-      event.senderDeviceId ?? null,
-      event.clientId ?? null,
-      event.envelopeKind ?? null,
-      event.groupCiphertext ?? null,
+      row.kind,
+      row.sender_person_id,
+      row.sender_device_id,
+      row.client_id,
+      row.envelope_kind,
+      row.group_ciphertext,
       event.recipientDevices ?? null,
-      event.replacesSeq ?? null,
-      JSON.stringify(event.data ?? {}),
+      row.replaces_seq,
+      JSON.stringify(row.data),
       now,
-      event.expiresAt ?? null,
+      row.expires_at,
     ],
   );
-  return seq;
+  return row;
 }
 
 export async function createChannel(

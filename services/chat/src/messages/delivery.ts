@@ -1,4 +1,5 @@
 import type { Queryable } from '@spreekuur/db';
+import type { ChannelDevice } from '@spreekuur/protocol/chat';
 import { rooms, type Realtime } from '@spreekuur/server';
 import { activeMemberIds, memberDevices } from '../channels/channel-store.ts';
 import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
@@ -16,9 +17,12 @@ export class Delivery {
   ) {}
 
   /** A pairwise message: each device receives only its own ciphertext. */
-  async pushPairwise(row: EventRow, payloads: ReadonlyMap<string, Uint8Array>): Promise<void> {
-    const devices = await memberDevices(this.db, row.channel_id);
-    for (const device of devices) {
+  async pushPairwise(
+    row: EventRow,
+    payloads: ReadonlyMap<string, Uint8Array>,
+    devices?: readonly ChannelDevice[],
+  ): Promise<void> {
+    for (const device of devices ?? (await memberDevices(this.db, row.channel_id))) {
       this.realtime.io
         .to(rooms.device(device.deviceId))
         .emit('chat:event', toChannelEvent(row, payloads.get(device.deviceId)));
@@ -26,8 +30,12 @@ export class Delivery {
   }
 
   /** Anything every member sees alike (group ciphertext, membership, deletions, settings). */
-  async pushToMembers(row: EventRow, extraPersonIds: readonly string[] = []): Promise<void> {
-    const members = await activeMemberIds(this.db, row.channel_id);
+  async pushToMembers(
+    row: EventRow,
+    extraPersonIds: readonly string[] = [],
+    memberIds?: readonly string[],
+  ): Promise<void> {
+    const members = memberIds ?? (await activeMemberIds(this.db, row.channel_id));
     const audience = [...new Set([...members, ...extraPersonIds])].map(rooms.person);
     if (audience.length > 0) this.realtime.io.to(audience).emit('chat:event', toChannelEvent(row, null));
   }

@@ -1,21 +1,25 @@
 import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
-import type { ChannelEvent, SendAck, SendMessage } from '@spreekuur/protocol/chat';
+import type { ChannelDevice, ChannelEvent, SendAck, SendMessage } from '@spreekuur/protocol/chat';
 import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
-import { appendEvent, memberDevices, requireMembership } from '../channels/channel-store.ts';
+import { appendEvent, appendEventRow, memberDevices, requireMembership } from '../channels/channel-store.ts';
 import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
 import { checkRecipientDevices } from '../domain/device-set.ts';
 import type { BlobStore } from '../files/blob-store.ts';
 import type { Delivery } from './delivery.ts';
-import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
+import { toChannelEvent, type EventRow } from './event-rows.ts';
 
 export interface MessageLimits {
   maxEnvelopeBytes: number;
 }
 
-type Stored = { ack: SendAck; row?: EventRow; payloads?: Map<string, Uint8Array> };
+type Stored = {
+  ack: SendAck;
+  /** Present when this call stored the message (not for a duplicate): what to push. */
+  delivery?: { row: EventRow; payloads: Map<string, Uint8Array>; devices: ChannelDevice[] };
+};
 
 /** Decoded size of a base64url string, without decoding it. */
 const decodedLength = (text: string) => Math.floor((text.length * 3) / 4);
@@ -50,9 +54,10 @@ export class MessageService {
       if (!earlier) throw error;
       return earlier;
     }
-    if (stored.row) {
-      if (envelope.kind === 'pairwise') await this.delivery.pushPairwise(stored.row, stored.payloads!);
-      else await this.delivery.pushToMembers(stored.row);
+    if (stored.delivery) {
+      const { row, payloads, devices } = stored.delivery;
+      if (envelope.kind === 'pairwise') await this.delivery.pushPairwise(row, payloads, devices);
+      else await this.delivery.pushToMembers(row, [], [...new Set(devices.map((device) => device.personId))]);
     }
     return stored.ack;
   }
@@ -85,7 +90,8 @@ export class MessageService {
     if (!maySend(membership.channel.announcements_only, membership.role))
       throw new AppError('ERR_CHAT_ROLE_REQUIRED');
 
-    const expected = (await memberDevices(tx, envelope.channelId))
+    const devices = await memberDevices(tx, envelope.channelId);
+    const expected = devices
       .map((device) => device.deviceId)
       .filter((deviceId) => deviceId !== principal.deviceId);
     const addressed =
@@ -111,7 +117,7 @@ export class MessageService {
 
     const now = this.clock();
     const seconds = membership.channel.disappearing_seconds;
-    const seq = await appendEvent(
+    const row = await appendEventRow(
       tx,
       membership.channel,
       {
@@ -129,21 +135,23 @@ export class MessageService {
       now,
     );
     const payloads = new Map<string, Uint8Array>();
-    if (envelope.kind === 'pairwise') {
-      for (const payload of envelope.payloads) {
+    if (envelope.kind === 'pairwise' && envelope.payloads.length > 0) {
+      // All ciphertexts in one statement: ($1, $2) are the channel and seq, then pairs.
+      const values: unknown[] = [envelope.channelId, row.seq];
+      const tuples = envelope.payloads.map((payload, index) => {
         const bytes = fromBase64Url(payload.ciphertext);
         payloads.set(payload.deviceId, bytes);
-        await tx.query(
-          'INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ($1, $2, $3, $4)',
-          [envelope.channelId, seq, payload.deviceId, bytes],
-        );
-      }
+        values.push(payload.deviceId, bytes);
+        return `($1, $2, $${3 + index * 2}, $${4 + index * 2})`;
+      });
+      await tx.query(
+        `INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
-    const row = await loadEventRow(tx, envelope.channelId, seq);
     return {
-      ack: { channelId: envelope.channelId, seq, createdAt: now.toISOString(), duplicate: false },
-      row,
-      payloads,
+      ack: { channelId: envelope.channelId, seq: row.seq, createdAt: now.toISOString(), duplicate: false },
+      delivery: { row, payloads, devices },
     };
   }
 
