@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '@spreekuur/db';
 
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 async function freePort(): Promise<number> {
@@ -27,7 +27,10 @@ describe('the scheduling service on its own', () => {
     const port = await freePort();
     const dataDir = await mkdtemp(join(tmpdir(), 'spreekuur-scheduling-'));
     const schema = `test_${randomBytes(6).toString('hex')}`;
-    const child = spawn(tsx, [main], {
+    // node with tsx's loader, not the tsx CLI: the signal goes straight to the service (the CLI
+    // relays it and force-kills a child that does not confirm within 30 ms, which a busy machine can miss).
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
         PORT: String(port),
