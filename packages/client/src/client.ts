@@ -158,7 +158,13 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     if (!this.token) await this.refreshToken();
     const socket = io(this.options.serverUrl ?? this.account.serverUrl, {
       auth: (callback) => callback({ token: this.token ?? '', locale: this.options.locale ?? 'nl' }),
-      transports: this.options.transports ?? (isBrowser ? ['websocket', 'polling'] : ['websocket']),
+      // Browsers: socket.io's default (long-polling, then upgrade), which survives proxies that
+      // block WebSockets; Node clients go straight to WebSocket (no sticky sessions needed).
+      ...(this.options.transports
+        ? { transports: this.options.transports }
+        : isBrowser
+          ? {}
+          : { transports: ['websocket'] }),
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
     });

@@ -24,8 +24,9 @@ export interface HttpOptions {
 export class HttpClient {
   constructor(private readonly options: HttpOptions) {}
 
+  /** Browsers refuse `fetch` called as a method of another object ("Illegal invocation"). */
   private get fetchImpl(): typeof fetch {
-    return this.options.fetch ?? fetch;
+    return this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
   async raw(
