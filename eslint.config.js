@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Server I/O libraries that must never be imported by pure domain code (STYLE.md §3). */
-const ioModules = ['fastify', 'fastify-plugin', 'pg', '@electric-sql/pglite', 'ioredis', 'socket.io', 'socket.io-client', 'node:fs', 'node:net', 'node:http'];
+const ioModules = [
+  'fastify',
+  'fastify-plugin',
+  'pg',
+  '@electric-sql/pglite',
+  'ioredis',
+  'socket.io',
+  'socket.io-client',
+  'node:fs',
+  'node:net',
+  'node:http',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.data/**', '**/*.bundle.js'] },
@@ -11,11 +22,17 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
@@ -28,7 +45,10 @@ export default tseslint.config(
     // Pure domain logic: no I/O libraries (tRPC-style no-restricted-imports fence).
     files: ['**/src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ioModules.map((name) => ({ name, message: 'domain/ is pure: do I/O in the edges.' })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules.map((name) => ({ name, message: 'domain/ is pure: do I/O in the edges.' })) },
+      ],
     },
   },
   {
