@@ -171,7 +171,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     this.socket = socket;
     socket.on('chat:event', (payload: unknown) => {
       const event = chat.channelEvent.safeParse(payload);
-      if (event.success) void this.inbox.receive(event.data);
+      if (event.success && !this.closed) void this.inbox.receive(event.data);
     });
     socket.on('chat:receipt', (payload: unknown) => this.relay('receipt', chat.receiptEvent, payload));
     socket.on('chat:typing', (payload: unknown) => this.relay('typing', chat.typingEvent, payload));
@@ -193,14 +193,20 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     await this.refillPrekeys().catch(() => undefined);
   }
 
-  /** Stops everything; messages not yet acknowledged stay in the outbox for next time. */
+  /**
+   * Stops everything: no more events are taken in, what is being processed finishes, the
+   * last receipts go out, and nothing touches the store afterwards. Messages not yet
+   * acknowledged stay in the outbox for the next time this device opens.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     clearTimeout(this.tokenTimer);
-    await this.flushReceipts();
     this.socket?.close();
     for (const waiter of this.onlineWaiters.splice(0))
       waiter.reject(new SpreekuurError('ERR_CLIENT_CLOSED', 'client closed'));
+    await this.inbox.idle();
+    await this.flushReceipts();
   }
 
   /** Drops the live connection (as a flaky network would); reconnect with {@link reconnect}. */
@@ -449,6 +455,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   }
 
   private async onConnected(): Promise<void> {
+    if (this.closed) return;
     this.emit('connection', { state: 'online' });
     try {
       const { channels } = await this.request('chat:sync', {}, chat.syncResult);
@@ -509,7 +516,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       deliveredSeq: Math.max(current.deliveredSeq, receipt.deliveredSeq),
       readSeq: Math.max(current.readSeq, receipt.readSeq ?? 0),
     });
-    if (!this.receiptTimer) this.receiptTimer = setTimeout(() => void this.flushReceipts(), RECEIPT_DELAY_MS);
+    // After close() the final flush takes what is queued; no new timers.
+    if (!this.receiptTimer && !this.closed)
+      this.receiptTimer = setTimeout(() => void this.flushReceipts(), RECEIPT_DELAY_MS);
   }
 
   private async flushReceipts(): Promise<void> {

@@ -17,3 +17,4 @@ export {
 export { rooms } from './realtime/rooms.ts';
 export type { AppSocket, Realtime, RealtimeContext } from './realtime/realtime.ts';
 export { recordAudit, type AuditEntry } from './audit.ts';
+export { installGracefulShutdown } from './shutdown.ts';

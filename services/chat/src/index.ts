@@ -1,1 +1,2 @@
 export { chatService, type ChatApi } from './plugin.ts';
+export { buildApp as buildChatApp } from './app.ts';

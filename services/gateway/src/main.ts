@@ -1,9 +1,8 @@
 import { loadConfigOrExit } from '@spreekuur/config';
 import { databaseTargetFromConfig, openDatabase } from '@spreekuur/db';
-import { createRedis } from '@spreekuur/server';
+import { createRedis, installGracefulShutdown } from '@spreekuur/server';
 import { buildApp } from './app.ts';
 import { resolveOperatorToken, operatorTokenFile } from './operator/operator-token.ts';
-import { installGracefulShutdown } from './shutdown.ts';
 
 const config = loadConfigOrExit();
 const target = databaseTargetFromConfig(config);

@@ -12,7 +12,6 @@ import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import { inviteCode, loginPayload, registrationPayload } from '@spreekuur/protocol/identity';
 import { newIdentity, signWith } from './harness.ts';
 
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 interface Running {
@@ -32,7 +31,10 @@ async function freePort(): Promise<number> {
 }
 
 function run(env: Record<string, string>): Running {
-  const child = spawn(tsx, [main], {
+  // node with tsx's loader, as `pnpm start` does: the signal reaches the service itself
+  // (the tsx CLI would relay it and kill the process 30 ms later).
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,28 +13,36 @@ export class JsonFileStore implements KeyValueStore {
 
   constructor(readonly path: string) {}
 
-  private async load(): Promise<Record<string, unknown>> {
-    if (this.data) return this.data;
-    try {
-      this.data = JSON.parse(await readFile(this.path, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.data = {};
-    }
-    return this.data;
+  private loading: Promise<Record<string, unknown>> | null = null;
+
+  /** Reads the file once; concurrent first calls share that one read (and one object). */
+  private load(): Promise<Record<string, unknown>> {
+    this.loading ??= readFile(this.path, 'utf8').then(
+      (text) => JSON.parse(text) as Record<string, unknown>,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        return {};
+      },
+    );
+    return this.loading.then((data) => (this.data = data));
   }
 
   private persist(): Promise<void> {
     const snapshot = JSON.stringify(this.data);
-    this.writing = this.writing.then(async () => {
+    const write = this.writing.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.tmp`;
+      // A name of its own per write: two processes on one profile never rename each other's file.
+      const temporary = `${this.path}.${process.pid}.${++JsonFileStore.writes}.tmp`;
       await writeFile(temporary, snapshot, { mode: 0o600 });
       await chmod(temporary, 0o600);
       await rename(temporary, this.path);
     });
-    return this.writing;
+    // One failed write is reported to its caller and does not block the ones after it.
+    this.writing = write.catch(() => undefined);
+    return write;
   }
+
+  private static writes = 0;
 
   async get<T>(key: string): Promise<T | undefined> {
     const value = (await this.load())[key];
