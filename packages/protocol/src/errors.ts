@@ -190,6 +190,8 @@ export const errorBodySchema = z.object({
     issues: z.array(fieldIssueSchema).optional(),
     /** Seconds until a retry can succeed (rate limits). */
     retryAfter: z.number().optional(),
+    /** Facts that help the client explain the refusal (e.g. when office hours open next). */
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
     /** ERR_CHAT_DEVICES_CHANGED: devices to add to, and to drop from, the envelope. */
     mismatch: z.object({ missing: z.array(z.string()), extra: z.array(z.string()) }).optional(),
   }),

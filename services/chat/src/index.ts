@@ -1,2 +1,3 @@
 export { chatService, type ChatApi } from './plugin.ts';
 export { buildApp as buildChatApp } from './app.ts';
+export type { MembershipPublication } from './channels/channel-service.ts';

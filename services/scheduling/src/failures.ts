@@ -7,5 +7,6 @@ import type { Result, SchedulingError } from './domain/index.ts';
  */
 export function orThrow<T>(result: Result<T, SchedulingError>): T {
   if (result.ok) return result.value;
-  throw new AppError(result.error.code, result.error.message);
+  const { code, message, details } = result.error;
+  throw new AppError(code, message, details ? { details: { ...details } } : {});
 }

@@ -119,6 +119,8 @@ describe('when hours end with people still waiting', () => {
     const refused = await join(cast, late);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('ERR_SCHED_CLOSED');
+    // The refusal says when the hours open next, so the app can offer "leave a question".
+    expect(refused.body.error).toMatchObject({ details: { opensAt: '2025-12-10T08:00:00Z' } });
     const question = await expectStatus(
       join(cast, late, { whenClosed: 'leave_question', timeZone: 'America/Curacao' }),
       201,

@@ -1,4 +1,4 @@
-import type { Database } from '@spreekuur/db';
+import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
 import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
@@ -16,6 +16,13 @@ import {
   removeMember,
   requireMembership,
 } from './channel-store.ts';
+
+/** A committed membership change, to push to devices. */
+export interface MembershipPublication {
+  channelId: string;
+  seq: number;
+  removedPersonId?: string;
+}
 
 /** Channel operations: checks, one transaction, then pushes of what changed. */
 export class ChannelService {
@@ -229,7 +236,56 @@ export class ChannelService {
     return channelId;
   }
 
-  /** Adds or removes a member on behalf of a service rule (no caller permission check). */
+  /**
+   * Adds or removes a member on behalf of a service rule (no caller permission check), inside
+   * the caller's transaction, so the rule's own state and the membership commit together.
+   * Returns what to {@link publish} after the commit, or null if nothing changed.
+   */
+  async changeMembershipIn(
+    tx: Queryable,
+    channel: { orgId: string; channelId: string },
+    change: {
+      personId: string;
+      member: boolean;
+      role?: Exclude<ChannelRole, 'owner'>;
+      byPersonId: string | null;
+    },
+  ): Promise<MembershipPublication | null> {
+    const { rows } = await tx.query<{ id: string; org_id: string }>(
+      'SELECT id, org_id FROM channels WHERE id = $1 AND org_id = $2 FOR UPDATE',
+      [channel.channelId, channel.orgId],
+    );
+    if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+    const current = await tx.query(
+      'SELECT 1 FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
+      [channel.channelId, change.personId],
+    );
+    if (current.rowCount > 0 === change.member) return null;
+    const seq = change.member
+      ? await addMember(
+          tx,
+          rows[0],
+          change.personId,
+          change.role ?? 'moderator',
+          change.byPersonId,
+          this.clock(),
+        )
+      : await removeMember(tx, rows[0], change.personId, change.byPersonId ?? change.personId, this.clock());
+    return {
+      channelId: channel.channelId,
+      seq,
+      ...(change.member ? {} : { removedPersonId: change.personId }),
+    };
+  }
+
+  /** Pushes committed membership changes to the members' devices (and to whoever was removed). */
+  async publish(publications: readonly MembershipPublication[]): Promise<void> {
+    for (const { channelId, seq, removedPersonId } of publications) {
+      await this.delivery.pushBySeq(channelId, [seq], removedPersonId ? [removedPersonId] : []);
+    }
+  }
+
+  /** {@link changeMembershipIn} in a transaction of its own, published at once. */
   async setMembership(
     channel: { orgId: string; channelId: string },
     change: {
@@ -239,23 +295,8 @@ export class ChannelService {
       byPersonId: string | null;
     },
   ): Promise<void> {
-    const seq = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; org_id: string }>(
-        'SELECT id, org_id FROM channels WHERE id = $1 AND org_id = $2 FOR UPDATE',
-        [channel.channelId, channel.orgId],
-      );
-      if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'channel not found');
-      const current = await tx.query(
-        'SELECT 1 FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
-        [channel.channelId, change.personId],
-      );
-      if (current.rowCount > 0 === change.member) return null;
-      return change.member
-        ? addMember(tx, rows[0], change.personId, change.role ?? 'moderator', change.byPersonId, this.clock())
-        : removeMember(tx, rows[0], change.personId, change.byPersonId ?? change.personId, this.clock());
-    });
-    if (seq !== null)
-      await this.delivery.pushBySeq(channel.channelId, [seq], change.member ? [] : [change.personId]);
+    const publication = await this.db.transaction((tx) => this.changeMembershipIn(tx, channel, change));
+    if (publication) await this.publish([publication]);
   }
 
   async devices(principal: Principal, channelId: string): Promise<ChannelDevice[]> {

@@ -1,13 +1,12 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { ChatApi } from '@spreekuur/chat';
+import type { ChatApi, MembershipPublication } from '@spreekuur/chat';
 import type { Queryable } from '@spreekuur/db';
 import { entriesByIds, isLive, type MembershipChange } from '../store/queue-store.ts';
 
 /**
- * Applies channel membership changes after the queue transaction committed (the chat service runs
- * its own transactions, and embedded PostgreSQL has one connection, so this cannot happen inside
- * ours). Who is a member when is decided in the queue transaction and stored as the entry's
- * `reader_ids`; this only carries it out:
+ * Carries out channel membership changes inside the queue transaction, so the queue and who
+ * can read a conversation commit together (the chat service takes the channel row lock; chat
+ * never takes a team lock, so there is no lock cycle). Who is a member when is decided by the
+ * queue rules and stored as the entry's `reader_ids`:
  *
  * - joining: the resident plus the workers taking conversations at that moment;
  * - while waiting: workers who come on duty are added;
@@ -15,19 +14,19 @@ import { entriesByIds, isLive, type MembershipChange } from '../store/queue-stor
  *   until the end, so a transfer to a colleague who was on duty at the start keeps the history);
  * - closed or left: every worker is removed; the resident keeps the channel and its history.
  *
- * Additions are skipped for conversations that ended in the meantime, so a late addition cannot
- * reopen a closed conversation to a worker.
+ * Returns what to publish to devices once the transaction has committed.
  */
 export async function applyMembershipChanges(
-  db: Queryable,
+  tx: Queryable,
   chat: ChatApi,
   changes: readonly MembershipChange[],
-  log: FastifyBaseLogger,
-): Promise<void> {
-  if (changes.length === 0) return;
+): Promise<MembershipPublication[]> {
+  const publications: MembershipPublication[] = [];
+  if (changes.length === 0) return publications;
   const withAdditions = changes.filter((change) => change.add.length > 0).map((change) => change.entryId);
+  // Additions only to conversations that are still going (as the transition left them).
   const live = new Set(
-    (await entriesByIds(db, withAdditions)).filter((row) => isLive(row)).map((row) => row.id),
+    (await entriesByIds(tx, withAdditions)).filter((row) => isLive(row)).map((row) => row.id),
   );
   for (const change of changes) {
     const channel = { orgId: change.orgId, channelId: change.channelId };
@@ -36,19 +35,14 @@ export async function applyMembershipChanges(
       ...change.remove.map((personId) => ({ personId, member: false })),
     ];
     for (const step of steps) {
-      try {
-        await chat.channels.setMembership(channel, {
-          personId: step.personId,
-          member: step.member,
-          role: 'moderator',
-          byPersonId: change.byPersonId,
-        });
-      } catch (error) {
-        log.error(
-          { err: error, entry: change.entryId, channel: change.channelId, person: step.personId },
-          'office-hour channel membership change failed',
-        );
-      }
+      const publication = await chat.channels.changeMembershipIn(tx, channel, {
+        personId: step.personId,
+        member: step.member,
+        role: 'moderator',
+        byPersonId: change.byPersonId,
+      });
+      if (publication) publications.push(publication);
     }
   }
+  return publications;
 }

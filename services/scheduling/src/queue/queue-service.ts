@@ -22,6 +22,7 @@ import {
   applyQueueCommand,
   nextOpening,
   queuePhase,
+  toUtcIso,
   workersOnDuty,
   type QueueCommand,
   type QueueEvent,
@@ -96,7 +97,13 @@ export class QueueService {
     if (!snapshot.schedule.published) throw new AppError('ERR_SCHED_CLOSED', 'the team has no office hours');
     if (await hasLiveEntry(db, team.id, principal.personId)) throw new AppError('ERR_SCHED_ALREADY_QUEUED');
     const phase = queuePhase(snapshot.schedule.hours, snapshot.schedule.settings, now);
-    if (phase.mode !== 'open' && body.whenClosed === 'reject') throw new AppError('ERR_SCHED_CLOSED');
+    if (phase.mode !== 'open' && body.whenClosed === 'reject') {
+      // Tell the resident when to come back (or to leave a question for then).
+      const opensAt = nextOpening(snapshot.schedule.hours, now);
+      throw new AppError('ERR_SCHED_CLOSED', 'closed', {
+        details: { opensAt: opensAt ? toUtcIso(opensAt) : null },
+      });
+    }
 
     const readerIds = await this.readersAtJoin(db, team, snapshot);
     const channelId = await chat.channels.openOfficeHour({
@@ -122,21 +129,19 @@ export class QueueService {
       );
     } catch (error) {
       // Refused after all (a second join raced this one): the workers leave the unused channel.
-      await applyMembershipChanges(
-        db,
-        chat,
-        [
-          {
-            orgId: team.orgId,
-            entryId,
-            channelId,
-            add: [],
-            remove: readerIds,
-            byPersonId: principal.personId,
-          },
-        ],
-        this.deps.log,
-      );
+      for (const workerId of readerIds) {
+        await chat.channels
+          .setMembership(
+            { orgId: team.orgId, channelId },
+            { personId: workerId, member: false, byPersonId: principal.personId },
+          )
+          .catch((cleanup: unknown) =>
+            this.deps.log.error(
+              { err: cleanup, channel: channelId },
+              'leaving an unused office-hour channel failed',
+            ),
+          );
+      }
       if (isUniqueViolation(error, 'queue_entries_live_resident_key'))
         throw new AppError('ERR_SCHED_ALREADY_QUEUED');
       throw error;
@@ -240,7 +245,7 @@ export class QueueService {
     const now = clock();
     const outbox = new Outbox();
     const byPersonId = options.actor?.personId ?? null;
-    const { events, changes } = await db.transaction(async (tx) => {
+    const { events, publications } = await db.transaction(async (tx) => {
       const snapshot = await loadSnapshot(tx, team.orgId, team.id, now, true);
       const transition = orThrow(applyQueueCommand(snapshot.state, command, snapshot.context, now));
       const changes: MembershipChange[] = [];
@@ -262,10 +267,13 @@ export class QueueService {
       for (const event of transition.events) {
         await this.record(tx, team, event, options.actor, outbox, now);
       }
-      return { events: transition.events, changes };
+      return {
+        events: transition.events,
+        publications: await applyMembershipChanges(tx, this.deps.chat, changes),
+      };
     });
 
-    await applyMembershipChanges(db, this.deps.chat, changes, this.deps.log);
+    await this.deps.chat.channels.publish(publications);
     const snapshot = await this.publish(team, events);
     await this.deps.notifier.push(outbox);
     return { events, snapshot };
