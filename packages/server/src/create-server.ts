@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authenticationPlugin } from './auth/authenticate.ts';
 import { errorHandlerPlugin } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { rateLimitPlugin } from './http/rate-limit.ts';
 import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
@@ -74,5 +75,7 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
   await app.register(authenticationPlugin);
   await app.register(rateLimitPlugin);
   await app.register(realtimePlugin);
+  // Every node, whatever it serves, answers load-balancer health checks.
+  await app.register(healthRoutes);
   return app;
 }

@@ -18,3 +18,4 @@ export { rooms } from './realtime/rooms.ts';
 export type { AppSocket, Realtime, RealtimeContext } from './realtime/realtime.ts';
 export { recordAudit, type AuditEntry } from './audit.ts';
 export { installGracefulShutdown } from './shutdown.ts';
+export { startService, type StartedService } from './start-service.ts';

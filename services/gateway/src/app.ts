@@ -2,7 +2,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import { chatService } from '@spreekuur/chat';
 import { schedulingService } from '@spreekuur/scheduling';
 import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreekuur/server';
-import { healthRoutes } from './health/health-routes.ts';
 import { identityRoutes } from './identity/routes.ts';
 import { operatorRoutes } from './operator/operator-routes.ts';
 
@@ -25,7 +24,6 @@ export async function buildApp(deps: GatewayDeps) {
   });
 
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(healthRoutes);
   await app.register(operatorRoutes, { operatorToken: deps.operatorToken });
   await app.register(identityRoutes);
   await app.register(chatService);

@@ -201,14 +201,7 @@ export class AppointmentService {
         const calendar = await lockCalendar(tx, principal.orgId, body.workerId);
         if (!calendar.availability)
           throw new AppError('ERR_SCHED_NOT_A_SLOT', 'the worker has no availability');
-        const rules = await this.rules(
-          tx,
-          type,
-          calendar.availability,
-          body.workerId,
-          new Date(start.getTime() - AROUND_MS),
-          new Date(start.getTime() + AROUND_MS),
-        );
+        const rules = await this.rulesAround(tx, type, calendar.availability, body.workerId, start);
         const appointment = orThrow(
           bookAppointment(rules, { id, workerId: body.workerId, residentId, start }, now),
         );
@@ -235,14 +228,7 @@ export class AppointmentService {
         const current = toAppointment(await findAppointment(tx, principal.orgId, appointmentId));
         if (!calendar.availability)
           throw new AppError('ERR_SCHED_NOT_A_SLOT', 'the worker has no availability');
-        const rules = await this.rules(
-          tx,
-          type,
-          calendar.availability,
-          row.worker_id,
-          new Date(start.getTime() - AROUND_MS),
-          new Date(start.getTime() + AROUND_MS),
-        );
+        const rules = await this.rulesAround(tx, type, calendar.availability, row.worker_id, start);
         const moved = orThrow(rescheduleAppointment(current, rules, start, now));
         await updateAppointment(tx, moved);
         await retireJobs(tx, `reminder:${appointmentId}:`, now);
@@ -351,6 +337,24 @@ export class AppointmentService {
       // Office-hour duty is time the worker cannot also spend in an appointment.
       busy: await workerShifts(db, workerId, bookingsFrom, bookingsTo),
     };
+  }
+
+  /** The rules that decide whether one start time is a free slot (booking and rescheduling). */
+  private rulesAround(
+    db: Queryable,
+    type: TypeRow,
+    availability: OpeningHours,
+    workerId: string,
+    start: Date,
+  ) {
+    return this.rules(
+      db,
+      type,
+      availability,
+      workerId,
+      new Date(start.getTime() - AROUND_MS),
+      new Date(start.getTime() + AROUND_MS),
+    );
   }
 
   /** Maps the database's guard (unique start per worker) to the same error as the domain's check. */
