@@ -42,6 +42,32 @@ type Event = {
 const count = async (sql: string, params: unknown[] = []) =>
   (await gateway.db.query<{ n: number }>(sql, params)).rows[0]!.n;
 
+/** On real PostgreSQL: whether another connection waits for a lock held by `holderPid`. */
+const isBlocking = async (holderPid: number) =>
+  (await count('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))', [
+    holderPid,
+  ])) > 0;
+
+/** Resolves once another connection waits for a lock held by `holderPid`. */
+async function untilBlockedBy(holderPid: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    if (await isBlocking(holderPid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no query started waiting for the lock');
+}
+
+/** Settles with `work`, or reports that it got stuck behind a lock held by `holderPid`. */
+async function unlessBlockedBy<T>(holderPid: number, work: Promise<T>): Promise<T | 'blocked'> {
+  let settled = false;
+  const watched = work.finally(() => (settled = true));
+  while (!settled) {
+    if (await isBlocking(holderPid)) return 'blocked';
+    await Promise.race([watched.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10))]);
+  }
+  return watched;
+}
+
 async function cast(slug: string) {
   const org = await seedOrganisation(gateway, slug);
   for (const actor of [org.worker, org.resident, org.admin]) await publishKeys(gateway, actor);
@@ -371,6 +397,68 @@ describe('groups', () => {
     ).toBe('ERR_CHAT_NOT_MEMBER');
     socket.close();
   });
+
+  it('a send that waited for a removal to commit is refused: membership is read after the lock', async () => {
+    const { resident, direct } = await cast('removal-race');
+    const envelope = await pairwiseEnvelope(gateway, resident, direct.id);
+    let send: Promise<{ status: number; body: ErrorBody }> | undefined;
+    await gateway.db.transaction(async (tx) => {
+      // A remover holds the channel lock and has ended the membership, not yet committed.
+      const holder = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const { rows } = await tx.query<{ seq: number }>(
+        'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq AS seq',
+        [direct.id],
+      );
+      await tx.query('UPDATE channel_members SET left_seq = $3 WHERE channel_id = $1 AND person_id = $2', [
+        direct.id,
+        resident.personId,
+        rows[0]!.seq,
+      ]);
+      send = api<ErrorBody>(gateway, resident, 'POST', '/v1/messages', envelope);
+      // Embedded PostgreSQL runs one transaction at a time: the send simply waits its turn.
+      if (gateway.db.kind === 'postgres') await untilBlockedBy(holder.rows[0]!.pid);
+    });
+    const refused = await send!;
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('ERR_CHAT_NOT_MEMBER');
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM channel_events WHERE channel_id = $1 AND kind = 'message'`,
+        [direct.id],
+      ),
+    ).toBe(0);
+  });
+
+  // Inserting a row that references a channel or an organisation (a file, an audit entry) holds
+  // KEY SHARE on it until commit. The locks Spreekuur takes must not conflict with that, or a
+  // membership change and an upload in the same organisation deadlock each other.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'membership changes and uploads are not blocked by rows that reference the channel or organisation',
+    async () => {
+      const { worker, resident, organisation } = await cast('fk-locks');
+      const group = (
+        await api<{ id: string }>(gateway, worker, 'POST', '/v1/channels/groups', {
+          name: 'Groep',
+          memberIds: [resident.personId],
+        })
+      ).body;
+      await gateway.db.transaction(async (tx) => {
+        const holder = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+        await tx.query('SELECT 1 FROM channels WHERE id = $1 FOR KEY SHARE', [group.id]);
+        await tx.query('SELECT 1 FROM organisations WHERE id = $1 FOR KEY SHARE', [organisation.id]);
+        const removal = await unlessBlockedBy(
+          holder,
+          api(gateway, worker, 'DELETE', `/v1/channels/${group.id}/members/${resident.personId}`),
+        );
+        expect(removal === 'blocked' ? removal : removal.status).toBe(204);
+        const upload = await unlessBlockedBy(
+          holder,
+          api(gateway, worker, 'POST', '/v1/files', { channelId: group.id, size: 40_000, chunkSize: 16_384 }),
+        );
+        expect(upload === 'blocked' ? upload : upload.status).toBe(201);
+      });
+    },
+  );
 
   it('only moderators manage members; members may leave', async () => {
     const { worker, resident } = await cast('group-roles');

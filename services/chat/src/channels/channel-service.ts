@@ -252,7 +252,7 @@ export class ChannelService {
     },
   ): Promise<MembershipPublication | null> {
     const { rows } = await tx.query<{ id: string; org_id: string }>(
-      'SELECT id, org_id FROM channels WHERE id = $1 AND org_id = $2 FOR UPDATE',
+      'SELECT id, org_id FROM channels WHERE id = $1 AND org_id = $2 FOR NO KEY UPDATE',
       [channel.channelId, channel.orgId],
     );
     if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'channel not found');

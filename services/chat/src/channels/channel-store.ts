@@ -36,14 +36,33 @@ export async function requireMembership(
   channelId: string,
   options: { lock?: boolean } = {},
 ): Promise<Membership> {
-  // One round trip: the channel (locked if asked) and the caller's active membership.
+  if (options.lock) {
+    // Lock first, then read the membership in a statement of its own: under READ COMMITTED a
+    // statement that waited for the lock re-checks only the locked row, so a membership read
+    // in the same statement could predate a removal that committed while we waited.
+    // NO KEY UPDATE: enough to order the log, and it lets foreign keys to the channel proceed.
+    const locked = await db.query<ChannelRow>(
+      'SELECT * FROM channels WHERE id = $1 AND org_id = $2 FOR NO KEY UPDATE',
+      [channelId, caller.orgId],
+    );
+    const channel = locked.rows[0];
+    if (!channel) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+    const member = await db.query<{ role: ChannelRole; joined_seq: number }>(
+      'SELECT role, joined_seq FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
+      [channelId, caller.personId],
+    );
+    const row = member.rows[0];
+    if (!row) throw new AppError('ERR_CHAT_NOT_MEMBER');
+    return { channel, role: row.role, joinedSeq: row.joined_seq };
+  }
+  // Unlocked reads: the channel and the caller's active membership in one round trip.
   const { rows } = await db.query<
     ChannelRow & { member_role: ChannelRole | null; member_joined_seq: number | null }
   >(
     `SELECT c.*, m.role AS member_role, m.joined_seq AS member_joined_seq
        FROM channels c
        LEFT JOIN channel_members m ON m.channel_id = c.id AND m.person_id = $3 AND m.left_seq IS NULL
-      WHERE c.id = $1 AND c.org_id = $2${options.lock ? ' FOR UPDATE OF c' : ''}`,
+      WHERE c.id = $1 AND c.org_id = $2`,
     [channelId, caller.orgId, caller.personId],
   );
   const row = rows[0];

@@ -46,8 +46,9 @@ export class FileService {
     const now = this.clock();
     const row = await this.db.transaction(async (tx) => {
       await requireMembership(tx, principal, request.channelId);
-      // One organisation's uploads are checked one at a time, so the quota cannot be overrun by racing.
-      await tx.query('SELECT 1 FROM organisations WHERE id = $1 FOR UPDATE', [principal.orgId]);
+      // One organisation's uploads are checked one at a time, so the quota cannot be overrun by
+      // racing. NO KEY UPDATE: rows that merely reference the organisation (audit log) can proceed.
+      await tx.query('SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE', [principal.orgId]);
       const { rows } = await tx.query<{ used: number }>(
         'SELECT coalesce(sum(size), 0)::int8 AS used FROM files WHERE org_id = $1 AND deleted_at IS NULL',
         [principal.orgId],
