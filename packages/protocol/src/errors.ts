@@ -108,6 +108,11 @@ export const errorCatalog = {
     nl: 'Alleen een beheerder van dit gesprek mag dit doen.',
     en: 'Only a moderator of this conversation can do this.',
   },
+  ERR_CHAT_MANAGED_BY_QUEUE: {
+    status: 409,
+    nl: 'Wie aan een spreekuurgesprek deelneemt, regelt de wachtrij: neem het gesprek over of sluit het af.',
+    en: 'Who takes part in an office-hour conversation follows the queue: transfer or close the conversation instead.',
+  },
   ERR_CHAT_NOT_OWN_MESSAGE: {
     status: 403,
     nl: 'U kunt alleen uw eigen berichten wijzigen of verwijderen.',
@@ -132,6 +137,11 @@ export const errorCatalog = {
     status: 413,
     nl: 'De opslagruimte van uw organisatie is vol. Vraag de beheerder om oude bestanden op te ruimen.',
     en: 'Your organisation has run out of storage. Ask an administrator to clear old files.',
+  },
+  ERR_CHAT_TOO_MANY_UPLOADS: {
+    status: 429,
+    nl: 'U hebt te veel bestanden die nog niet helemaal verstuurd zijn. Maak die eerst af of wacht even.',
+    en: 'You have too many files that are not fully uploaded. Finish those first, or wait a while.',
   },
   ERR_CHAT_FILE_INCOMPLETE: {
     status: 409,

@@ -113,9 +113,27 @@ describe('a chat office hour', () => {
       );
       expect(told.body.notifications.map((note) => note.kind)).toEqual(['conversation_assigned']);
 
+      // Who takes part follows the queue: the worker cannot add an outsider (here the other
+      // resident) to this resident's question, nor remove the resident, by hand.
+      const channelId = first.channelId;
+      const byHand = [
+        await api<{ error: { code: string } }>(gateway, worker, 'POST', `/v1/channels/${channelId}/members`, {
+          personId: second.personId,
+        }),
+        await api<{ error: { code: string } }>(
+          gateway,
+          worker,
+          'DELETE',
+          `/v1/channels/${channelId}/members/${resident.personId}`,
+        ),
+      ];
+      expect(byHand.map((r) => [r.status, r.body.error.code])).toEqual([
+        [409, 'ERR_CHAT_MANAGED_BY_QUEUE'],
+        [409, 'ERR_CHAT_MANAGED_BY_QUEUE'],
+      ]);
+
       // They exchange encrypted messages in the conversation's channel; each device receives
       // exactly the ciphertext made for it.
-      const channelId = first.channelId;
       const arrives = (socket: typeof workerSocket, ciphertext: string) =>
         waitUntil<ChatEvent>(
           socket,

@@ -3,7 +3,12 @@ import { isUniqueViolation } from '@spreekuur/db';
 import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
 import { recordAudit, type Principal } from '@spreekuur/server';
-import { mayChangeSettings, mayLeave, mayManageMembers } from '../domain/channel-permissions.ts';
+import {
+  mayChangeSettings,
+  mayLeave,
+  mayManageMembers,
+  membersFollowTheQueue,
+} from '../domain/channel-permissions.ts';
 import { mayCreateGroup, mayOpenDirect } from '../domain/contact-policy.ts';
 import type { Delivery } from '../messages/delivery.ts';
 import {
@@ -127,6 +132,7 @@ export class ChannelService {
     await this.assertMayAdd(principal, [personId]);
     const seq = await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
+      if (membersFollowTheQueue(membership.channel.kind)) throw new AppError('ERR_CHAT_MANAGED_BY_QUEUE');
       if (!mayManageMembers(membership.channel.kind, membership.role))
         throw new AppError('ERR_CHAT_ROLE_REQUIRED');
       const already = await tx.query(
@@ -154,6 +160,7 @@ export class ChannelService {
   async removeMember(principal: Principal, channelId: string, personId: string): Promise<void> {
     const seq = await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
+      if (membersFollowTheQueue(membership.channel.kind)) throw new AppError('ERR_CHAT_MANAGED_BY_QUEUE');
       const leaving = personId === principal.personId;
       if (
         leaving

@@ -4,14 +4,20 @@ export type ChannelKind = 'direct' | 'group' | 'office_hour';
 
 const isModerator = (role: ChannelRole) => role === 'owner' || role === 'moderator';
 
+/**
+ * Who takes part in an office-hour conversation is decided by the queue (pick-up, transfer,
+ * close), never by hand: otherwise a worker could add an outsider to a resident's question.
+ */
+export const membersFollowTheQueue = (kind: ChannelKind): boolean => kind === 'office_hour';
+
 /** Adding and removing members of a group is for its owner and moderators. */
 export function mayManageMembers(kind: ChannelKind, actorRole: ChannelRole): boolean {
-  return kind !== 'direct' && isModerator(actorRole);
+  return kind === 'group' && isModerator(actorRole);
 }
 
 /** Anyone may leave a group; a direct conversation has no leaving (archive it instead). */
 export function mayLeave(kind: ChannelKind): boolean {
-  return kind !== 'direct';
+  return kind === 'group';
 }
 
 /** A message is deleted for everyone by its sender, or in a group by a moderator. */

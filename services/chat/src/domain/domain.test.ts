@@ -4,6 +4,7 @@ import {
   mayDeleteMessage,
   mayLeave,
   mayManageMembers,
+  membersFollowTheQueue,
   maySend,
 } from './channel-permissions.ts';
 import { mayCreateGroup, mayFetchKeysOf, mayOpenDirect, type PersonFacts } from './contact-policy.ts';
@@ -59,6 +60,11 @@ describe('channel permissions', () => {
     expect(mayManageMembers('direct', 'owner')).toBe(false);
     expect(mayLeave('group')).toBe(true);
     expect(mayLeave('direct')).toBe(false);
+    // Office-hour conversations change members only through the queue.
+    expect(membersFollowTheQueue('office_hour')).toBe(true);
+    expect(membersFollowTheQueue('group')).toBe(false);
+    expect(mayManageMembers('office_hour', 'owner')).toBe(false);
+    expect(mayLeave('office_hour')).toBe(false);
   });
 
   it('lets senders delete their own messages and moderators any in a group', () => {
