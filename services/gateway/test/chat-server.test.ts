@@ -518,6 +518,42 @@ describe('message lifecycle', () => {
     ]);
   });
 
+  it('a message attaches only its sender’s own files, and deleting it keeps files an edit still attaches', async () => {
+    const { worker, resident, direct } = await cast('file-owner');
+    const file = await uploadFile(gateway, worker, direct.id);
+    const fileState = async () =>
+      (
+        await gateway.db.query<{ deleted: boolean }>(
+          'SELECT deleted_at IS NOT NULL AS deleted FROM files WHERE id = $1',
+          [file.id],
+        )
+      ).rows[0]!.deleted;
+
+    // The resident cannot attach the worker's file (and so could not erase it by deleting).
+    const borrowed = await api<ErrorBody>(gateway, resident, 'POST', '/v1/messages', {
+      ...(await pairwiseEnvelope(gateway, resident, direct.id)),
+      fileIds: [file.id],
+    });
+    expect(borrowed.status).toBe(400);
+    expect(await fileState()).toBe(false);
+
+    // The worker sends it, edits the message (the edit attaches it again), deletes the original.
+    const original = await api<{ seq: number }>(gateway, worker, 'POST', '/v1/messages', {
+      ...(await pairwiseEnvelope(gateway, worker, direct.id)),
+      fileIds: [file.id],
+    });
+    const edit = await api<{ seq: number }>(gateway, worker, 'POST', '/v1/messages', {
+      ...(await pairwiseEnvelope(gateway, worker, direct.id)),
+      fileIds: [file.id],
+      replacesSeq: original.body.seq,
+    });
+    expect(edit.status).toBe(200);
+    await api(gateway, worker, 'DELETE', `/v1/channels/${direct.id}/messages/${original.body.seq}`);
+    expect(await fileState()).toBe(false);
+    await api(gateway, worker, 'DELETE', `/v1/channels/${direct.id}/messages/${edit.body.seq}`);
+    expect(await fileState()).toBe(true);
+  });
+
   it('disappearing messages: the server deletes the ciphertext when the timer runs out', async () => {
     const { worker, resident, direct } = await cast('disappearing');
     expect(

@@ -113,7 +113,7 @@ export class MessageService {
     if (envelope.replacesSeq !== undefined)
       await this.assertOwnMessage(tx, principal, envelope.channelId, envelope.replacesSeq);
     const fileIds = envelope.fileIds ?? [];
-    if (fileIds.length > 0) await this.assertFilesOfChannel(tx, envelope.channelId, fileIds);
+    if (fileIds.length > 0) await this.assertOwnFilesOfChannel(tx, principal, envelope.channelId, fileIds);
 
     const now = this.clock();
     const seconds = membership.channel.disappearing_seconds;
@@ -169,18 +169,24 @@ export class MessageService {
     if (rows[0].sender_person_id !== principal.personId) throw new AppError('ERR_CHAT_NOT_OWN_MESSAGE');
   }
 
-  private async assertFilesOfChannel(
+  /**
+   * A message may attach only its sender's own completed uploads in this channel: deleting a
+   * message erases its files, so attaching someone else's file would let a member destroy it.
+   */
+  private async assertOwnFilesOfChannel(
     tx: Queryable,
+    principal: Principal,
     channelId: string,
     fileIds: readonly string[],
   ): Promise<void> {
     const { rows } = await tx.query<{ id: string }>(
-      'SELECT id FROM files WHERE channel_id = $1 AND id = ANY($2::uuid[]) AND completed_at IS NOT NULL AND deleted_at IS NULL',
-      [channelId, fileIds],
+      `SELECT id FROM files WHERE channel_id = $1 AND id = ANY($2::uuid[]) AND uploader_person_id = $3
+          AND completed_at IS NOT NULL AND deleted_at IS NULL`,
+      [channelId, fileIds, principal.personId],
     );
     if (rows.length !== new Set(fileIds).size) {
       throw new AppError('ERR_BAD_REQUEST', 'unknown file', {
-        issues: [{ path: ['fileIds'], message: 'must be completed uploads in this channel' }],
+        issues: [{ path: ['fileIds'], message: 'must be your own completed uploads in this channel' }],
       });
     }
   }
@@ -258,7 +264,7 @@ export class MessageService {
   }
 }
 
-/** Removes the ciphertext of messages (keeping the log entry as "deleted"); returns their files. */
+/** Removes the ciphertext of messages (keeping the log entry as "deleted"); returns the files erased with them. */
 async function eraseMessages(
   tx: Queryable,
   targets: ReadonlyArray<{ channelId: string; seq: number }>,
@@ -274,11 +280,16 @@ async function eraseMessages(
     await tx.query('DELETE FROM channel_event_payloads WHERE channel_id = $1 AND seq = $2', [channelId, seq]);
     fileIds.push(...(rows[0]?.data.fileIds ?? []));
   }
-  if (fileIds.length > 0) {
-    await tx.query('UPDATE files SET deleted_at = $2 WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [
-      fileIds,
-      now,
-    ]);
-  }
-  return fileIds;
+  if (fileIds.length === 0) return [];
+  // A file another live message still attaches (an edit of the same message) is kept.
+  const { rows } = await tx.query<{ id: string }>(
+    `UPDATE files f SET deleted_at = $2
+      WHERE f.id = ANY($1::uuid[]) AND f.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM channel_events e
+                         WHERE e.channel_id = f.channel_id AND e.kind = 'message' AND e.deleted_at IS NULL
+                           AND e.data->'fileIds' ? f.id::text)
+      RETURNING f.id`,
+    [fileIds, now],
+  );
+  return rows.map((row) => row.id);
 }
