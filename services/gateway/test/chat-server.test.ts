@@ -767,6 +767,25 @@ describe('files', () => {
     ).toBe('ERR_CHAT_QUOTA_EXCEEDED');
   });
 
+  it('one person cannot reserve the organisation’s space with uploads they never finish', async () => {
+    const roomy = await startGateway({
+      env: { MAX_FILE_BYTES: '20000', ORG_STORAGE_QUOTA_BYTES: '1000000' },
+    });
+    try {
+      const { worker, resident } = await seedOrganisation(roomy, 'pending-uploads');
+      const direct = await openDirect(roomy, worker, resident.personId);
+      const start = (actor: Actor) =>
+        api<ErrorBody>(roomy, actor, 'POST', '/v1/files', { channelId: direct.id, size: 20_000 });
+      const started = [await start(resident), await start(resident), await start(resident)];
+      expect(started.map((r) => r.status)).toEqual([201, 201, 201]);
+      const fourth = await start(resident);
+      expect([fourth.status, fourth.body.error.code]).toEqual([429, 'ERR_CHAT_TOO_MANY_UPLOADS']);
+      expect((await start(worker)).status).toBe(201); // the organisation still has room for others
+    } finally {
+      await roomy.close();
+    }
+  });
+
   it('expire: after the expiry the ciphertext is deleted and downloads say so', async () => {
     const { worker, resident, direct } = await cast('file-expiry');
     const created = await api<{ id: string }>(gateway, worker, 'POST', '/v1/files', {

@@ -11,6 +11,9 @@ export interface FileLimits {
   orgQuotaBytes: number;
 }
 
+/** Unfinished uploads a person may have at once, counted in largest-file sizes. */
+export const PENDING_FILES_PER_PERSON = 3;
+
 type FileRow = {
   id: string;
   org_id: string;
@@ -49,12 +52,18 @@ export class FileService {
       // One organisation's uploads are checked one at a time, so the quota cannot be overrun by
       // racing. NO KEY UPDATE: rows that merely reference the organisation (audit log) can proceed.
       await tx.query('SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE', [principal.orgId]);
-      const { rows } = await tx.query<{ used: number }>(
-        'SELECT coalesce(sum(size), 0)::int8 AS used FROM files WHERE org_id = $1 AND deleted_at IS NULL',
-        [principal.orgId],
+      const { rows } = await tx.query<{ used: number; pending_mine: number }>(
+        `SELECT coalesce(sum(size), 0)::int8 AS used,
+                coalesce(sum(size) FILTER (WHERE completed_at IS NULL AND uploader_person_id = $2), 0)::int8 AS pending_mine
+           FROM files WHERE org_id = $1 AND deleted_at IS NULL`,
+        [principal.orgId, principal.personId],
       );
-      if (rows[0]!.used + request.size > this.limits.orgQuotaBytes)
-        throw new AppError('ERR_CHAT_QUOTA_EXCEEDED');
+      const { used, pending_mine: pendingMine } = rows[0]!;
+      // Space is reserved when an upload starts; without a cap per person, one person could
+      // reserve the organisation's whole quota with uploads they never finish.
+      if (pendingMine + request.size > this.limits.maxFileBytes * PENDING_FILES_PER_PERSON)
+        throw new AppError('ERR_CHAT_TOO_MANY_UPLOADS');
+      if (used + request.size > this.limits.orgQuotaBytes) throw new AppError('ERR_CHAT_QUOTA_EXCEEDED');
       const inserted = await tx.query<FileRow>(
         `INSERT INTO files (id, org_id, channel_id, uploader_person_id, uploader_device_id, size, chunk_size, chunk_count, expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
