@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as wire from '@spreekuur/protocol/chat';
 import { errorBodySchema } from '@spreekuur/protocol/errors';
-import { principalOf, rooms } from '@spreekuur/server';
+import { perCaller, principalOf, rooms } from '@spreekuur/server';
 import { ChannelService } from './channels/channel-service.ts';
 import { getChannel, listChannels } from './channels/channel-store.ts';
 import { PostgresBlobStore } from './files/blob-store.ts';
@@ -34,6 +34,7 @@ declare module 'fastify' {
 const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema };
 const security = [{ bearer: [] }];
 const SWEEP_INTERVAL_MS = 30_000;
+const BUNDLE_FETCHES_PER_MINUTE = 60;
 
 /**
  * The chat service: key directory, channels, the encrypted message log with delivery and
@@ -151,6 +152,11 @@ export const chatService = fp(
         handler: async (request) => keys.status(principalOf(request)),
       });
       api.post('/v1/keys/bundles', {
+        // Each call uses up one-time prekeys of other people's devices; a client needs a few
+        // calls per conversation it starts (up to 200 devices each), never a stream of them.
+        config: {
+          rateLimit: { max: BUNDLE_FETCHES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: perCaller },
+        },
         schema: {
           tags: ['keys'],
           summary: 'Prekey bundles of devices you may talk to; each hands out one one-time prekey',

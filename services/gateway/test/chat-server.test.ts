@@ -628,7 +628,7 @@ describe('key directory', () => {
   });
 
   it('refuses bundles of a device that published no keys, with a clear code', async () => {
-    const { worker, team, admin } = await cast('no-keys');
+    const { worker, resident, team, admin } = await cast('no-keys');
     const invite = (
       await api<{ code: string }>(gateway, admin, 'POST', '/v1/invites', {
         role: 'resident',
@@ -636,10 +636,27 @@ describe('key directory', () => {
       })
     ).body;
     const fresh = await register(gateway, invite.code);
+    const oneTimeLeft = (deviceId: string) =>
+      count('SELECT count(*)::int AS n FROM device_one_time_prekeys WHERE device_id = $1', [deviceId]);
+    const before = await oneTimeLeft(resident.deviceId);
+    // A batch that fails uses up nobody's one-time prekeys, whatever its order.
     const response = await api<ErrorBody>(gateway, worker, 'POST', '/v1/keys/bundles', {
-      deviceIds: [fresh.deviceId],
+      deviceIds: [resident.deviceId, fresh.deviceId],
     });
     expect(response.body.error.code).toBe('ERR_KEYS_NOT_PUBLISHED');
+    expect(await oneTimeLeft(resident.deviceId)).toBe(before);
+  });
+
+  it('limits bundle fetches per signed-in caller, not per address', async () => {
+    const { worker, admin, resident } = await cast('bundle-limit');
+    const fetch = (actor: Actor) =>
+      api<ErrorBody>(gateway, actor, 'POST', '/v1/keys/bundles', { deviceIds: [resident.deviceId] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await fetch(worker)).status);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const refused = await fetch(worker);
+    expect([refused.status, refused.body.error.code]).toEqual([429, 'ERR_RATE_LIMITED']);
+    expect((await fetch(admin)).status).toBe(200); // same address, another caller
   });
 });
 
@@ -669,6 +686,24 @@ describe('receipts, typing and presence', () => {
       deliveredSeq: seq,
     });
     workerSocket.close();
+  });
+
+  it('a batch of receipts with one channel the device may not see moves no cursor', async () => {
+    const { worker, resident, direct } = await cast('receipts-batch');
+    const stranger = await cast('receipts-elsewhere');
+    const { seq } = await sendPairwise(gateway, worker, direct.id);
+    const refused = await api<ErrorBody>(gateway, resident, 'POST', '/v1/receipts', {
+      receipts: [
+        { channelId: direct.id, readSeq: seq },
+        { channelId: stranger.direct.id, readSeq: 1 },
+      ],
+    });
+    expect(refused.status).toBe(404);
+    expect(
+      await count('SELECT count(*)::int AS n FROM device_channel_cursors WHERE device_id = $1', [
+        resident.deviceId,
+      ]),
+    ).toBe(0);
   });
 
   it('typing reaches the other members and is never stored', async () => {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '@spreekuur/protocol/errors';
 
@@ -21,3 +22,15 @@ export const rateLimitPlugin = fp(
   },
   { name: 'spreekuur-rate-limit', dependencies: ['spreekuur-infrastructure'] },
 );
+
+/**
+ * A rate-limit key per signed-in caller rather than per address (an office behind one NAT is
+ * many people). Limits are checked before authentication runs, so this keys on a hash of the
+ * bearer token (never the token itself: keys may live in Redis), or on the address without one.
+ */
+export function perCaller(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  return authorization
+    ? `caller:${createHash('sha256').update(authorization).digest('base64url')}`
+    : `ip:${request.ip}`;
+}

@@ -110,18 +110,25 @@ export class KeyDirectory {
       if (!allowed) throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
     }
 
+    // Every check before the first one-time prekey is claimed: a refused request uses up nothing.
+    const { rows: signedRows } = await this.db.query<{
+      device_id: string;
+      signed_prekey_id: number;
+      signed_prekey: Uint8Array;
+      signed_prekey_signature: Uint8Array;
+      kem_prekey_id: number;
+      kem_prekey: Uint8Array;
+      kem_prekey_signature: Uint8Array;
+    }>('SELECT * FROM device_signed_prekeys WHERE device_id = ANY($1::uuid[])', [
+      devices.map((device) => device.id),
+    ]);
+    const signedByDevice = new Map(signedRows.map((row) => [row.device_id, row]));
+    if (devices.some((device) => !signedByDevice.has(device.id)))
+      throw new AppError('ERR_KEYS_NOT_PUBLISHED');
+
     const bundles: PrekeyBundle[] = [];
     for (const device of devices) {
-      const { rows } = await this.db.query<{
-        signed_prekey_id: number;
-        signed_prekey: Uint8Array;
-        signed_prekey_signature: Uint8Array;
-        kem_prekey_id: number;
-        kem_prekey: Uint8Array;
-        kem_prekey_signature: Uint8Array;
-      }>('SELECT * FROM device_signed_prekeys WHERE device_id = $1', [device.id]);
-      const signed = rows[0];
-      if (!signed) throw new AppError('ERR_KEYS_NOT_PUBLISHED');
+      const signed = signedByDevice.get(device.id)!;
       const claimed = await this.db.query<{ key_id: number; public_key: Uint8Array }>(
         `DELETE FROM device_one_time_prekeys
           WHERE (device_id, key_id) = (SELECT device_id, key_id FROM device_one_time_prekeys

@@ -22,9 +22,15 @@ export class ReceiptService {
       readSeq?: number | undefined;
     }>,
   ): Promise<ReceiptEvent[]> {
+    // Every channel is checked before any cursor moves: a refused batch changes nothing.
+    const channels = await Promise.all(
+      receipts.map(
+        async (receipt) => (await requireMembership(this.db, principal, receipt.channelId)).channel,
+      ),
+    );
     const changed: ReceiptEvent[] = [];
-    for (const receipt of receipts) {
-      const { channel } = await requireMembership(this.db, principal, receipt.channelId);
+    for (const [index, receipt] of receipts.entries()) {
+      const channel = channels[index]!;
       // Reading implies delivery; neither can pass the end of the log.
       const read = Math.min(receipt.readSeq ?? 0, channel.last_seq);
       const delivered = Math.min(Math.max(receipt.deliveredSeq ?? 0, read), channel.last_seq);
