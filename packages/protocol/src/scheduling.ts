@@ -789,6 +789,11 @@ export const schedulingErrorCatalog = {
     nl: 'Deze afspraak is al begonnen of voorbij.',
     en: 'This appointment has already started or ended.',
   },
+  ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT: {
+    status: 409,
+    nl: 'De medewerker heeft tijdens deze dienst al een afspraak. Verzet of annuleer die eerst, of kies een andere tijd voor de dienst.',
+    en: 'The worker already has an appointment during this shift. Reschedule or cancel it first, or choose another time for the shift.',
+  },
 } as const satisfies Record<string, { status: 403 | 404 | 409 | 422; nl: string; en: string }>;
 
 export type SchedulingErrorCode = keyof typeof schedulingErrorCatalog;

@@ -1,19 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorCatalog } from '@spreekuur/protocol/errors';
 import type {
   AppointmentType,
   AppointmentView,
+  RosterShiftView,
   SchedulingNotification,
   SlotListing,
 } from '@spreekuur/protocol/scheduling';
+import type { Appointment } from '../src/domain/index.ts';
+import { insertAppointment, lockCalendar } from '../src/store/appointment-store.ts';
 import {
   call,
   expectStatus,
+  holdTransaction,
   OFFICE_DAYS,
   seedCast,
   startScheduling,
   type Cast,
   type Person,
   type SchedulingTestApp,
+  untilWaitingFor,
 } from './fixtures.ts';
 
 /** Monday 8 December 2025, 08:00 in Amsterdam (CET). */
@@ -29,6 +36,9 @@ beforeEach(() => {
 });
 
 type ErrorBody = { error: { code: string; issues?: unknown[] } };
+type ShiftConflictBody = {
+  error: { code: string; message: string; details?: Record<string, string | number | null> };
+};
 
 interface Setup {
   cast: Cast;
@@ -159,6 +169,136 @@ describe('slots', () => {
       200,
     );
     expect(listing.slots[0]!.local.start).toBe('12:00');
+  });
+});
+
+describe('duty shifts and appointments never share time', () => {
+  const roster = (cast: Cast, person: Person, start: string, end: string) =>
+    call<RosterShiftView & ShiftConflictBody>(
+      test,
+      person,
+      'POST',
+      `/v1/scheduling/teams/${cast.teamId}/roster`,
+      {
+        workerId: cast.workers[0]!.personId,
+        start,
+        end,
+      },
+    );
+  const shiftsOf = async (cast: Cast) =>
+    (
+      await expectStatus(
+        call<{ shifts: RosterShiftView[] }>(
+          test,
+          cast.workers[0]!,
+          'GET',
+          `/v1/scheduling/teams/${cast.teamId}/roster?from=2025-12-08T00:00:00Z&to=2025-12-12T00:00:00Z`,
+        ),
+        200,
+      )
+    ).shifts.map((shift) => [shift.start, shift.end]);
+
+  it('refuses a shift over a booked appointment or its buffer with 409, naming the appointments', async () => {
+    const { cast, worker, phone } = await setup();
+    // Tuesday 09:45–10:15 in Amsterdam; with its 15-minute buffer it blocks 08:45Z–09:30Z.
+    const booked = await expectStatus(
+      book(cast.residents[0]!, {
+        appointmentTypeId: phone.id,
+        workerId: worker.personId,
+        start: '2025-12-09T08:45:00Z',
+      }),
+      201,
+    );
+    const refused = await roster(cast, cast.admin, '2025-12-09T08:00:00Z', '2025-12-09T11:00:00Z');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({
+      code: 'ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT',
+      message: errorCatalog.ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT.nl,
+      details: {
+        workerId: worker.personId,
+        conflicts: 1,
+        appointmentIds: booked.id,
+        appointmentTimes: '2025-12-09T08:45:00Z/2025-12-09T09:15:00Z',
+      },
+    });
+    // Only the buffer overlaps: refused too, as a booking into that shift would be.
+    expect((await roster(cast, worker, '2025-12-09T09:20:00Z', '2025-12-09T11:00:00Z')).body.error.code).toBe(
+      'ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT',
+    );
+    // English on request.
+    const english = await test.app.inject({
+      method: 'POST',
+      url: `/v1/scheduling/teams/${cast.teamId}/roster`,
+      headers: { authorization: `Bearer ${worker.token}`, 'accept-language': 'en' },
+      payload: { workerId: worker.personId, start: '2025-12-09T08:00:00Z', end: '2025-12-09T11:00:00Z' },
+    });
+    expect(english.json()).toMatchObject({
+      error: { message: errorCatalog.ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT.en },
+    });
+    expect(await shiftsOf(cast)).toEqual([]);
+
+    // Touching the blocked time is fine on either side.
+    await expectStatus(roster(cast, worker, '2025-12-09T08:00:00Z', '2025-12-09T08:45:00Z'), 201);
+    await expectStatus(roster(cast, worker, '2025-12-09T09:30:00Z', '2025-12-09T10:30:00Z'), 201);
+    // Every conflicting appointment is named, in order.
+    const later = await expectStatus(
+      book(cast.residents[1]!, {
+        appointmentTypeId: phone.id,
+        workerId: worker.personId,
+        start: '2025-12-09T11:00:00Z',
+      }),
+      201,
+    );
+    const both = await roster(cast, worker, '2025-12-09T08:45:00Z', '2025-12-09T12:00:00Z');
+    expect(both.body.error.details).toMatchObject({
+      conflicts: 2,
+      appointmentIds: `${booked.id},${later.id}`,
+      appointmentTimes: '2025-12-09T08:45:00Z/2025-12-09T09:15:00Z,2025-12-09T11:00:00Z/2025-12-09T11:30:00Z',
+    });
+    // A cancelled appointment no longer blocks the shift.
+    await expectStatus(call(test, worker, 'POST', `/v1/scheduling/appointments/${booked.id}/cancel`), 200);
+    await expectStatus(call(test, worker, 'POST', `/v1/scheduling/appointments/${later.id}/cancel`), 200);
+    await expectStatus(roster(cast, worker, '2025-12-09T08:45:00Z', '2025-12-09T09:30:00Z'), 201);
+    expect(await shiftsOf(cast)).toEqual([
+      ['2025-12-09T08:00:00Z', '2025-12-09T08:45:00Z'],
+      ['2025-12-09T08:45:00Z', '2025-12-09T09:30:00Z'],
+      ['2025-12-09T09:30:00Z', '2025-12-09T10:30:00Z'],
+    ]);
+  });
+
+  it('a shift added while a booking of the worker is being made waits for it, then is refused', async () => {
+    const { cast, worker, phone } = await setup();
+    // Another node is booking Tuesday 09:45 (Amsterdam): it holds the worker's calendar and has inserted the row.
+    const appointment: Appointment = {
+      id: randomUUID(),
+      appointmentTypeId: phone.id,
+      workerId: worker.personId,
+      residentId: cast.residents[0]!.personId,
+      start: new Date('2025-12-09T08:45:00Z'),
+      end: new Date('2025-12-09T09:15:00Z'),
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 15,
+      sequence: 0,
+      createdAt: MONDAY_0800,
+      updatedAt: MONDAY_0800,
+      kind: 'phone',
+      location: null,
+      status: 'booked',
+    };
+    const booking = await holdTransaction(test.db, async (tx) => {
+      await lockCalendar(tx, cast.orgId, worker.personId);
+      await insertAppointment(tx, appointment, { orgId: cast.orgId, teamId: cast.teamId });
+    });
+    const adding = roster(cast, cast.admin, '2025-12-09T08:00:00Z', '2025-12-09T11:00:00Z');
+    await untilWaitingFor(test.db, booking, adding);
+    await booking.release();
+    const response = await adding;
+    expect([response.status, response.body.error?.code]).toEqual([
+      409,
+      'ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT',
+    ]);
+    expect(response.body.error.details).toMatchObject({ appointmentIds: appointment.id });
+    expect(await shiftsOf(cast)).toEqual([]);
   });
 });
 
@@ -328,6 +468,35 @@ describe('booking, rescheduling and cancelling', () => {
       `/v1/scheduling/appointments/${second.id}/cancel`,
     );
     expect(late.body.error.code).toBe('ERR_SCHED_APPOINTMENT_STARTED');
+  });
+
+  it('a cancel that waited for the worker’s calendar until the start is refused', async () => {
+    const { cast, worker, phone } = await setup();
+    const resident = cast.residents[0]!;
+    const booked = await expectStatus(
+      book(resident, {
+        appointmentTypeId: phone.id,
+        workerId: worker.personId,
+        start: '2025-12-09T08:45:00Z',
+      }),
+      201,
+    );
+    test.clock.now = new Date('2025-12-09T08:44:00Z');
+    // Another booking of this worker holds the calendar while the appointment starts.
+    const other = await holdTransaction(test.db, async (tx) => {
+      await lockCalendar(tx, cast.orgId, worker.personId);
+    });
+    const cancelling = call<ErrorBody>(
+      test,
+      resident,
+      'POST',
+      `/v1/scheduling/appointments/${booked.id}/cancel`,
+    );
+    await untilWaitingFor(test.db, other, cancelling);
+    test.clock.now = new Date('2025-12-09T08:46:00Z');
+    await other.release();
+    const response = await cancelling;
+    expect([response.status, response.body.error.code]).toEqual([409, 'ERR_SCHED_APPOINTMENT_STARTED']);
   });
 
   it('lets a worker book for a resident of the team, who must be named', async () => {

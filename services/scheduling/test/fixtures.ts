@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@spreekuur/config';
-import type { Database } from '@spreekuur/db';
+import type { Database, Queryable } from '@spreekuur/db';
 import { createTestDatabase, type TestDatabase } from '@spreekuur/db/testing';
 import { issueAccessToken } from '@spreekuur/server';
 import { buildApp } from '../src/app.ts';
@@ -185,3 +185,76 @@ export const OFFICE_DAYS = {
   },
   overrides: [],
 };
+
+/** A transaction of another node, kept open: it holds whatever locks `work` took until `release`. */
+export interface HeldTransaction {
+  /** Its backend on real PostgreSQL (null on embedded, where nothing runs beside it). */
+  readonly pid: number | null;
+  /** Commits it and waits until it has. */
+  release(): Promise<void>;
+}
+
+/**
+ * Runs `work` in a transaction of its own and keeps it open until `release()`. On real PostgreSQL
+ * other connections run meanwhile (and wait only for its locks); embedded PostgreSQL serialises
+ * everything, so every other query waits for it.
+ */
+export async function holdTransaction(
+  db: Database,
+  work: (tx: Queryable) => Promise<void>,
+): Promise<HeldTransaction> {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let ready!: (pid: number | null) => void;
+  let failed!: (error: unknown) => void;
+  const started = new Promise<number | null>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  const done = db
+    .transaction(async (tx) => {
+      await work(tx);
+      const pid =
+        db.kind === 'postgres'
+          ? (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+          : null;
+      ready(pid);
+      await gate;
+    })
+    .catch((error: unknown) => failed(error));
+  const pid = await started;
+  return {
+    pid,
+    async release() {
+      open();
+      await done;
+    },
+  };
+}
+
+/**
+ * Resolves once `pending` waits for a lock of `held` (or has settled without waiting: the bug
+ * some tests pin). Polls PostgreSQL's lock graph; nothing depends on how long anything takes.
+ * Embedded: at once, since `pending` cannot get past its first query while `held` is open.
+ */
+export async function untilWaitingFor(
+  db: Database,
+  held: HeldTransaction,
+  pending: Promise<unknown>,
+): Promise<void> {
+  if (held.pid === null) return;
+  let settled = false;
+  pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (;;) {
+    if (settled) return;
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+      [held.pid],
+    );
+    if (rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

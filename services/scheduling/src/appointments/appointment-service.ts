@@ -69,9 +69,10 @@ export interface AppointmentServiceDeps {
 const AROUND_MS = 2 * DAY_MS;
 
 /**
- * Appointment types, availability, slots and bookings. Bookings of one worker are serialised by
- * the worker's calendar row lock: the slot check (grid, notice, window, per-day limit, overlap
- * with buffers of every other type) and the insert happen under it. The partial unique index on
+ * Appointment types, availability, slots and bookings. Bookings of one worker (and the rostering
+ * of their duty shifts, see DutyService) are serialised by the worker's calendar row lock: the
+ * slot check (grid, notice, window, per-day limit, overlap with buffers of every other type and
+ * with duty) and the insert happen under it, with the clock read once the lock is held. The partial unique index on
  * (worker, start) is the second guard; either way the loser gets ERR_SCHED_SLOT_TAKEN.
  */
 export class AppointmentService {
@@ -197,8 +198,9 @@ export class AppointmentService {
     const id = randomUUID();
     await this.guardRace(() =>
       db.transaction(async (tx) => {
-        const now = clock();
         const calendar = await lockCalendar(tx, principal.orgId, body.workerId);
+        // The clock is read once the lock is held: waiting for it may have taken time.
+        const now = clock();
         if (!calendar.availability)
           throw new AppError('ERR_SCHED_NOT_A_SLOT', 'the worker has no availability');
         const rules = await this.rulesAround(tx, type, calendar.availability, body.workerId, start);
@@ -223,8 +225,8 @@ export class AppointmentService {
     const outbox = new Outbox();
     await this.guardRace(() =>
       db.transaction(async (tx) => {
-        const now = clock();
         const calendar = await lockCalendar(tx, principal.orgId, row.worker_id);
+        const now = clock();
         const current = toAppointment(await findAppointment(tx, principal.orgId, appointmentId));
         if (!calendar.availability)
           throw new AppError('ERR_SCHED_NOT_A_SLOT', 'the worker has no availability');
@@ -248,8 +250,8 @@ export class AppointmentService {
     const row = await this.accessible(principal, appointmentId);
     const outbox = new Outbox();
     await db.transaction(async (tx) => {
-      const now = clock();
       await lockCalendar(tx, principal.orgId, row.worker_id);
+      const now = clock();
       const current = toAppointment(await findAppointment(tx, principal.orgId, appointmentId));
       const by = principal.personId === current.residentId ? 'resident' : 'worker';
       const cancelled = orThrow(cancelAppointment(current, by, now));

@@ -6,8 +6,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { localTimeOf, toUtcIso } from './local-time.ts';
 import {
+  checkShift,
   checkSlot,
   freeSlots,
+  MAX_CONFLICTS_NAMED,
   localDatesWindow,
   slotGrid,
   slotListing,
@@ -210,6 +212,81 @@ describe('checkSlot: re-checking a chosen start', () => {
     expect(
       checkSlot(rules(type, existing), at('2025-12-11T08:30:00Z'), now, { ignoreBookingId: 'b1' }).ok,
     ).toBe(true);
+  });
+});
+
+describe('checkShift: duty over booked appointments', () => {
+  const shift = (startIso: string, endIso: string) => ({
+    workerId: WORKER_ID,
+    start: at(startIso),
+    end: at(endIso),
+  });
+  // 10:00–10:30 with 10 minutes before and 15 after: blocks 08:50Z–09:45Z.
+  const booked = booking('b1', '2025-12-10T09:00:00Z', 30, {
+    bufferBeforeMinutes: 10,
+    bufferAfterMinutes: 15,
+  });
+
+  it.each([
+    ['over the appointment', '2025-12-10T08:00:00Z', '2025-12-10T11:00:00Z', false],
+    ['inside it', '2025-12-10T09:10:00Z', '2025-12-10T09:20:00Z', false],
+    ['over the buffer before only', '2025-12-10T08:00:00Z', '2025-12-10T08:55:00Z', false],
+    ['over the buffer after only', '2025-12-10T09:40:00Z', '2025-12-10T11:00:00Z', false],
+    ['touching the blocked time before', '2025-12-10T08:00:00Z', '2025-12-10T08:50:00Z', true],
+    ['touching the blocked time after', '2025-12-10T09:45:00Z', '2025-12-10T11:00:00Z', true],
+    ['on another day', '2025-12-11T08:00:00Z', '2025-12-11T11:00:00Z', true],
+  ])('%s', (_case, start, end, free) => {
+    expect(checkShift(shift(start, end), [booked]).ok).toBe(free);
+  });
+
+  it('is the same rule that keeps bookings out of duty, either way round', () => {
+    const type = phone({ bufferBeforeMinutes: 10, bufferAfterMinutes: 15 });
+    // 09:00–09:30 local (on the grid) blocks 07:50Z–08:45Z.
+    const start = at('2025-12-10T08:00:00Z');
+    const asBooking = booking('b9', '2025-12-10T08:00:00Z', 30, {
+      bufferBeforeMinutes: 10,
+      bufferAfterMinutes: 15,
+    });
+    for (const [duty, free] of [
+      [shift('2025-12-10T08:40:00Z', '2025-12-10T10:00:00Z'), false],
+      [shift('2025-12-10T08:45:00Z', '2025-12-10T10:00:00Z'), true],
+      [shift('2025-12-10T06:00:00Z', '2025-12-10T07:50:00Z'), true],
+    ] as const) {
+      const slot = checkSlot(rules(type, [], [duty]), start, MONDAY_EARLY);
+      expect(slot.ok ? null : slot.error.code).toBe(free ? null : 'ERR_SCHED_SLOT_TAKEN');
+      expect(checkShift(duty, [asBooking]).ok).toBe(free);
+    }
+  });
+
+  it('names the conflicting appointments in order, the first 20 of them', () => {
+    const later = booking('b2', '2025-12-10T12:00:00Z', 60);
+    expect(checkShift(shift('2025-12-10T07:00:00Z', '2025-12-10T16:00:00Z'), [later, booked])).toEqual({
+      ok: false,
+      error: {
+        code: 'ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT',
+        message: 'the shift overlaps booked appointments',
+        details: {
+          workerId: WORKER_ID,
+          conflicts: 2,
+          appointmentIds: 'b1,b2',
+          appointmentTimes:
+            '2025-12-10T09:00:00Z/2025-12-10T09:30:00Z,2025-12-10T12:00:00Z/2025-12-10T13:00:00Z',
+        },
+      },
+    });
+    const many = Array.from({ length: 30 }, (_, i) =>
+      booking(
+        `m${String(i).padStart(2, '0')}`,
+        toUtcIso(new Date(at('2025-12-11T00:00:00Z').getTime() + i * 3_600_000)),
+        30,
+      ),
+    );
+    const result = checkShift(shift('2025-12-11T00:00:00Z', '2025-12-12T08:00:00Z'), many);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.details?.conflicts).toBe(30);
+      expect(String(result.error.details?.appointmentIds).split(',')).toHaveLength(MAX_CONFLICTS_NAMED);
+    }
   });
 });
 

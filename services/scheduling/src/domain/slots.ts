@@ -122,6 +122,32 @@ function isFree(rules: SlotRules, slot: CandidateSlot, options: Options): boolea
   );
 }
 
+/** At most this many conflicting appointments are named in a refusal (the count is always given). */
+export const MAX_CONFLICTS_NAMED = 20;
+
+/**
+ * The other side of "duty blocks slots": a rostered shift may not overlap the blocked time
+ * (appointment plus buffers) of any booking of the worker, exactly the overlap that refuses a
+ * booking inside a shift. Touching is fine. Refused with the conflicting appointments named (ids
+ * and their times as ISO 8601 intervals, comma-separated, in order) so a console can show them.
+ */
+export function checkShift(
+  shift: Interval & { readonly workerId: string },
+  bookings: readonly ExistingBooking[],
+): Result<Interval, SchedulingError<'ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT'>> {
+  const conflicts = bookings
+    .filter((booking) => overlaps(shift, blockedInterval(booking, booking)))
+    .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id));
+  if (conflicts.length === 0) return ok({ start: shift.start, end: shift.end });
+  const named = conflicts.slice(0, MAX_CONFLICTS_NAMED);
+  return fail('ERR_SCHED_SHIFT_OVERLAPS_APPOINTMENT', 'the shift overlaps booked appointments', {
+    workerId: shift.workerId,
+    conflicts: conflicts.length,
+    appointmentIds: named.map((booking) => booking.id).join(','),
+    appointmentTimes: named.map((booking) => `${toUtcIso(booking.start)}/${toUtcIso(booking.end)}`).join(','),
+  });
+}
+
 /** Free slots starting within `window`, in order. */
 export function freeSlots(
   rules: SlotRules,

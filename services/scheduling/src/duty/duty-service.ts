@@ -9,9 +9,11 @@ import {
   requireTeamStaff,
   type TeamRef,
 } from '../access.ts';
-import { isOnDuty, nextOnDuty, queueStaff, toUtcIso } from '../domain/index.ts';
+import { checkShift, DAY_MS, isOnDuty, nextOnDuty, queueStaff, toUtcIso } from '../domain/index.ts';
+import { orThrow } from '../failures.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { TeamTicks } from '../queue/team-ticks.ts';
+import { lockCalendar, workerBookings } from '../store/appointment-store.ts';
 import {
   deleteShift,
   insertShift,
@@ -54,13 +56,26 @@ export class DutyService {
   ): Promise<RosterShiftView> {
     const team = await requireTeamStaff(this.deps.db, principal, teamId);
     await requireTeamProfessional(this.deps.db, team, body.workerId);
+    const start = new Date(body.start);
+    const end = new Date(body.end);
     const shift = await this.deps.db.transaction(async (tx) => {
+      // Duty blocks appointment slots. Bookings check the worker's shifts under the worker's
+      // calendar lock; a shift checks the worker's bookings under the same lock, so whichever
+      // comes second sees the other, also when both happen at once on different nodes.
+      await lockCalendar(tx, team.orgId, body.workerId);
+      const bookings = await workerBookings(
+        tx,
+        body.workerId,
+        new Date(start.getTime() - DAY_MS),
+        new Date(end.getTime() + DAY_MS),
+      );
+      orThrow(checkShift({ workerId: body.workerId, start, end }, bookings));
       const created = await insertShift(tx, {
         orgId: team.orgId,
         teamId: team.id,
         workerId: body.workerId,
-        start: new Date(body.start),
-        end: new Date(body.end),
+        start,
+        end,
         createdBy: principal.personId,
       });
       await recordAudit(tx, {

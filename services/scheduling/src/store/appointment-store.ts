@@ -124,8 +124,9 @@ export async function findCalendar(
 
 /**
  * The worker's calendar row, locked until the transaction ends. Bookings, reschedules and cancels
- * of one worker take this lock, so the overlap check and the write are one step: two residents
- * racing for one slot (or for overlapping slots of different types) cannot both get it.
+ * of one worker take this lock, and so does rostering a duty shift for them, so the overlap check
+ * and the write are one step: two residents racing for one slot (or for overlapping slots of
+ * different types), or a booking and a shift over the same time, cannot both get it.
  */
 export async function lockCalendar(tx: Queryable, orgId: string, workerId: string): Promise<CalendarRow> {
   await tx.query(
