@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppointmentType, AppointmentView } from '@spreekuur/protocol/scheduling';
-import { claimDueJob, planJob } from '../src/store/job-store.ts';
+import { JobRunner } from '../src/jobs/job-runner.ts';
+import { claimDueJob, completeJob, planJob, type Job } from '../src/store/job-store.ts';
 import {
   call,
   expectStatus,
+  holdTransaction,
   OFFICE_DAYS,
   seedCast,
   startScheduling,
+  untilWaitingFor,
   type Cast,
   type SchedulingTestApp,
 } from './fixtures.ts';
@@ -132,6 +135,43 @@ describe('reminders', () => {
     expect(await remindersOf(test, resident.personId)).toEqual([]);
   });
 
+  it('a reminder due while the appointment is being cancelled waits for the cancel, then sends nothing', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 1 });
+    const appointment = await bookPhoneCall(test, cast);
+    test.clock.now = new Date('2025-12-09T08:00:30Z');
+    // Another node is cancelling it: the row is updated, the transaction not yet committed.
+    const cancelling = await holdTransaction(test.db, async (tx) => {
+      await tx.query(
+        `UPDATE appointments SET status = 'cancelled', cancelled_at = $2, cancelled_by = 'resident',
+                sequence = sequence + 1, updated_at = $2 WHERE id = $1`,
+        [appointment.id, test.clock.now],
+      );
+    });
+    const running = test.app.scheduling.runDueJobs();
+    await untilWaitingFor(test.db, cancelling, running);
+    await cancelling.release();
+    expect(await running).toBe(1);
+    expect(await remindersOf(test, cast.residents[0]!.personId)).toEqual([]);
+  });
+
+  it('a reminder that waited for the appointment until it started sends nothing', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 1 });
+    const appointment = await bookPhoneCall(test, cast);
+    // Both reminders are due; another transaction holds the appointment until it has started.
+    test.clock.now = new Date('2025-12-10T07:00:30Z');
+    const holding = await holdTransaction(test.db, async (tx) => {
+      await tx.query('SELECT id FROM appointments WHERE id = $1 FOR UPDATE', [appointment.id]);
+    });
+    const running = test.app.scheduling.runDueJobs();
+    await untilWaitingFor(test.db, holding, running);
+    test.clock.now = new Date(START);
+    await holding.release();
+    expect(await running).toBe(2);
+    expect(await remindersOf(test, cast.residents[0]!.personId)).toEqual([]);
+  });
+
   it('a job claimed by a node that died is retried once its lease runs out', async () => {
     const test = await start({ clock: { now: MONDAY_0800 } });
     const cast = await seedCast(test, { workers: 1, residents: 1 });
@@ -195,5 +235,82 @@ describe('reminders', () => {
     expect(rows[0]).toMatchObject({ attempts: 5 });
     expect(rows[0]!.done_at).not.toBeNull();
     test.clock.now = MONDAY_0800;
+  });
+});
+
+describe('leases', () => {
+  it('a node whose lease ran out and was taken over neither completes nor releases the job', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 0 });
+    for (const outcome of ['succeeds', 'fails'] as const) {
+      const key = `slow:${outcome}`;
+      await planJob(test.db, {
+        orgId: cast.orgId,
+        key,
+        kind: 'reminder',
+        dueAt: test.clock.now,
+        payload: {},
+      });
+      const takenOver: Job[] = [];
+      // Node A's handler outlives its lease; node B claims the job meanwhile and is still running it.
+      const nodeA = new JobRunner(
+        test.db,
+        () => test.clock.now,
+        {
+          reminder: async () => {
+            test.clock.now = new Date(test.clock.now.getTime() + 121_000);
+            const claimed = await claimDueJob(test.db, test.clock.now, 120_000);
+            if (claimed) takenOver.push(claimed);
+            if (outcome === 'fails') throw new Error('node A failed after its lease');
+          },
+          team_tick: async () => undefined,
+        },
+        test.app.log,
+      );
+      expect(await nodeA.runDue()).toBe(1);
+      const nodeB = takenOver[0]!;
+      expect(nodeB).toMatchObject({ key, attempts: 2 });
+      const row = async () =>
+        (
+          await test.db.query<{
+            done_at: Date | null;
+            locked_until: Date | null;
+            due_at: Date;
+            last_error: string | null;
+          }>('SELECT done_at, locked_until, due_at, last_error FROM scheduling_jobs WHERE key = $1', [key])
+        ).rows[0]!;
+      // Still node B's: not done, still leased to B, not rescheduled.
+      expect(await row()).toEqual({
+        done_at: null,
+        locked_until: new Date(test.clock.now.getTime() + 120_000),
+        due_at: MONDAY_0800,
+        last_error: null,
+      });
+      // Node B finishes it.
+      expect(await completeJob(test.db, nodeB, test.clock.now)).toBe(true);
+      expect((await row()).done_at).toEqual(test.clock.now);
+      test.clock.now = MONDAY_0800;
+    }
+  });
+
+  it('a node whose lease ran out but was not taken over still completes its job', async () => {
+    const test = await start({ clock: { now: MONDAY_0800 } });
+    const cast = await seedCast(test, { workers: 1, residents: 0 });
+    await planJob(test.db, {
+      orgId: cast.orgId,
+      key: 'late',
+      kind: 'reminder',
+      dueAt: MONDAY_0800,
+      payload: {},
+    });
+    const claimed = (await claimDueJob(test.db, MONDAY_0800, 120_000))!;
+    const late = new Date(MONDAY_0800.getTime() + 300_000);
+    expect(await completeJob(test.db, claimed, late)).toBe(true);
+    // Completing twice changes nothing.
+    expect(await completeJob(test.db, claimed, new Date(late.getTime() + 1))).toBe(false);
+    const { rows } = await test.db.query<{ done_at: Date }>(
+      `SELECT done_at FROM scheduling_jobs WHERE key = 'late'`,
+    );
+    expect(rows[0]!.done_at).toEqual(late);
   });
 });

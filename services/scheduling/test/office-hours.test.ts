@@ -8,9 +8,11 @@ import type {
 import {
   call,
   expectStatus,
+  holdTransaction,
   OFFICE_DAYS,
   seedCast,
   startScheduling,
+  untilWaitingFor,
   type Cast,
   type Person,
   type SchedulingTestApp,
@@ -211,6 +213,31 @@ describe('when hours end with people still waiting', () => {
       200,
     );
     expect((await pick()).body).toMatchObject({ entryId: question.entryId, status: 'assigned' });
+  });
+});
+
+describe('a queue command that waits for the team’s queue lock', () => {
+  it('reads the clock once it holds the lock: a join that waited past closing is not taken live', async () => {
+    test.clock.now = new Date('2025-12-08T15:59:00Z'); // Monday 16:59 in Amsterdam
+    const cast = await seedCast(test, { workers: 1, residents: 1 });
+    await publish(cast, [], {});
+    await expectStatus(
+      call(test, cast.workers[0]!, 'PUT', `/v1/scheduling/teams/${cast.teamId}/duty`, { onDuty: true }),
+      200,
+    );
+    // Another command on this team (another node) holds the queue lock...
+    const other = await holdTransaction(test.db, async (tx) => {
+      await tx.query('SELECT team_id FROM office_hour_teams WHERE team_id = $1 FOR UPDATE', [cast.teamId]);
+    });
+    const joining = join(cast, cast.residents[0]!);
+    await untilWaitingFor(test.db, other, joining);
+    // ...while the hours end: by the time the join holds the lock, the team is closed.
+    test.clock.now = new Date('2025-12-08T16:01:00Z');
+    await other.release();
+    const response = await joining;
+    expect([response.status, response.body.error.code]).toEqual([409, 'ERR_SCHED_CLOSED']);
+    const { rows } = await test.db.query('SELECT id FROM queue_entries WHERE team_id = $1', [cast.teamId]);
+    expect(rows).toEqual([]);
   });
 });
 

@@ -16,9 +16,10 @@ const DEFAULTS: JobRunnerOptions = { leaseMs: 120_000, maxAttempts: 5, maxPerPas
 
 /**
  * Runs due jobs from the `scheduling_jobs` table. Every node runs one (a timer calls `runDue`);
- * claims are exclusive (SKIP LOCKED plus a lease), so jobs run once per due time and survive
- * restarts: they live in PostgreSQL, the timer only decides when to look. Time is the injected
- * clock, so tests move it and call `runDue()` directly.
+ * claims are exclusive (SKIP LOCKED plus a lease; only the claim still holding a job may complete
+ * or fail it), so jobs run once per due time and survive restarts: they live in PostgreSQL, the
+ * timer only decides when to look. Time is the injected clock, so tests move it and call
+ * `runDue()` directly.
  */
 export class JobRunner {
   private queue: Promise<unknown> = Promise.resolve();
@@ -65,20 +66,28 @@ export class JobRunner {
       const job = await claimDueJob(this.db, this.clock(), this.options.leaseMs);
       if (!job) break;
       handled++;
+      let held: boolean;
       try {
         await this.handlers[job.kind](job);
-        await completeJob(this.db, job.id, this.clock());
+        held = await completeJob(this.db, job, this.clock());
       } catch (error) {
         this.log.warn(
           { err: error, job: job.id, kind: job.kind, attempts: job.attempts },
           'scheduling job failed',
         );
-        await failJob(
+        held = await failJob(
           this.db,
           job,
           error instanceof Error ? error.message : String(error),
           this.clock(),
           this.options.maxAttempts,
+        );
+      }
+      // The lease ran out and another node claimed the job (theirs to finish), or it was retired.
+      if (!held) {
+        this.log.info(
+          { job: job.id, kind: job.kind, attempts: job.attempts },
+          'scheduling job no longer held by this node; left as it is',
         );
       }
     }

@@ -44,6 +44,7 @@ import { applyMembershipChanges } from './membership.ts';
 import {
   conversationOf,
   loadSnapshot,
+  lockSnapshot,
   residentEntriesOf,
   teamQueueOf,
   type QueueSnapshot,
@@ -73,10 +74,11 @@ interface RunOptions {
 
 /**
  * The live queue at the edge: parse → domain → persist → emit. Every command runs in one
- * transaction holding the team's queue row lock, so commands on one team apply one at a time in
- * commit order: joins get their places first come first served and a conversation is assigned at
- * most once, on every node. After commit: channel membership, pushes to watchers and residents,
- * notifications.
+ * transaction holding the team's queue row lock, and reads the clock once it holds it, so commands
+ * on one team apply one at a time in commit order: joins get their places first come first served
+ * and a conversation is assigned at most once, on every node. Channel membership changes commit in
+ * that same transaction; after commit: membership events to devices, pushes to watchers and
+ * residents, notifications.
  */
 export class QueueService {
   constructor(private readonly deps: QueueServiceDeps) {}
@@ -92,8 +94,9 @@ export class QueueService {
     const team = await requireTeamMember(db, principal, teamId);
     requireRole(principal, 'resident');
     const now = clock();
-    const snapshot = await loadSnapshot(db, team.orgId, team.id, now, false);
-    // Cheap checks first, so a refused join does not open a channel.
+    const snapshot = await loadSnapshot(db, team.orgId, team.id, now);
+    // Cheap checks first, so a refused join does not open a channel. The command decides again
+    // under the team's lock, at the time it runs.
     if (!snapshot.schedule.published) throw new AppError('ERR_SCHED_CLOSED', 'the team has no office hours');
     if (await hasLiveEntry(db, team.id, principal.personId)) throw new AppError('ERR_SCHED_ALREADY_QUEUED');
     const phase = queuePhase(snapshot.schedule.hours, snapshot.schedule.settings, now);
@@ -165,7 +168,7 @@ export class QueueService {
     for (const row of rows) byTeam.set(row.team_id, [...(byTeam.get(row.team_id) ?? []), row]);
     const result: ResidentQueueEntry[] = [];
     for (const [teamId, teamRows] of byTeam) {
-      const snapshot = await loadSnapshot(db, principal.orgId, teamId, clock(), false);
+      const snapshot = await loadSnapshot(db, principal.orgId, teamId, clock());
       result.push(...(await residentEntriesOf(db, snapshot, teamRows)));
     }
     return result;
@@ -225,7 +228,7 @@ export class QueueService {
 
   async teamQueue(principal: Principal, teamId: string): Promise<TeamQueue> {
     const team = await requireTeamStaff(this.deps.db, principal, teamId);
-    const snapshot = await loadSnapshot(this.deps.db, team.orgId, team.id, this.deps.clock(), false);
+    const snapshot = await loadSnapshot(this.deps.db, team.orgId, team.id, this.deps.clock());
     return teamQueueOf(this.deps.db, snapshot);
   }
 
@@ -242,11 +245,12 @@ export class QueueService {
 
   private async run(team: TeamRef, command: QueueCommand, options: RunOptions): Promise<AppliedCommand> {
     const { db, clock } = this.deps;
-    const now = clock();
     const outbox = new Outbox();
     const byPersonId = options.actor?.personId ?? null;
     const { events, publications } = await db.transaction(async (tx) => {
-      const snapshot = await loadSnapshot(tx, team.orgId, team.id, now, true);
+      // The clock is read once the team's lock is held (waiting for it may cross an opening or closing).
+      const snapshot = await lockSnapshot(tx, team.orgId, team.id, clock);
+      const { now } = snapshot;
       const transition = orThrow(applyQueueCommand(snapshot.state, command, snapshot.context, now));
       const changes: MembershipChange[] = [];
       if (transition.events.length > 0) {
@@ -332,7 +336,7 @@ export class QueueService {
   /** Pushes the queue to the team's watchers and each affected resident their own entry. */
   private async publish(team: TeamRef, events: readonly QueueEvent[]): Promise<QueueSnapshot> {
     const { db, clock, realtime } = this.deps;
-    const snapshot = await loadSnapshot(db, team.orgId, team.id, clock(), false);
+    const snapshot = await loadSnapshot(db, team.orgId, team.id, clock());
     try {
       realtime.io.to(rooms.team(team.id)).emit('scheduling:queue', await teamQueueOf(db, snapshot));
       const ended = events
@@ -383,7 +387,7 @@ export class QueueService {
   }
 
   private async entryViews(orgId: string, teamId: string, entryIds: string[]): Promise<ResidentQueueEntry[]> {
-    const snapshot = await loadSnapshot(this.deps.db, orgId, teamId, this.deps.clock(), false);
+    const snapshot = await loadSnapshot(this.deps.db, orgId, teamId, this.deps.clock());
     return residentEntriesOf(this.deps.db, snapshot, await entriesByIds(this.deps.db, entryIds));
   }
 }

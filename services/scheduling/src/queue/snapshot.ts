@@ -43,22 +43,42 @@ const EMPTY_TEAM_ROW = (orgId: string, teamId: string): TeamRow => ({
   updated_at: null,
 });
 
-/** Reads a team's queue; with `lock`, inside a transaction, holding the team's queue lock. */
+/** Reads a team's queue at `now`, without its lock (views and cheap checks before a command). */
 export async function loadSnapshot(
   db: Queryable,
   orgId: string,
   teamId: string,
   now: Date,
-  lock: boolean,
 ): Promise<QueueSnapshot> {
-  const row = lock
-    ? await lockTeam(db, orgId, teamId)
-    : ((
-        await db.query<TeamRow>('SELECT * FROM office_hour_teams WHERE team_id = $1 AND org_id = $2', [
-          teamId,
-          orgId,
-        ])
-      ).rows[0] ?? EMPTY_TEAM_ROW(orgId, teamId));
+  const { rows } = await db.query<TeamRow>(
+    'SELECT * FROM office_hour_teams WHERE team_id = $1 AND org_id = $2',
+    [teamId, orgId],
+  );
+  return snapshotOf(db, rows[0] ?? EMPTY_TEAM_ROW(orgId, teamId), orgId, teamId, now);
+}
+
+/**
+ * Takes the team's queue lock inside `tx`, then reads the clock: a command that waited for the
+ * lock (another node's command on the team) decides at the time it actually runs, not at the
+ * time it started waiting — a join that waited across closing time is not taken live.
+ */
+export async function lockSnapshot(
+  tx: Queryable,
+  orgId: string,
+  teamId: string,
+  clock: () => Date,
+): Promise<QueueSnapshot> {
+  const row = await lockTeam(tx, orgId, teamId);
+  return snapshotOf(tx, row, orgId, teamId, clock());
+}
+
+async function snapshotOf(
+  db: Queryable,
+  row: TeamRow,
+  orgId: string,
+  teamId: string,
+  now: Date,
+): Promise<QueueSnapshot> {
   const schedule = scheduleOf(row, orgId, teamId);
   const roster = await loadRoster(db, teamId, schedule.hours, now);
   const staff = queueStaff(roster, schedule.settings, now);

@@ -10,8 +10,10 @@ export interface Job {
   readonly kind: JobKind;
   readonly dueAt: Date;
   readonly payload: unknown;
-  /** Including the current one. */
+  /** Including the current one. Each claim raises it: with `leaseUntil`, the claim's token. */
   readonly attempts: number;
+  /** Until when this claim holds the job (`locked_until` as written by the claim). */
+  readonly leaseUntil: Date;
 }
 
 export interface NewJob {
@@ -45,6 +47,7 @@ type JobRow = {
  * Claims the earliest due job: `FOR UPDATE SKIP LOCKED` so nodes polling together never take the
  * same one, and a lease (`locked_until`) so the job stays theirs while it runs outside this
  * transaction. A node that dies mid-job leaves the lease to expire; then another node retries it.
+ * The claim's `attempts` and `leaseUntil` are its token: completing or failing needs them.
  */
 export async function claimDueJob(db: Database, now: Date, leaseMs: number): Promise<Job | null> {
   return db.transaction(async (tx) => {
@@ -56,9 +59,10 @@ export async function claimDueJob(db: Database, now: Date, leaseMs: number): Pro
     );
     const row = rows[0];
     if (!row) return null;
+    const leaseUntil = new Date(now.getTime() + leaseMs);
     await tx.query('UPDATE scheduling_jobs SET locked_until = $2, attempts = attempts + 1 WHERE id = $1', [
       row.id,
-      new Date(now.getTime() + leaseMs),
+      leaseUntil,
     ]);
     return {
       id: row.id,
@@ -68,34 +72,52 @@ export async function claimDueJob(db: Database, now: Date, leaseMs: number): Pro
       dueAt: row.due_at,
       payload: row.payload,
       attempts: row.attempts + 1,
+      leaseUntil,
     };
   });
 }
 
-export async function completeJob(db: Queryable, jobId: string, now: Date): Promise<void> {
-  await db.query('UPDATE scheduling_jobs SET done_at = $2, locked_until = NULL WHERE id = $1', [jobId, now]);
+/**
+ * Only the claim that still holds the job may finish it: same attempt, same lease, not done. A
+ * node whose lease ran out while another node claimed the job (raising `attempts`, writing a new
+ * lease) changes nothing; one whose lease ran out unclaimed still finishes it.
+ */
+const HELD_BY_CLAIM = 'id = $1 AND attempts = $2 AND locked_until = $3 AND done_at IS NULL';
+
+/** Marks the job done; false (and nothing changed) when this claim no longer holds it. */
+export async function completeJob(db: Queryable, job: Job, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE scheduling_jobs SET done_at = $4, locked_until = NULL WHERE ${HELD_BY_CLAIM}`,
+    [job.id, job.attempts, job.leaseUntil, now],
+  );
+  return rowCount > 0;
 }
 
-/** A failed job is retried with exponential back-off, at most `maxAttempts` times in all. */
+/**
+ * A failed job is retried with exponential back-off, at most `maxAttempts` times in all. False
+ * (and nothing changed) when this claim no longer holds the job.
+ */
 export async function failJob(
   db: Queryable,
   job: Job,
   error: string,
   now: Date,
   maxAttempts: number,
-): Promise<void> {
-  if (job.attempts >= maxAttempts) {
-    await db.query(
-      'UPDATE scheduling_jobs SET done_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1',
-      [job.id, now, error.slice(0, 500)],
-    );
-    return;
-  }
-  const retryAt = new Date(now.getTime() + 2 ** job.attempts * 30_000);
-  await db.query(
-    'UPDATE scheduling_jobs SET due_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1',
-    [job.id, retryAt, error.slice(0, 500)],
+): Promise<boolean> {
+  const giveUp = job.attempts >= maxAttempts;
+  const { rowCount } = await db.query(
+    giveUp
+      ? `UPDATE scheduling_jobs SET done_at = $4, locked_until = NULL, last_error = $5 WHERE ${HELD_BY_CLAIM}`
+      : `UPDATE scheduling_jobs SET due_at = $4, locked_until = NULL, last_error = $5 WHERE ${HELD_BY_CLAIM}`,
+    [
+      job.id,
+      job.attempts,
+      job.leaseUntil,
+      giveUp ? now : new Date(now.getTime() + 2 ** job.attempts * 30_000),
+      error.slice(0, 500),
+    ],
   );
+  return rowCount > 0;
 }
 
 /** Retires pending jobs whose key starts with `prefix` (a cancelled appointment's reminders). */
