@@ -122,7 +122,8 @@ export const chatService = fp(
     // ---- REST ----------------------------------------------------------------------------
     app.register(async (scope) => {
       const api = scope.withTypeProvider<ZodTypeProvider>();
-      api.addHook('preHandler', api.authenticate);
+      // onRequest: strangers are turned away before their body is read or validated.
+      api.addHook('onRequest', api.authenticate);
 
       api.put('/v1/keys/signed-prekeys', {
         schema: {

@@ -113,6 +113,32 @@ describe('bad input', () => {
     expect(response.json<ErrorResponse>().error.code).toBe('ERR_PAYLOAD_TOO_LARGE');
   });
 
+  it('a caller without a valid token gets 401 before the body is read, on every service', async () => {
+    const routes: Array<['POST' | 'PUT', string, unknown]> = [
+      ['POST', '/v1/messages', { nonsense: true }],
+      ['PUT', `/v1/files/00000000-0000-4000-8000-000000000000/chunks/0`, 'x'],
+      ['POST', `/v1/scheduling/teams/${cast.team.id}/queue`, { nonsense: true }],
+    ];
+    for (const [method, url, body] of routes) {
+      const response = await gateway.app.inject({
+        method,
+        url,
+        headers: { authorization: 'Bearer not-a-token' },
+        ...(typeof body === 'string'
+          ? {
+              payload: body,
+              headers: { authorization: 'Bearer x', 'content-type': 'application/octet-stream' },
+            }
+          : { payload: body as object }),
+      });
+      expect([url, response.statusCode, response.json<ErrorResponse>().error.code]).toEqual([
+        url,
+        401,
+        'ERR_UNAUTHENTICATED',
+      ]);
+    }
+  });
+
   it('an unknown route gets a JSON 404', async () => {
     const response = await api<ErrorResponse>(gateway, null, 'GET', '/v1/nothing-here');
     expect(response.status).toBe(404);

@@ -93,7 +93,8 @@ export const schedulingService = fp(
 
     // ---- REST -------------------------------------------------------------------------------
     app.register(async (scope) => {
-      scope.addHook('preHandler', scope.authenticate);
+      // onRequest: strangers are turned away before their body is read or validated.
+      scope.addHook('onRequest', scope.authenticate);
       await officeHourRoutes(scope, services);
       await appointmentRoutes(scope, services);
     });

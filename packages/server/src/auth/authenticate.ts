@@ -11,7 +11,7 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** preHandler: refuses the request unless it carries a valid access token. */
+    /** Hook (use onRequest): refuses the request unless it carries a valid access token. */
     authenticate: (request: FastifyRequest) => Promise<void>;
   }
 }

@@ -20,6 +20,8 @@ export async function operatorRoutes(fastify: FastifyInstance, options: { operat
     defaultTtlDays: app.config.INVITE_TTL_DAYS,
   });
 
+  // preHandler, not onRequest: the per-route rate limit runs on onRequest and must count
+  // wrong guesses of the operator token before this check refuses them.
   app.addHook('preHandler', async (request) => {
     const given = request.headers['x-operator-token'];
     if (!operatorTokenMatches(options.operatorToken, typeof given === 'string' ? given : undefined)) {
