@@ -47,6 +47,9 @@ export interface RegisterOptions extends ClientOptions {
   deviceName: string;
 }
 
+/** The server's acknowledgement, with the id the message was sent under. */
+export type SentMessage = chat.SendAck & { clientId: string };
+
 const RECEIPT_DELAY_MS = 150;
 const isBrowser = 'document' in globalThis;
 
@@ -60,7 +63,11 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
   private socket: Socket | null = null;
   private closed = false;
-  private onlineWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  private retryWaiters: Array<{
+    resolve: () => void;
+    reject: (error: Error) => void;
+    timer?: ReturnType<typeof setTimeout>;
+  }> = [];
   private receipts = new Map<string, { deliveredSeq: number; readSeq: number }>();
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly http: HttpClient;
@@ -98,13 +105,13 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       emit: (event, value) => this.emit(event, value),
       delivered: (channelId, seq) => this.queueReceipt(channelId, { deliveredSeq: seq }),
     });
-    this.inbox = new Inbox(
-      this.http,
-      store,
-      (event) => processor.process(event),
-      (error, channelId) =>
+    this.inbox = new Inbox(this.http, store, {
+      process: (event) => processor.process(event),
+      committed: (event) => processor.committed(event),
+      refused: (channelId, cursor, buffered) => processor.refused(channelId, cursor, buffered),
+      onError: (error, channelId) =>
         this.emit('error', { code: errorCode(error), message: 'catching up failed', channelId }),
-    );
+    });
     this.outbox = new Outbox({
       store,
       http: this.http,
@@ -112,7 +119,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       sessions,
       groups,
       transport: (envelope) => this.sendOverSocket(envelope),
-      waitOnline: () => this.waitOnline(),
+      waitToRetry: (delayMs) => this.waitToRetry(delayMs),
+      notify: (update) => this.emit('outgoing', update),
       channelKind: (channelId) => this.channelKind(channelId),
     });
   }
@@ -203,8 +211,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     this.closed = true;
     clearTimeout(this.tokenTimer);
     this.socket?.close();
-    for (const waiter of this.onlineWaiters.splice(0))
+    for (const waiter of this.retryWaiters.splice(0)) {
+      clearTimeout(waiter.timer);
       waiter.reject(new SpreekuurError('ERR_CLIENT_CLOSED', 'client closed'));
+    }
     await this.inbox.idle();
     await this.flushReceipts();
   }
@@ -306,16 +316,28 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   // ---- Messages ---------------------------------------------------------------------------
 
-  /** Encrypts and sends; resolves with the server's acknowledgement (after retries if needed). */
-  sendText(channelId: string, text: string, options: { replacesSeq?: number } = {}): Promise<chat.SendAck> {
+  /**
+   * Encrypts and sends. Resolves with the server's acknowledgement once the message is
+   * stored; while offline or while the server is busy it keeps the message and tries again
+   * (the `outgoing` event says `waiting`). Rejects only when the message will not be sent,
+   * except ERR_CLIENT_CLOSED: closed while waiting, it is sent at the next connect.
+   * `clientId` (8-64 letters, digits, `_` or `-`; unique per message) lets the app match
+   * `outgoing` events and its own `message` to this call.
+   */
+  sendText(
+    channelId: string,
+    text: string,
+    options: { replacesSeq?: number; clientId?: string } = {},
+  ): Promise<SentMessage> {
     return this.outbox.send(channelId, { type: 'text', text }, options);
   }
 
+  /** Like {@link sendText}, for any content. */
   send(
     channelId: string,
     content: MessageContent,
-    options: { replacesSeq?: number; fileIds?: string[] } = {},
-  ) {
+    options: { replacesSeq?: number; fileIds?: string[]; clientId?: string } = {},
+  ): Promise<SentMessage> {
     return this.outbox.send(channelId, content, options);
   }
 
@@ -330,7 +352,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       expiresInSeconds?: number;
       onProgress?: (progress: UploadProgress) => void;
     },
-  ): Promise<chat.SendAck & { fileId: string }> {
+  ): Promise<SentMessage & { fileId: string }> {
     const content = await uploadEncrypted(this.http, { channelId, source, ...details }, details.onProgress);
     const ack = await this.outbox.send(
       channelId,
@@ -433,10 +455,11 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       throw new SpreekuurError('ERR_CLIENT_TIMEOUT', `no answer to ${event}`);
     }
     if (!answer.ok) {
-      const { code, message, issues, mismatch } = answer.error;
+      const { code, message, issues, mismatch, retryAfter } = answer.error;
       throw new SpreekuurError(code, message, {
         ...(issues ? { issues } : {}),
         ...(mismatch ? { mismatch } : {}),
+        ...(retryAfter ? { retryAfter } : {}),
       });
     }
     const parsed = schema.safeParse(answer.data);
@@ -448,10 +471,19 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return this.request('chat:send', envelope, chat.sendAck);
   }
 
-  private waitOnline(): Promise<void> {
+  /** Online: after `delayMs`. Offline: once connected and caught up again. Closed: rejects. */
+  private waitToRetry(delayMs: number): Promise<void> {
     if (this.closed) return Promise.reject(new SpreekuurError('ERR_CLIENT_CLOSED', 'client closed'));
-    if (this.socket?.connected) return new Promise((resolve) => setTimeout(resolve, 250));
-    return new Promise((resolve, reject) => this.onlineWaiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter: (typeof this.retryWaiters)[number] = { resolve, reject };
+      if (this.socket?.connected) {
+        waiter.timer = setTimeout(() => {
+          this.retryWaiters = this.retryWaiters.filter((other) => other !== waiter);
+          resolve();
+        }, delayMs);
+      }
+      this.retryWaiters.push(waiter);
+    });
   }
 
   private async onConnected(): Promise<void> {
@@ -460,11 +492,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     try {
       const { channels } = await this.request('chat:sync', {}, chat.syncResult);
       for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);
+      // Channels this device knows that the server no longer lists: we were removed while away.
+      const listed = new Set(channels.map((summary) => summary.id));
+      for (const key of await this.store.keys('cursor/')) {
+        const channelId = key.slice('cursor/'.length);
+        if (!listed.has(channelId) && (await this.store.get(`left/${channelId}`)) === undefined)
+          void this.inbox.recheck(channelId);
+      }
       await this.inbox.idle();
     } catch (error) {
       this.emit('error', { code: errorCode(error), message: 'catching up after connecting failed' });
     }
-    for (const waiter of this.onlineWaiters.splice(0)) waiter.resolve();
+    for (const waiter of this.retryWaiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
     void this.outbox.flush();
   }
 

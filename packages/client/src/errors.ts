@@ -9,7 +9,9 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_BAD_RESPONSE'
   | 'ERR_CLIENT_CLOSED'
   | 'ERR_CLIENT_UNKNOWN_CHANNEL'
-  | 'ERR_CLIENT_DEVICES_UNSTABLE';
+  | 'ERR_CLIENT_DEVICES_UNSTABLE'
+  /** The server's history of a channel skips entries this device has not seen (never expected). */
+  | 'ERR_CLIENT_HISTORY_GAP';
 
 /** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
 export class SpreekuurError extends Error {
@@ -31,9 +33,16 @@ export class SpreekuurError extends Error {
 export const isSpreekuurError = (error: unknown, code?: SpreekuurError['code']): error is SpreekuurError =>
   error instanceof SpreekuurError && (code === undefined || error.code === code);
 
-/** Network trouble and server unavailability are worth retrying; refusals are not. */
+/**
+ * Network trouble and server unavailability are worth retrying; refusals are not. An answer
+ * without our error body (a proxy's 502, 503 or 429) counts by its HTTP status.
+ */
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof SpreekuurError)) return false;
+  if (error.code === 'ERR_CLIENT_BAD_RESPONSE') {
+    const status = error.details.status ?? 0;
+    return status >= 500 || status === 429;
+  }
   return [
     'ERR_CLIENT_NETWORK',
     'ERR_CLIENT_TIMEOUT',

@@ -21,8 +21,22 @@ export interface ChatMessage {
   content: MessageContent | null;
 }
 
+/** What became of a message this device sends. */
+export interface OutgoingUpdate {
+  channelId: string;
+  clientId: string;
+  /** `waiting`: not sent yet, tried again later (`code` says why); `sent`: stored by the server; `failed`: dropped. */
+  state: 'waiting' | 'sent' | 'failed';
+  code?: string;
+  seq?: number;
+}
+
 export interface MembershipChange {
   channelId: string;
+  /**
+   * The log entry of the change. When this device learns of its own removal only because the
+   * server refuses the channel (removed while offline), the last entry it saw; `byPersonId` is null then.
+   */
   seq: number;
   personId: string;
   change: 'added' | 'removed';
@@ -40,6 +54,11 @@ export interface ClientEvents extends Record<string, unknown> {
   /** A person you talk to added a device: compare safety numbers if this is unexpected. */
   'contact-device-added': ChannelDevice;
   connection: { state: 'online' | 'offline' };
+  /**
+   * How a message sent from this device fares: `waiting` (kept, tried again later; `code`
+   * says why), `sent` (stored by the server, `seq`), or `failed` (dropped, `code`).
+   */
+  outgoing: OutgoingUpdate;
   /** This device was signed out (revoked from another device). */
   revoked: { reason: string };
   /** Something went wrong in the background (never message content). */

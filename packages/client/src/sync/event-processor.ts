@@ -21,6 +21,20 @@ export interface ProcessorDeps {
   delivered: (channelId: string, seq: number) => void;
 }
 
+/** A message that can never be read here (decrypted but malformed, or from an unknown device). */
+class UnreadableMessage extends Error {
+  readonly code = 'ERR_CLIENT_DECRYPT';
+}
+
+function readPlaintext<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isCryptoError(error)) throw error;
+    throw new UnreadableMessage('decrypted content is malformed', { cause: error });
+  }
+}
+
 /**
  * Turns one log entry into what the app sees: decrypts (pairwise or sender key), keeps
  * sender keys it receives, reacts to membership changes, stores the decrypted message
@@ -35,6 +49,8 @@ export class EventProcessor {
         await this.message(event);
         break;
       case 'member_added':
+        if (event.personId === this.deps.self.personId)
+          await this.deps.store.delete(`left/${event.channelId}`);
         await this.deps.devices.refresh(event.channelId).catch(() => undefined);
         this.deps.emit('membership', {
           channelId: event.channelId,
@@ -75,6 +91,47 @@ export class EventProcessor {
     this.deps.delivered(event.channelId, event.seq);
   }
 
+  /**
+   * After the Inbox saved its cursor past `event`. Our own copy of a sent message is dropped
+   * only now: were it dropped while processing, a crash before the cursor is saved would
+   * replay the entry without it.
+   */
+  async committed(event: ChannelEvent): Promise<void> {
+    if (event.kind === 'message' && event.senderDeviceId === this.deps.self.deviceId)
+      await this.deps.store.delete(`sent/${event.clientId}`);
+  }
+
+  /**
+   * The server no longer lets us read a channel: we were removed, perhaps while offline (the
+   * server then lists the channel no more and hands out none of its log). Our own removal, if
+   * it was pushed, is processed as usual; otherwise the channel is marked as left here and the
+   * app hears of it once, with the last entry this device saw and no `byPersonId`.
+   * Returns the entry the cursor may move to.
+   */
+  async refused(
+    channelId: string,
+    cursor: number | undefined,
+    buffered: ChannelEvent[],
+  ): Promise<number | undefined> {
+    const removal = buffered
+      .filter((event) => cursor === undefined || event.seq > cursor)
+      .findLast((event) => event.kind === 'member_removed' && event.personId === this.deps.self.personId);
+    if (removal) {
+      await this.process(removal);
+      return removal.seq;
+    }
+    if ((await this.deps.store.get(`left/${channelId}`)) !== undefined) return undefined;
+    await this.deps.store.set(`left/${channelId}`, cursor ?? 0);
+    this.deps.emit('membership', {
+      channelId,
+      seq: cursor ?? 0,
+      personId: this.deps.self.personId,
+      change: 'removed',
+      byPersonId: null,
+    });
+    return undefined;
+  }
+
   private async memberRemoved(event: Extract<ChannelEvent, { kind: 'member_removed' }>): Promise<void> {
     const { channelId, personId } = event;
     if (personId !== this.deps.self.personId) {
@@ -85,6 +142,8 @@ export class EventProcessor {
       await this.deps.groups.saveInbound(channelId, inbound);
       await this.deps.groups.requireRotation(channelId);
       await this.deps.devices.refresh(channelId).catch(() => undefined);
+    } else {
+      await this.deps.store.set(`left/${channelId}`, event.seq);
     }
     this.deps.emit('membership', {
       channelId,
@@ -96,6 +155,9 @@ export class EventProcessor {
   }
 
   private async message(event: MessageEvent): Promise<void> {
+    const key = `messages/${event.channelId}/${event.seq}`;
+    // Handled before the device stopped, but the cursor was not saved: the app has it already.
+    if ((await this.deps.store.get(key)) !== undefined) return;
     const base = {
       channelId: event.channelId,
       seq: event.seq,
@@ -109,13 +171,12 @@ export class EventProcessor {
     let content: MessageContent | null = null;
     let status: ChatMessage['status'] = event.deleted ? 'deleted' : 'unavailable';
     if (event.senderDeviceId === this.deps.self.deviceId) {
-      // Our own message: we kept its content when we sent it.
+      // Our own message: we kept its content when we sent it (dropped in `committed`).
       const sent = await this.deps.store.get<{ content: MessageContent | { type: 'sender_key' } }>(
         `sent/${event.clientId}`,
       );
       if (sent?.content.type === 'sender_key') return;
       if (sent && !event.deleted) [content, status] = [sent.content, 'ok'];
-      await this.deps.store.delete(`sent/${event.clientId}`);
     } else if (event.ciphertext && !event.deleted) {
       try {
         const decrypted = await this.decrypt(event, event.ciphertext);
@@ -124,9 +185,12 @@ export class EventProcessor {
       } catch (error) {
         // A repeat of something already handled: nothing to show.
         if (isCryptoError(error, 'ERR_CRYPTO_REPLAY')) return;
-        const code = isCryptoError(error) ? error.code : 'ERR_CLIENT_DECRYPT';
+        // Only a verdict on the message itself is final. Anything else (no network to look up
+        // the sender's device, the server busy, storage trouble) leaves the entry in the Inbox,
+        // which tries again later; nothing of the ratchet has been used up by then.
+        if (!isCryptoError(error) && !(error instanceof UnreadableMessage)) throw error;
         this.deps.emit('error', {
-          code,
+          code: error.code,
           message: 'a message could not be decrypted',
           channelId: event.channelId,
           seq: event.seq,
@@ -134,7 +198,7 @@ export class EventProcessor {
       }
     }
     const message: ChatMessage = { ...base, status, content };
-    await this.deps.store.set(`messages/${event.channelId}/${event.seq}`, message);
+    await this.deps.store.set(key, message);
     this.deps.emit('message', message);
   }
 
@@ -146,17 +210,17 @@ export class EventProcessor {
       const { senderId, plaintext } = inbound.decrypt(bytes);
       await this.deps.groups.saveInbound(event.channelId, inbound);
       if (senderId !== event.senderDeviceId)
-        throw new Error('group message from a device other than the one named');
-      return groupPlaintext.parse(JSON.parse(utf8Decode(plaintext))).content;
+        throw new UnreadableMessage('group message from a device other than the one named');
+      return readPlaintext(() => groupPlaintext.parse(JSON.parse(utf8Decode(plaintext))).content);
     }
     const identityKey = await this.deps.devices.identityKeyOf(event.channelId, event.senderDeviceId);
-    if (!identityKey) throw new Error('sender device unknown');
+    if (!identityKey) throw new UnreadableMessage('sender device unknown');
     const plaintext = await this.deps.sessions.decrypt(
       event.senderDeviceId,
       fromBase64Url(identityKey),
       bytes,
     );
-    const { content } = pairwisePlaintext.parse(JSON.parse(utf8Decode(plaintext)));
+    const { content } = readPlaintext(() => pairwisePlaintext.parse(JSON.parse(utf8Decode(plaintext))));
     if (content.type === 'sender_key') {
       // The sender id is the device whose pairwise session carried it, never an envelope claim.
       const inbound = await this.deps.groups.inbound(event.channelId);

@@ -1,4 +1,5 @@
 import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
+import { isCryptoError } from '@spreekuur/crypto/errors';
 import { z } from 'zod';
 import { prekeyBundle, type ChannelDevice, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
@@ -7,6 +8,7 @@ import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
 import { isRetryable, isSpreekuurError, SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
+import type { OutgoingUpdate } from '../types.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 
 type OutgoingContent = MessageContent | { type: 'sender_key'; distribution: string };
@@ -30,19 +32,36 @@ export interface OutboxDeps {
   groups: GroupKeys;
   /** Sends over the live socket; throws ERR_CLIENT_NETWORK/TIMEOUT when the connection is gone. */
   transport: (envelope: SendMessage) => Promise<SendAck>;
-  /** Resolves when the connection is back; rejects when the client is closed. */
-  waitOnline: () => Promise<void>;
+  /**
+   * Before a retry: resolves after `delayMs` while connected, or as soon as the connection is
+   * back while offline; rejects (ERR_CLIENT_CLOSED) when the client is closed.
+   */
+  waitToRetry: (delayMs: number) => Promise<void>;
+  /** Tells the app how its messages fare (not for the SDK's own control messages). */
+  notify: (update: OutgoingUpdate) => void;
   channelKind: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
 }
 
 const bundlesPage = z.object({ bundles: z.array(prekeyBundle) });
 const MAX_DEVICE_RETRIES = 5;
+/** Waits between retries: doubling from the first, never longer than the cap (unless the server asks). */
+export const RETRY_FIRST_MS = 500;
+export const RETRY_MAX_MS = 30_000;
+/** ERR_INTERNAL may be caused by this very message: give up after this many tries, so later messages go out. */
+export const MAX_SERVER_ERROR_ATTEMPTS = 8;
 
 /**
  * Every message goes through here, one at a time and in order. An entry is stored before
  * the first attempt and removed only when the server has acknowledged it, so a message
  * survives a dropped connection or a restart; every retry carries the same clientId, and
  * the server stores it at most once.
+ *
+ * What `send` means: it resolves when the server has stored the message. While the network
+ * or the server is unavailable (also while looking up devices and keys to encrypt for) it
+ * keeps waiting and trying again, with growing pauses, and the app hears `waiting`. It
+ * rejects only when the message will not be sent: the entry is gone then. The one exception
+ * is ERR_CLIENT_CLOSED: the client was closed while the message waited; it stays in the
+ * outbox and goes out when this device connects again.
  */
 export class Outbox {
   private queue: Promise<unknown> = Promise.resolve();
@@ -52,15 +71,14 @@ export class Outbox {
   send(
     channelId: string,
     content: MessageContent,
-    options: { replacesSeq?: number | undefined; fileIds?: string[] | undefined } = {},
-  ): Promise<SendAck> {
-    const entry: OutboxEntry = {
-      clientId: crypto.randomUUID(),
-      channelId,
-      content,
-      createdAt: Date.now(),
-      ...options,
-    };
+    options: {
+      replacesSeq?: number | undefined;
+      fileIds?: string[] | undefined;
+      clientId?: string | undefined;
+    } = {},
+  ): Promise<SendAck & { clientId: string }> {
+    const { clientId = crypto.randomUUID(), ...rest } = options;
+    const entry: OutboxEntry = { clientId, channelId, content, createdAt: Date.now(), ...rest };
     return this.serialise(async () => {
       await this.deps.store.set(`sent/${entry.clientId}`, { content });
       await this.deps.store.set(`outbox/${entry.clientId}`, entry);
@@ -91,17 +109,25 @@ export class Outbox {
     return run;
   }
 
-  private async deliver(entry: OutboxEntry): Promise<SendAck> {
+  private async deliver(entry: OutboxEntry): Promise<SendAck & { clientId: string }> {
+    const notify = (update: Omit<OutgoingUpdate, 'channelId' | 'clientId'>) => {
+      if (entry.content.type !== 'sender_key')
+        this.deps.notify({ channelId: entry.channelId, clientId: entry.clientId, ...update });
+    };
     let deviceRetries = 0;
+    let retries = 0;
+    let serverErrors = 0;
     for (;;) {
-      if (!entry.envelope) {
-        entry.envelope = await this.encrypt(entry, deviceRetries > 0);
-        await this.deps.store.set(`outbox/${entry.clientId}`, entry);
-      }
       try {
+        // Encrypting is part of the attempt: it may need the network (devices, key bundles).
+        if (!entry.envelope) {
+          entry.envelope = await this.encrypt(entry, deviceRetries > 0);
+          await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+        }
         const ack = await this.deps.transport(entry.envelope);
         await this.deps.store.delete(`outbox/${entry.clientId}`);
-        return ack;
+        notify({ state: 'sent', seq: ack.seq });
+        return { ...ack, clientId: entry.clientId };
       } catch (error) {
         if (isSpreekuurError(error, 'ERR_CHAT_DEVICES_CHANGED') && deviceRetries < MAX_DEVICE_RETRIES) {
           // Someone added or lost a device: encrypt again for the devices there are now.
@@ -109,19 +135,25 @@ export class Outbox {
           entry.envelope = undefined;
           continue;
         }
-        if (isRetryable(error)) {
-          await this.deps.waitOnline();
+        if (isSpreekuurError(error, 'ERR_INTERNAL')) serverErrors++;
+        if (isRetryable(error) && serverErrors < MAX_SERVER_ERROR_ATTEMPTS) {
+          notify({ state: 'waiting', code: (error as SpreekuurError).code });
+          // Rejects only when the client closes: the entry then stays for the next connect.
+          await this.deps.waitToRetry(retryDelay(error, retries++));
           continue;
         }
         await this.deps.store.delete(`outbox/${entry.clientId}`);
-        await this.deps.store.delete(`sent/${entry.clientId}`);
-        if (isSpreekuurError(error, 'ERR_CHAT_DEVICES_CHANGED')) {
-          throw new SpreekuurError(
-            'ERR_CLIENT_DEVICES_UNSTABLE',
-            'the devices in this conversation keep changing; try again',
-          );
-        }
-        throw error;
+        // A refusal means the server did not store it. After giving up on server errors an
+        // earlier attempt may still have been stored (its ack lost): keep our copy for that echo.
+        if (!isSpreekuurError(error, 'ERR_INTERNAL')) await this.deps.store.delete(`sent/${entry.clientId}`);
+        const final = isSpreekuurError(error, 'ERR_CHAT_DEVICES_CHANGED')
+          ? new SpreekuurError(
+              'ERR_CLIENT_DEVICES_UNSTABLE',
+              'the devices in this conversation keep changing; try again',
+            )
+          : error;
+        notify({ state: 'failed', code: errorCode(final) });
+        throw final;
       }
     }
   }
@@ -203,4 +235,16 @@ export class Outbox {
     await this.deps.groups.saveOutbound(channelId, outbound.key, targets);
     return targets;
   }
+}
+
+/** Exponential back-off with a cap; a server's `retryAfter` (seconds) is a lower bound. */
+export function retryDelay(error: unknown, retries: number): number {
+  const backOff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(retries, 30));
+  const retryAfter = isSpreekuurError(error) ? error.details.retryAfter : undefined;
+  return retryAfter ? Math.max(backOff, retryAfter * 1000) : backOff;
+}
+
+function errorCode(error: unknown): string {
+  if (isSpreekuurError(error)) return error.code;
+  return isCryptoError(error) ? error.code : 'ERR_CLIENT_INTERNAL';
 }
