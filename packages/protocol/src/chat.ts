@@ -255,7 +255,15 @@ export const presenceEvent = z.object({ personId: id, status: presenceStatus });
 
 export const syncResult = z.object({
   channels: z.array(
-    z.object({ id, lastSeq: sequenceNumber, deliveredSeq: sequenceNumber, joinedSeq: sequenceNumber }),
+    z.object({
+      id,
+      /** For a channel the caller has left: the end of what they may read (their removal). */
+      lastSeq: sequenceNumber,
+      deliveredSeq: sequenceNumber,
+      joinedSeq: sequenceNumber,
+      /** Present when the caller left or was removed and this device has not caught up to it. */
+      leftSeq: sequenceNumber.optional(),
+    }),
   ),
 });
 

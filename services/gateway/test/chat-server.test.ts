@@ -392,8 +392,35 @@ describe('groups', () => {
     expect(sent.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(received).toBe(false);
+    // Their history ends with their own removal (a device offline then still learns of it).
+    const theirs = await api<{ events: Event[]; lastSeq: number }>(
+      gateway,
+      secondActor,
+      'GET',
+      `/v1/channels/${group.id}/events`,
+    );
+    const removedAt = (await removal).seq;
+    expect(theirs.body.lastSeq).toBe(removedAt);
+    expect(theirs.body.events.at(-1)).toMatchObject({ kind: 'member_removed', seq: removedAt });
+    expect(theirs.body.events.every((event) => event.seq <= removedAt)).toBe(true);
+    const sync = (await socket.emitWithAck('chat:sync', {})) as {
+      data: { channels: Array<{ id: string; lastSeq: number; leftSeq?: number }> };
+    };
+    expect(sync.data.channels.find((channel) => channel.id === group.id)).toMatchObject({
+      lastSeq: removedAt,
+      leftSeq: removedAt,
+    });
+    // Once the device confirms it has everything up to its removal, the channel is gone from sync.
+    await api(gateway, secondActor, 'POST', '/v1/receipts', {
+      receipts: [{ channelId: group.id, deliveredSeq: removedAt + 5 }],
+    });
+    const after = (await socket.emitWithAck('chat:sync', {})) as {
+      data: { channels: Array<{ id: string }> };
+    };
+    expect(after.data.channels.map((channel) => channel.id)).not.toContain(group.id);
+    // Sending and everything else stays refused.
     expect(
-      (await api<ErrorBody>(gateway, secondActor, 'GET', `/v1/channels/${group.id}/events`)).body.error.code,
+      (await api<ErrorBody>(gateway, secondActor, 'GET', `/v1/channels/${group.id}/devices`)).body.error.code,
     ).toBe('ERR_CHAT_NOT_MEMBER');
     socket.close();
   });

@@ -96,18 +96,22 @@ describe('the SDK after membership changes (regressions)', () => {
     await box.waitFor(1);
 
     member.disconnect();
+    await trainer.sendText(channel.id, 'nog voor het vertrek');
     await trainer.removeMember(channel.id, member.account.personId);
     await trainer.sendText(channel.id, 'zonder Anouk');
     const removed = membership(member, (c) => c.change === 'removed');
     member.reconnect();
 
+    // The server lets a former member read up to their own removal: what was sent before it
+    // arrives, the removal itself arrives (with who did it), nothing after it.
     const change = await removed;
     expect(change).toMatchObject({
       channelId: channel.id,
       personId: member.account.personId,
       change: 'removed',
+      byPersonId: trainer.account.personId,
     });
-    expect(box.texts()).toEqual(['eerste']);
+    expect(box.texts()).toEqual(['eerste', 'nog voor het vertrek']);
     // Marked as left: the next connect does not ask for the channel again.
     await member.settled();
     expect(await storeOf(member).get(`left/${channel.id}`)).toBeTypeOf('number');

@@ -72,6 +72,45 @@ export async function requireMembership(
   return { channel, role, joinedSeq };
 }
 
+export interface ReadableMembership {
+  channel: ChannelRow;
+  joinedSeq: number;
+  /** Set when the caller has left or was removed: they may read up to here, their removal included. */
+  leftSeq: number | null;
+}
+
+/**
+ * The part of a channel's log the caller may read: from their joining on, and for a former
+ * member up to and including their own removal, so a device that was offline when it
+ * happened still catches up to it. Nothing after it.
+ */
+export async function requireReadableMembership(
+  db: Queryable,
+  caller: { orgId: string; personId: string },
+  channelId: string,
+): Promise<ReadableMembership> {
+  const { rows } = await db.query<
+    ChannelRow & { member_joined_seq: number | null; member_left_seq: number | null }
+  >(
+    `SELECT c.*, m.joined_seq AS member_joined_seq, m.left_seq AS member_left_seq
+       FROM channels c
+       LEFT JOIN channel_members m ON m.channel_id = c.id AND m.person_id = $3
+      WHERE c.id = $1 AND c.org_id = $2`,
+    [channelId, caller.orgId, caller.personId],
+  );
+  const row = rows[0];
+  if (!row) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+  if (row.member_joined_seq === null) throw new AppError('ERR_CHAT_NOT_MEMBER');
+  const { member_joined_seq: joinedSeq, member_left_seq: leftSeq, ...channel } = row;
+  return { channel, joinedSeq, leftSeq };
+}
+
+/** The end of the log as the caller may see it. */
+export const visibleLastSeq = (membership: ReadableMembership): number =>
+  membership.leftSeq === null
+    ? membership.channel.last_seq
+    : Math.min(membership.channel.last_seq, membership.leftSeq);
+
 export interface NewEvent {
   kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed';
   senderPersonId?: string | null;

@@ -4,7 +4,14 @@ import type { ChannelDevice, ChannelEvent, SendAck, SendMessage } from '@spreeku
 import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
-import { appendEvent, appendEventRow, memberDevices, requireMembership } from '../channels/channel-store.ts';
+import {
+  appendEvent,
+  appendEventRow,
+  memberDevices,
+  requireMembership,
+  requireReadableMembership,
+  visibleLastSeq,
+} from '../channels/channel-store.ts';
 import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
 import { checkRecipientDevices } from '../domain/device-set.ts';
 import type { BlobStore } from '../files/blob-store.ts';
@@ -191,27 +198,25 @@ export class MessageService {
     }
   }
 
-  /** The log after `after`, as this device sees it, within the caller's membership. */
+  /** The log after `after`, as this device sees it, within the caller's (possibly ended) membership. */
   async history(
     principal: Principal,
     channelId: string,
     after: number,
     limit: number,
   ): Promise<{ events: ChannelEvent[]; lastSeq: number }> {
-    const membership = await requireMembership(this.db, principal, channelId);
+    const membership = await requireReadableMembership(this.db, principal, channelId);
+    const lastSeq = visibleLastSeq(membership);
     const { rows } = await this.db.query<EventRow>(
       `SELECT e.*, p.ciphertext AS device_ciphertext
          FROM channel_events e
          LEFT JOIN channel_event_payloads p
                 ON p.channel_id = e.channel_id AND p.seq = e.seq AND p.recipient_device_id = $4
-        WHERE e.channel_id = $1 AND e.seq > $2 AND e.seq >= $5
+        WHERE e.channel_id = $1 AND e.seq > $2 AND e.seq >= $5 AND e.seq <= $6
         ORDER BY e.seq LIMIT $3`,
-      [channelId, after, limit, principal.deviceId, membership.joinedSeq],
+      [channelId, after, limit, principal.deviceId, membership.joinedSeq, lastSeq],
     );
-    return {
-      events: rows.map((row) => toChannelEvent(row, row.device_ciphertext)),
-      lastSeq: membership.channel.last_seq,
-    };
+    return { events: rows.map((row) => toChannelEvent(row, row.device_ciphertext)), lastSeq };
   }
 
   /** Delete for everyone: the ciphertext (and attached files) are removed; a tombstone is logged. */

@@ -1,7 +1,7 @@
 import type { Database } from '@spreekuur/db';
 import type { ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { Principal } from '@spreekuur/server';
-import { requireMembership } from '../channels/channel-store.ts';
+import { requireMembership, requireReadableMembership, visibleLastSeq } from '../channels/channel-store.ts';
 import type { Delivery } from '../messages/delivery.ts';
 
 /**
@@ -23,17 +23,16 @@ export class ReceiptService {
     }>,
   ): Promise<ReceiptEvent[]> {
     // Every channel is checked before any cursor moves: a refused batch changes nothing.
-    const channels = await Promise.all(
-      receipts.map(
-        async (receipt) => (await requireMembership(this.db, principal, receipt.channelId)).channel,
-      ),
+    // A former member may still confirm what they received up to their removal.
+    const memberships = await Promise.all(
+      receipts.map((receipt) => requireReadableMembership(this.db, principal, receipt.channelId)),
     );
     const changed: ReceiptEvent[] = [];
     for (const [index, receipt] of receipts.entries()) {
-      const channel = channels[index]!;
+      const end = visibleLastSeq(memberships[index]!);
       // Reading implies delivery; neither can pass the end of the log.
-      const read = Math.min(receipt.readSeq ?? 0, channel.last_seq);
-      const delivered = Math.min(Math.max(receipt.deliveredSeq ?? 0, read), channel.last_seq);
+      const read = Math.min(receipt.readSeq ?? 0, end);
+      const delivered = Math.min(Math.max(receipt.deliveredSeq ?? 0, read), end);
       const { rows } = await this.db.query<{ delivered_seq: number; read_seq: number }>(
         `INSERT INTO device_channel_cursors (device_id, channel_id, delivered_seq, read_seq, updated_at)
          VALUES ($1, $2, $3, $4, now())
@@ -87,20 +86,25 @@ export class ReceiptService {
       id: string;
       last_seq: number;
       joined_seq: number;
+      left_seq: number | null;
       delivered_seq: number | null;
     }>(
-      `SELECT c.id, c.last_seq, m.joined_seq, cur.delivered_seq
+      // Current channels, and channels left whose removal this device has not confirmed yet
+      // (it was offline): it catches up to the removal, then they drop out of this list.
+      `SELECT c.id, c.last_seq, m.joined_seq, m.left_seq, cur.delivered_seq
          FROM channel_members m JOIN channels c ON c.id = m.channel_id
          LEFT JOIN device_channel_cursors cur ON cur.channel_id = c.id AND cur.device_id = $2
-        WHERE m.person_id = $1 AND m.left_seq IS NULL ORDER BY c.created_at`,
+        WHERE m.person_id = $1 AND (m.left_seq IS NULL OR m.left_seq > coalesce(cur.delivered_seq, 0))
+        ORDER BY c.created_at`,
       [principal.personId, principal.deviceId],
     );
     return {
       channels: rows.map((row) => ({
         id: row.id,
-        lastSeq: row.last_seq,
+        lastSeq: row.left_seq === null ? row.last_seq : Math.min(row.last_seq, row.left_seq),
         joinedSeq: row.joined_seq,
         deliveredSeq: row.delivered_seq ?? 0,
+        ...(row.left_seq === null ? {} : { leftSeq: row.left_seq }),
       })),
     };
   }
