@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { environmentSchema, type Environment } from './schema.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export type Config = Environment & {
   PUBLIC_URL: string;
   NODE_ID: string;
-  TRUST_PROXY: boolean;
+  TRUST_PROXY: TrustProxy;
 };
 
 /** A configuration problem, phrased for an operator: `NAME: what is wrong`. */

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+import { trustProxySchema } from './trust-proxy.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -39,7 +36,7 @@ export const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ID: optional(z.string().min(1).max(64)),
-  TRUST_PROXY: optional(booleanFromEnv),
+  TRUST_PROXY: optional(trustProxySchema),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
   INVITE_TTL_DAYS: positiveInt(7),
   MAX_FILE_BYTES: positiveInt(25 * 1024 * 1024),
@@ -67,7 +64,8 @@ export const environmentDocs: Record<keyof Environment, string> = {
   DATA_DIR: 'Where embedded PostgreSQL keeps its files.',
   LOG_LEVEL: 'pino log level.',
   NODE_ID: 'Name of this node in logs and health output. Default: the host name.',
-  TRUST_PROXY: 'Trust `X-Forwarded-*` from a load balancer (needed for per-client rate limits behind one).',
+  TRUST_PROXY:
+    'Which `X-Forwarded-For` entries name the client (per-client rate limits behind a load balancer). `false`: none, the peer is the client. A hop count such as `1`: that many proxies in front, the right-most entry they appended counts; only when nodes are reachable through them alone. Or a comma-separated list of the proxies’ IP addresses/CIDRs (safest). `true` is refused: it believes addresses a client forges.',
   ACCESS_TOKEN_TTL_SECONDS: 'Lifetime of an access token after device login.',
   INVITE_TTL_DAYS: 'Default lifetime of an invite code.',
   MAX_FILE_BYTES: 'Largest attachment (ciphertext bytes).',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { fastifyTrustProxy } from '@spreekuur/config';
 import { authenticationPlugin } from './auth/authenticate.ts';
 import { errorHandlerPlugin } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
@@ -47,7 +48,7 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     // Idle keep-alive connections must not hold up a graceful shutdown.
     forceCloseConnections: 'idle',
