@@ -3,7 +3,7 @@ import { toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { CreatedInvite, Device } from '@spreekuur/protocol/identity';
 import { recordAudit, revokeDeviceTokens, type Principal } from '@spreekuur/server';
-import { insertInvite, type InviteSettings } from './invites.ts';
+import { insertInvite, voidInvitesOfDevice, type InviteSettings } from './invites.ts';
 import { iso, isoOrNull } from './rows.ts';
 
 type DeviceRow = {
@@ -33,8 +33,10 @@ export async function listOwnDevices(db: Database, principal: Principal): Promis
 }
 
 /**
- * Revokes one of the caller's own devices: its tokens are deleted in the same transaction,
- * so the next request of that device fails; the caller then closes its open sockets.
+ * Revokes one of the caller's own devices: its tokens are deleted and the invites and device
+ * links it made but nobody used yet are voided, in the same transaction, so the next request
+ * of that device fails and a code made on it (say by a thief on a stolen phone) no longer
+ * works; the caller then closes its open sockets.
  */
 export async function revokeOwnDevice(
   db: Database,
@@ -49,6 +51,7 @@ export async function revokeOwnDevice(
     );
     if (rowCount === 0) throw new AppError('ERR_NOT_FOUND', 'device not found');
     await revokeDeviceTokens(tx, deviceId);
+    const voidedInvites = await voidInvitesOfDevice(tx, deviceId, now);
     await recordAudit(tx, {
       orgId: principal.orgId,
       actorPersonId: principal.personId,
@@ -56,6 +59,7 @@ export async function revokeOwnDevice(
       action: 'device.revoked',
       subjectType: 'device',
       subjectId: deviceId,
+      details: { voidedInvites },
     });
   });
 }
@@ -74,7 +78,7 @@ export async function createDeviceLink(
       tx,
       principal.orgId,
       { kind: 'device', personId: principal.personId },
-      principal.personId,
+      { personId: principal.personId, deviceId: principal.deviceId },
       new Date(now.getTime() + DEVICE_LINK_TTL_MS),
       settings,
     );

@@ -32,19 +32,25 @@ export interface InviteSettings {
 
 type NewInvite = { kind: 'person'; role: Role; teamId: string | null } | { kind: 'device'; personId: string };
 
-/** Stores a new invite and returns it with its code: the only time the code exists in clear. */
+/** Who made an invite: a person on one of their devices, or `null` for the operator. */
+export type InviteCreator = { personId: string; deviceId: string } | null;
+
+/**
+ * Stores a new invite and returns it with its code: the only time the code exists in clear.
+ * The creating device is kept: revoking it voids the invite (see `voidInvitesOfDevice`).
+ */
 export async function insertInvite(
   tx: Queryable,
   orgId: string,
   invite: NewInvite,
-  createdBy: string | null,
+  creator: InviteCreator,
   expiresAt: Date,
   settings: InviteSettings,
 ): Promise<CreatedInvite> {
   const code = formatInviteCode(randomBytes(INVITE_CODE_BYTES));
   const { rows } = await tx.query<InviteRow>(
-    `INSERT INTO invites (id, org_id, code_hash, kind, role, team_id, person_id, created_by, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    `INSERT INTO invites (id, org_id, code_hash, kind, role, team_id, person_id, created_by, created_by_device, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
     [
       randomUUID(),
       orgId,
@@ -53,7 +59,8 @@ export async function insertInvite(
       invite.kind === 'person' ? invite.role : null,
       invite.kind === 'person' ? invite.teamId : null,
       invite.kind === 'device' ? invite.personId : null,
-      createdBy,
+      creator?.personId ?? null,
+      creator?.deviceId ?? null,
       expiresAt,
     ],
   );
@@ -92,7 +99,7 @@ export async function createInvite(
       tx,
       principal.orgId,
       { kind: 'person', role: request.role, teamId: request.teamId ?? null },
-      principal.personId,
+      { personId: principal.personId, deviceId: principal.deviceId },
       expiresAt,
       settings,
     );
@@ -109,15 +116,32 @@ export async function createInvite(
   });
 }
 
-/** Admins see every pending invite of the organisation; workers the ones they made. */
+/**
+ * Admins see every person invite of the organisation; workers the ones they made. Everyone
+ * also sees the device links for their own account, so a pending one can be spotted and revoked.
+ */
 export async function listInvites(db: Database, principal: Principal): Promise<Invite[]> {
   const { rows } = await db.query<InviteRow>(
     `SELECT * FROM invites
-      WHERE org_id = $1 AND kind = 'person' AND ($2::boolean OR created_by = $3)
+      WHERE org_id = $1
+        AND ((kind = 'person' AND ($2::boolean OR created_by = $3)) OR (kind = 'device' AND person_id = $3))
       ORDER BY created_at DESC LIMIT 500`,
     [principal.orgId, principal.role === 'admin', principal.personId],
   );
   return rows.map(toInvite);
+}
+
+/**
+ * Voids every pending invite and device link made on a device; called in the transaction
+ * that revokes it, after the device row is updated (the lock order redemption also uses).
+ */
+export async function voidInvitesOfDevice(tx: Queryable, deviceId: string, now: Date): Promise<number> {
+  const { rowCount } = await tx.query(
+    `UPDATE invites SET revoked_at = $2
+      WHERE created_by_device = $1 AND used_at IS NULL AND revoked_at IS NULL`,
+    [deviceId, now],
+  );
+  return rowCount;
 }
 
 export async function revokeInvite(
@@ -159,14 +183,37 @@ export async function redeemInvite(db: Database, body: RegisterBody, now: Date):
   ) {
     throw new AppError('ERR_AUTH_BAD_SIGNATURE');
   }
+  const codeHash = hashInviteCode(body.inviteCode);
   try {
     return await db.transaction(async (tx) => {
+      // Lock order: the creating device, then the invite; revocation locks in the same order
+      // (device row, then its invites), so a revoke and a redemption never deadlock and never
+      // both succeed: whichever commits second sees the other.
+      const creator = await tx.query<{ created_by_device: string | null }>(
+        'SELECT created_by_device FROM invites WHERE code_hash = $1',
+        [codeHash],
+      );
+      const creatorDeviceId = creator.rows[0]?.created_by_device ?? null;
+      let creatorRevoked = false;
+      if (creatorDeviceId) {
+        const device = await tx.query<{ revoked_at: Date | null }>(
+          'SELECT revoked_at FROM devices WHERE id = $1 FOR SHARE',
+          [creatorDeviceId],
+        );
+        creatorRevoked = !device.rows[0] || device.rows[0].revoked_at !== null;
+      }
       const { rows } = await tx.query<InviteRow>('SELECT * FROM invites WHERE code_hash = $1 FOR UPDATE', [
-        hashInviteCode(body.inviteCode),
+        codeHash,
       ]);
       const invite = rows[0];
       if (!invite) throw new AppError('ERR_INVITE_NOT_FOUND');
       if (invite.used_at) throw new AppError('ERR_INVITE_USED');
+      // A code made on a device that has since been revoked (a stolen phone) is void.
+      if (creatorRevoked) {
+        throw new AppError('ERR_INVITE_EXPIRED', 'the device that made this invite was revoked', {
+          details: { reason: 'creator_device_revoked' },
+        });
+      }
       if (invite.revoked_at || invite.expires_at <= now) throw new AppError('ERR_INVITE_EXPIRED');
 
       let personId: string;
