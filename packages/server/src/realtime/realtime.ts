@@ -95,18 +95,33 @@ export const realtimePlugin = fp(
     const disconnectListeners: ConnectionListener[] = [];
     const expiryTimers = new WeakMap<AppSocket, NodeJS.Timeout>();
 
+    /**
+     * Tells one socket of this node why it is closed, then closes it. Sent as a local
+     * broadcast: with connection-state recovery a plain `socket.emit` goes through the
+     * adapter, which in scaled mode delivers only after a Redis round trip, after the close.
+     */
+    const closeSocket = (socket: AppSocket, reason: 'device_revoked' | 'token_expired') => {
+      io.local.to(socket.id).emit('session:revoked', { reason });
+      socket.disconnect(true);
+    };
+
     const scheduleExpiry = (socket: AppSocket) => {
       clearTimeout(expiryTimers.get(socket));
       const remaining = socket.data.principal.tokenExpiresAt.getTime() - app.clock().getTime();
       const timer = setTimeout(
-        () => {
-          socket.emit('session:revoked', { reason: 'token_expired' });
-          socket.disconnect(true);
-        },
+        () => closeSocket(socket, 'token_expired'),
         Math.max(0, Math.min(remaining, 2 ** 31 - 1)),
       );
       timer.unref();
       expiryTimers.set(socket, timer);
+    };
+
+    /** Whether the socket's handshake token still resolves to its device (not revoked, not expired). */
+    const stillAuthorised = async (socket: AppSocket): Promise<boolean> => {
+      const auth = handshakeAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) return false;
+      const principal = await resolveAccessToken(app.db, auth.data.token, app.clock());
+      return principal?.deviceId === socket.data.principal.deviceId;
     };
 
     io.use((rawSocket, next) => {
@@ -136,20 +151,41 @@ export const realtimePlugin = fp(
     io.on('connection', (rawSocket) => {
       const socket = rawSocket as AppSocket;
       const { principal } = socket.data;
-      void socket.join([
+      const joined = socket.join([
         rooms.device(principal.deviceId),
         rooms.person(principal.personId),
         rooms.organisation(principal.orgId),
       ]);
       scheduleExpiry(socket);
+      // Revoking a device commits, then disconnects its room once. A handshake whose token
+      // lookup ran before that commit may join the room only after the broadcast, so the token
+      // is looked up again now that the rooms are joined: if the revocation committed first,
+      // this sees it; if not, the socket was already in the room when the broadcast came.
+      // Events wait for this second look.
+      const admitted = Promise.resolve(joined)
+        .then(() => stillAuthorised(socket))
+        .then(
+          (valid) => {
+            if (!valid) closeSocket(socket, 'device_revoked');
+            return valid;
+          },
+          (error: unknown) => {
+            app.log.error({ err: error, socket: socket.id }, 'socket re-authentication failed');
+            socket.disconnect(true);
+            return false;
+          },
+        );
       socket.onAny((event: string, ...args: unknown[]) => {
         const ack = typeof args.at(-1) === 'function' ? (args.pop() as (answer: unknown) => void) : undefined;
-        const handler = handlers.get(event);
-        if (!handler) {
-          ack?.(ackError('ERR_NOT_FOUND', socket.data.locale));
-          return;
-        }
-        handler(socket, args[0], ack);
+        void admitted.then((valid) => {
+          if (!valid || !socket.connected) return;
+          const handler = handlers.get(event);
+          if (!handler) {
+            ack?.(ackError('ERR_NOT_FOUND', socket.data.locale));
+            return;
+          }
+          handler(socket, args[0], ack);
+        });
       });
       socket.on('disconnect', () => {
         clearTimeout(expiryTimers.get(socket));
