@@ -1,4 +1,4 @@
-import type { LoggerOptions } from 'pino';
+import { stdSerializers, type LoggerOptions } from 'pino';
 
 /**
  * Secrets never reach the logs: redaction happens here, at the logger, not at call sites
@@ -22,6 +22,16 @@ const secretFields = [
   'payloads',
 ];
 
+/**
+ * Database errors describe the statement that failed: embedded PostgreSQL (PGlite) attaches
+ * the SQL (`query`) and its values (`params`), and PostgreSQL's `detail` can quote a whole
+ * row ("Failing row contains (…)"). Those values are display names, nonces, token hashes or
+ * ciphertext, so they are replaced wherever they sit in a logged error: on the error itself,
+ * on nested errors (`cause`, `error`, aggregated errors) and on plain objects inside them.
+ */
+const databaseErrorFieldNames = ['query', 'params', 'detail'];
+const databaseErrorFields = new Set(databaseErrorFieldNames);
+
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -32,7 +42,31 @@ export const redactPaths = [
   ...secretFields,
   ...secretFields.map((field) => `*.${field}`),
   ...secretFields.map((field) => `*.*.${field}`),
+  // Database errors logged other than through the err serialiser (e.g. nested in an object).
+  ...databaseErrorFieldNames.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
 ];
+
+const MAX_ERROR_DEPTH = 8;
+
+function scrubDatabaseFields(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value) || depth > MAX_ERROR_DEPTH) return '[Truncated]';
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return '[Redacted]';
+  if (Array.isArray(value)) return value.map((item) => scrubDatabaseFields(item, depth + 1, seen));
+  const source = value instanceof Error ? stdSerializers.err(value) : value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(source)) {
+    copy[key] = databaseErrorFields.has(key) ? '[Redacted]' : scrubDatabaseFields(field, depth + 1, seen);
+  }
+  return copy;
+}
+
+/** pino's err serialiser, without the values a database error carries (see above). */
+export function serializeError(error: unknown): unknown {
+  if (error === null || typeof error !== 'object') return error;
+  return scrubDatabaseFields(error, 0, new WeakSet());
+}
 
 /** Query parameters that carry secrets (calendar feed tokens, invite codes in links). */
 const secretQueryParameter = /([?&](?:token|code|access_token)=)[^&#]*/gi;
@@ -47,6 +81,8 @@ export function loggerOptions(level: string, nodeId: string): LoggerOptions {
     base: { node: nodeId },
     redact: { paths: redactPaths, censor: '[Redacted]' },
     serializers: {
+      err: serializeError,
+      error: serializeError,
       req(request: {
         method: string;
         url: string;
