@@ -114,22 +114,19 @@ describe('bad input', () => {
   });
 
   it('a caller without a valid token gets 401 before the body is read, on every service', async () => {
-    const routes: Array<['POST' | 'PUT', string, unknown]> = [
-      ['POST', '/v1/messages', { nonsense: true }],
-      ['PUT', `/v1/files/00000000-0000-4000-8000-000000000000/chunks/0`, 'x'],
-      ['POST', `/v1/scheduling/teams/${cast.team.id}/queue`, { nonsense: true }],
+    const json = 'application/json';
+    const routes: Array<['POST' | 'PUT', string, string, string]> = [
+      ['POST', '/v1/teams', json, JSON.stringify({ name: 42 })],
+      ['POST', '/v1/messages', json, JSON.stringify({ nonsense: true })],
+      ['PUT', '/v1/files/00000000-0000-4000-8000-000000000000/chunks/0', 'application/octet-stream', 'x'],
+      ['POST', `/v1/scheduling/teams/${cast.team.id}/queue`, json, JSON.stringify({ nonsense: true })],
     ];
-    for (const [method, url, body] of routes) {
+    for (const [method, url, contentType, payload] of routes) {
       const response = await gateway.app.inject({
         method,
         url,
-        headers: { authorization: 'Bearer not-a-token' },
-        ...(typeof body === 'string'
-          ? {
-              payload: body,
-              headers: { authorization: 'Bearer x', 'content-type': 'application/octet-stream' },
-            }
-          : { payload: body as object }),
+        headers: { authorization: 'Bearer not-a-token', 'content-type': contentType },
+        payload,
       });
       expect([url, response.statusCode, response.json<ErrorResponse>().error.code]).toEqual([
         url,

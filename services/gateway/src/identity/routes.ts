@@ -61,7 +61,8 @@ export async function identityRoutes(fastify: FastifyInstance) {
   // ---- Authenticated ------------------------------------------------------------------
   app.register(async (authenticated) => {
     const api = authenticated.withTypeProvider<ZodTypeProvider>();
-    api.addHook('preHandler', api.authenticate);
+    // onRequest: strangers are turned away before their body is read or validated.
+    api.addHook('onRequest', api.authenticate);
 
     api.get('/v1/me', {
       schema: { tags: ['account'], security: secured, response: { 200: wire.me, ...errors } },
