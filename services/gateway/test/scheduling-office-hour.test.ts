@@ -13,6 +13,7 @@ import {
   ALWAYS_OPEN,
   emitWithAck,
   expectOk,
+  record,
   waitUntil,
 } from './scheduling-fixtures.ts';
 
@@ -225,6 +226,41 @@ describe('a chat office hour', () => {
       });
     } finally {
       for (const socket of sockets) socket.close();
+    }
+  });
+
+  it('a worker taken off the team stops receiving its queue, also on a socket that was watching', async () => {
+    const { admin, team, worker, resident } = await seedOrganisation(gateway, 'spreekuur-left-team');
+    const colleague = await addWorker(gateway, admin, team.id, 'Collega Ilse');
+    await expectOk(gateway, worker, 'PUT', `/v1/scheduling/teams/${team.id}/office-hours`, ALWAYS_OPEN);
+    const [workerSocket, colleagueSocket] = [worker, colleague].map((actor) =>
+      connect(gateway, actor.token),
+    ) as [ReturnType<typeof connect>, ReturnType<typeof connect>];
+    try {
+      await Promise.all([waitFor(workerSocket, 'connect'), waitFor(colleagueSocket, 'connect')]);
+      for (const socket of [workerSocket, colleagueSocket])
+        expect(await emitWithAck(socket, 'scheduling:queue:watch', { teamId: team.id })).toMatchObject({
+          ok: true,
+        });
+      const seenByWorker = record<TeamQueue>(workerSocket, 'scheduling:queue');
+
+      expect(
+        (await api(gateway, admin, 'DELETE', `/v1/teams/${team.id}/members/${worker.personId}`)).status,
+      ).toBe(204);
+      const colleagueSees = waitUntil<TeamQueue>(
+        colleagueSocket,
+        'scheduling:queue',
+        (q) => q.view.waiting.length === 1,
+      );
+      await expectOk(gateway, resident, 'POST', `/v1/scheduling/teams/${team.id}/queue`, {}, 201);
+      await colleagueSees;
+      // The broadcast has gone out; a round trip on the worker's own (ordered) connection makes
+      // sure anything sent to it before has arrived. The former team member got nothing.
+      await emitWithAck(workerSocket, 'chat:sync', {});
+      expect(seenByWorker).toEqual([]);
+    } finally {
+      workerSocket.close();
+      colleagueSocket.close();
     }
   });
 });

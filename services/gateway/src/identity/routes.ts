@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorBodySchema } from '@spreekuur/protocol/errors';
 import * as wire from '@spreekuur/protocol/identity';
-import { principalOf } from '@spreekuur/server';
+import { principalOf, rooms } from '@spreekuur/server';
 import { createDeviceLink, listOwnDevices, revokeOwnDevice } from './devices.ts';
 import { createInvite, listInvites, redeemInvite, revokeInvite } from './invites.ts';
 import { createChallenge, login } from './login.ts';
@@ -148,6 +148,9 @@ export async function identityRoutes(fastify: FastifyInstance) {
       },
       handler: async (request, reply) => {
         await removeTeamMember(api.db, principalOf(request), request.params.id, request.params.personId);
+        // Watching a team's queue was allowed at the time of watching: take every socket of the
+        // person (on every node) out of the team's room now that they no longer belong to it.
+        api.realtime.io.in(rooms.person(request.params.personId)).socketsLeave(rooms.team(request.params.id));
         return reply.code(204).send(null);
       },
     });
