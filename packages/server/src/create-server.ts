@@ -66,8 +66,17 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Node closes only the keep-alive connections that are idle when the server starts closing;
+  // one whose request was still running would stay open after its response until the
+  // keep-alive timeout (72 s), holding up a graceful shutdown. Once closing, every response
+  // says `Connection: close`, so such connections end with their last response.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
   });
 
   await app.register(infrastructurePlugin, deps);
