@@ -19,6 +19,16 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)(
       await nodeA.close();
     });
 
+    it('a node is started only once its adapter listens to the other nodes', async () => {
+      for (const node of [nodeA, nodeB]) {
+        const { uid } = node.app.realtime.io.of('/').adapter as unknown as { uid: string };
+        const channel = `${node.redisPrefix}:socket.io#/#${uid}#`;
+        const [, subscribers] = (await node.app.redis!.pubsub('NUMSUB', channel)) as [string, number];
+        expect(Number(subscribers)).toBe(1);
+        expect(node.logs.join('')).not.toContain('adapter not subscribed');
+      }
+    });
+
     it('delivers a room broadcast from one node to a socket on the other', async () => {
       const { worker } = await seedOrganisation(nodeA, 'cluster-fanout');
       const socket = connect(nodeB, worker.token);

@@ -47,6 +47,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Waits until the Redis Streams adapter has subscribed to this node's channel. Until then the
+ * node would miss what other nodes send it; and a node closed before the subscription lands
+ * makes the adapter's unawaited SUBSCRIBE reject unhandled. Gives up after a few seconds with
+ * a warning: a Redis outage must not keep the node from starting (readiness reports it).
+ */
+async function untilSubscribed(app: FastifyInstance, channel: string): Promise<void> {
+  const redis = app.redis!;
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const answer = (await redis.pubsub('NUMSUB', channel).catch(() => [channel, 0])) as [string, number];
+    if (Number(answer[1]) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  app.log.warn({ channel }, 'socket.io Redis adapter not subscribed yet; continuing');
+}
+
 function ackError(code: ErrorCode, locale: Locale, details: ErrorDetails = {}): Ack<never> {
   return { ok: false, error: { code, message: errorCatalog[code][locale], ...details } };
 }
@@ -243,6 +260,12 @@ export const realtimePlugin = fp(
     });
 
     app.decorate('realtime', realtime);
+
+    if (app.redis) {
+      // The adapter's channel for this node: `<prefix>#<namespace>#<uid>#` (ClusterAdapter.uid).
+      const { uid } = io.of('/').adapter as unknown as { uid: string };
+      await untilSubscribed(app, `${config.REDIS_PREFIX}:socket.io#/#${uid}#`);
+    }
 
     // Graceful shutdown: stop taking sockets, tell connected clients to reconnect elsewhere.
     app.addHook('preClose', async () => {
