@@ -55,26 +55,12 @@ export async function requireMembership(
     if (!row) throw new AppError('ERR_CHAT_NOT_MEMBER');
     return { channel, role: row.role, joinedSeq: row.joined_seq };
   }
-  // Unlocked reads: the channel and the caller's active membership in one round trip.
-  const { rows } = await db.query<
-    ChannelRow & { member_role: ChannelRole | null; member_joined_seq: number | null }
-  >(
-    `SELECT c.*, m.role AS member_role, m.joined_seq AS member_joined_seq
-       FROM channels c
-       LEFT JOIN channel_members m ON m.channel_id = c.id AND m.person_id = $3 AND m.left_seq IS NULL
-      WHERE c.id = $1 AND c.org_id = $2`,
-    [channelId, caller.orgId, caller.personId],
-  );
-  const row = rows[0];
-  if (!row) throw new AppError('ERR_NOT_FOUND', 'channel not found');
-  if (row.member_role === null || row.member_joined_seq === null) throw new AppError('ERR_CHAT_NOT_MEMBER');
-  const { member_role: role, member_joined_seq: joinedSeq, ...channel } = row;
-  return { channel, role, joinedSeq };
+  const membership = await requireReadableMembership(db, caller, channelId);
+  if (membership.leftSeq !== null) throw new AppError('ERR_CHAT_NOT_MEMBER');
+  return membership;
 }
 
-export interface ReadableMembership {
-  channel: ChannelRow;
-  joinedSeq: number;
+export interface ReadableMembership extends Membership {
   /** Set when the caller has left or was removed: they may read up to here, their removal included. */
   leftSeq: number | null;
 }
@@ -82,7 +68,7 @@ export interface ReadableMembership {
 /**
  * The part of a channel's log the caller may read: from their joining on, and for a former
  * member up to and including their own removal, so a device that was offline when it
- * happened still catches up to it. Nothing after it.
+ * happened still catches up to it. Nothing after it. One round trip, no lock.
  */
 export async function requireReadableMembership(
   db: Queryable,
@@ -90,9 +76,13 @@ export async function requireReadableMembership(
   channelId: string,
 ): Promise<ReadableMembership> {
   const { rows } = await db.query<
-    ChannelRow & { member_joined_seq: number | null; member_left_seq: number | null }
+    ChannelRow & {
+      member_role: ChannelRole | null;
+      member_joined_seq: number | null;
+      member_left_seq: number | null;
+    }
   >(
-    `SELECT c.*, m.joined_seq AS member_joined_seq, m.left_seq AS member_left_seq
+    `SELECT c.*, m.role AS member_role, m.joined_seq AS member_joined_seq, m.left_seq AS member_left_seq
        FROM channels c
        LEFT JOIN channel_members m ON m.channel_id = c.id AND m.person_id = $3
       WHERE c.id = $1 AND c.org_id = $2`,
@@ -100,9 +90,9 @@ export async function requireReadableMembership(
   );
   const row = rows[0];
   if (!row) throw new AppError('ERR_NOT_FOUND', 'channel not found');
-  if (row.member_joined_seq === null) throw new AppError('ERR_CHAT_NOT_MEMBER');
-  const { member_joined_seq: joinedSeq, member_left_seq: leftSeq, ...channel } = row;
-  return { channel, joinedSeq, leftSeq };
+  if (row.member_role === null || row.member_joined_seq === null) throw new AppError('ERR_CHAT_NOT_MEMBER');
+  const { member_role: role, member_joined_seq: joinedSeq, member_left_seq: leftSeq, ...channel } = row;
+  return { channel, role, joinedSeq, leftSeq };
 }
 
 /** The end of the log as the caller may see it. */
