@@ -5,14 +5,18 @@ import { computeSafetyNumber } from '@spreekuur/crypto/safety-number';
 import { fromBase64Url } from '@spreekuur/crypto/encoding';
 import * as chat from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
+import { identityEndpoints as identity, type Role } from '@spreekuur/protocol/identity';
 import {
-  createdInvite,
-  device as deviceSchema,
-  me as meSchema,
-  person,
-  type Role,
-} from '@spreekuur/protocol/identity';
-import type { Ack } from '@spreekuur/protocol/realtime';
+  clientEvents,
+  serverEvents,
+  type Ack,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerEventName,
+  type ServerToClientEvents,
+} from '@spreekuur/protocol/realtime';
 import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
 import { GroupKeys } from './crypto/group-keys.ts';
 import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
@@ -50,6 +54,9 @@ export interface RegisterOptions extends ClientOptions {
 /** The server's acknowledgement, with the id the message was sent under. */
 export type SentMessage = chat.SendAck & { clientId: string };
 
+type Push<E extends ServerEventName> = z.output<(typeof serverEvents)[E]>;
+type PushHandlers = { [E in ServerEventName]: (payload: Push<E>) => void };
+
 const RECEIPT_DELAY_MS = 150;
 const isBrowser = 'document' in globalThis;
 
@@ -61,7 +68,7 @@ const isBrowser = 'document' in globalThis;
 export class SpreekuurClient extends Emitter<ClientEvents> {
   private token: string | null = null;
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
-  private socket: Socket | null = null;
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private closed = false;
   private retryWaiters: Array<{
     resolve: () => void;
@@ -164,27 +171,38 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   async connect(): Promise<void> {
     if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
     if (!this.token) await this.refreshToken();
-    const socket = io(this.options.serverUrl ?? this.account.serverUrl, {
-      auth: (callback) => callback({ token: this.token ?? '', locale: this.options.locale ?? 'nl' }),
-      // Browsers: socket.io's default (long-polling, then upgrade), which survives proxies that
-      // block WebSockets; Node clients go straight to WebSocket (no sticky sessions needed).
-      ...(this.options.transports
-        ? { transports: this.options.transports }
-        : isBrowser
-          ? {}
-          : { transports: ['websocket'] }),
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
-    });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
+      this.options.serverUrl ?? this.account.serverUrl,
+      {
+        auth: (callback) => callback({ token: this.token ?? '', locale: this.options.locale ?? 'nl' }),
+        // Browsers: socket.io's default (long-polling, then upgrade), which survives proxies that
+        // block WebSockets; Node clients go straight to WebSocket (no sticky sessions needed).
+        ...(this.options.transports
+          ? { transports: this.options.transports }
+          : isBrowser
+            ? {}
+            : { transports: ['websocket'] }),
+        reconnectionDelay: 500,
+        reconnectionDelayMax: 5_000,
+      },
+    );
     this.socket = socket;
-    socket.on('chat:event', (payload: unknown) => {
-      const event = chat.channelEvent.safeParse(payload);
-      if (event.success && !this.closed) void this.inbox.receive(event.data);
-    });
-    socket.on('chat:receipt', (payload: unknown) => this.relay('receipt', chat.receiptEvent, payload));
-    socket.on('chat:typing', (payload: unknown) => this.relay('typing', chat.typingEvent, payload));
-    socket.on('presence:changed', (payload: unknown) => this.relay('presence', chat.presenceEvent, payload));
-    socket.on('keys:low', () => void this.refillPrekeys().catch(() => undefined));
+    // Every push the server may send has a handler here (the compiler checks the map is complete).
+    const pushes: PushHandlers = {
+      'chat:event': (event) => {
+        if (!this.closed) void this.inbox.receive(event);
+      },
+      'chat:receipt': (receipt) => this.emit('receipt', receipt),
+      'chat:typing': (typing) => this.emit('typing', typing),
+      'presence:changed': (presence) => this.emit('presence', presence),
+      'keys:low': () => void this.refillPrekeys().catch(() => undefined),
+      // The disconnect that follows is what counts: recover() signs in again or stops for good.
+      'session:revoked': () => undefined,
+      'scheduling:queue': (queue) => this.emit('queue', queue),
+      'scheduling:queue:entry': (entry) => this.emit('queue-entry', entry),
+      'scheduling:notification': (notification) => this.emit('notification', notification),
+    };
+    for (const event of Object.keys(pushes) as ServerEventName[]) this.onPush(socket, event, pushes[event]);
     socket.on('connect', () => void this.onConnected());
     socket.on('disconnect', (reason) => {
       this.emit('connection', { state: 'offline' });
@@ -240,32 +258,24 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   // ---- Account and devices ----------------------------------------------------------------
 
   me() {
-    return this.http.json('GET', '/v1/me', meSchema);
+    return this.http.call(identity.me);
   }
 
   async people(filter: { teamId?: string; role?: Role } = {}) {
-    const query = new URLSearchParams(filter).toString();
-    return (
-      await this.http.json(
-        'GET',
-        `/v1/people${query ? `?${query}` : ''}`,
-        z.object({ people: z.array(person) }),
-      )
-    ).people;
+    return (await this.http.call(identity.listPeople, { query: filter })).people;
   }
 
   async listDevices() {
-    return (await this.http.json('GET', '/v1/me/devices', z.object({ devices: z.array(deviceSchema) })))
-      .devices;
+    return (await this.http.call(identity.listOwnDevices)).devices;
   }
 
   async revokeDevice(deviceId: string): Promise<void> {
-    await this.http.json('DELETE', `/v1/me/devices/${deviceId}`, z.null());
+    await this.http.call(identity.revokeOwnDevice, { params: { id: deviceId } });
   }
 
   /** A one-time code to link another device to this account. */
   linkDeviceCode() {
-    return this.http.json('POST', '/v1/me/device-links', createdInvite);
+    return this.http.call(identity.createDeviceLink);
   }
 
   // ---- Channels ---------------------------------------------------------------------------
@@ -401,19 +411,15 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   }
 
   async setTyping(channelId: string, typing: boolean): Promise<void> {
-    await this.request('chat:typing', { channelId, typing }, z.object({}));
+    await this.request('chat:typing', { channelId, typing });
   }
 
   async watchPresence(personIds: string[]) {
-    return this.request('presence:watch', { personIds }, z.object({ presence: z.array(chat.presenceEvent) }));
+    return this.request('presence:watch', { personIds });
   }
 
   async setPresence(update: { status?: 'online' | 'away'; hidden?: boolean }) {
-    return this.request(
-      'presence:set',
-      update,
-      z.object({ status: chat.presenceStatus, hidden: z.boolean() }),
-    );
+    return this.request('presence:set', update);
   }
 
   /** Safety numbers with each device of a person you share this channel with (compare them in person). */
@@ -430,27 +436,41 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   // ---- Internals --------------------------------------------------------------------------
 
-  private relay<K extends 'receipt' | 'typing' | 'presence'>(
-    event: K,
-    schema: z.ZodType<ClientEvents[K]>,
-    payload: unknown,
-  ) {
-    const parsed = schema.safeParse(payload);
-    if (parsed.success) this.emit(event, parsed.data);
+  /**
+   * Listens to a server push, parsed with the protocol's schema of that event: the server is not
+   * trusted to send well-formed data, and a push that does not parse is dropped (and reported).
+   */
+  private onPush<E extends ServerEventName>(
+    socket: Socket<ServerToClientEvents, ClientToServerEvents>,
+    event: E,
+    handler: PushHandlers[E],
+  ): void {
+    const schema: z.ZodType = serverEvents[event];
+    const listener = (payload: unknown) => {
+      const parsed = schema.safeParse(payload);
+      if (parsed.success) handler(parsed.data as Push<E>);
+      else this.emit('error', { code: 'ERR_CLIENT_BAD_RESPONSE', message: `malformed ${event} push` });
+    };
+    (socket.on.bind(socket) as (event: E, listener: (payload: unknown) => void) => void)(event, listener);
   }
 
-  private async request<S extends z.ZodType>(
-    event: string,
-    payload: unknown,
-    schema: S,
-  ): Promise<z.output<S>> {
+  /** Emits a client event and waits for its ack, parsed with the protocol's ack schema. */
+  private async request<E extends ClientEventName>(
+    event: E,
+    payload: ClientEventPayload<E>,
+  ): Promise<ClientEventAck<E>> {
     const socket = this.socket;
     if (!socket?.connected) throw new SpreekuurError('ERR_CLIENT_NETWORK', 'not connected');
+    const schema: z.ZodType = clientEvents[event].ack;
     let answer: Ack<unknown>;
     try {
-      answer = (await socket
-        .timeout(this.options.ackTimeoutMs ?? 15_000)
-        .emitWithAck(event, payload)) as Ack<unknown>;
+      // socket.io's typed emitWithAck resolves only a literal event name; the map still types E.
+      const timed = socket.timeout(this.options.ackTimeoutMs ?? 15_000);
+      const emit = timed.emitWithAck.bind(timed) as (
+        event: E,
+        payload: ClientEventPayload<E>,
+      ) => Promise<Ack<unknown>>;
+      answer = await emit(event, payload);
     } catch {
       throw new SpreekuurError('ERR_CLIENT_TIMEOUT', `no answer to ${event}`);
     }
@@ -464,11 +484,11 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     }
     const parsed = schema.safeParse(answer.data);
     if (!parsed.success) throw new SpreekuurError('ERR_CLIENT_BAD_RESPONSE', `unexpected answer to ${event}`);
-    return parsed.data;
+    return parsed.data as ClientEventAck<E>;
   }
 
   private sendOverSocket(envelope: chat.SendMessage): Promise<chat.SendAck> {
-    return this.request('chat:send', envelope, chat.sendAck);
+    return this.request('chat:send', envelope);
   }
 
   /** Online: after `delayMs`. Offline: once connected and caught up again. Closed: rejects. */
@@ -490,7 +510,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     if (this.closed) return;
     this.emit('connection', { state: 'online' });
     try {
-      const { channels } = await this.request('chat:sync', {}, chat.syncResult);
+      const { channels } = await this.request('chat:sync', {});
       for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);
       // Channels this device knows that the server no longer lists: we were removed while away.
       const listed = new Set(channels.map((summary) => summary.id));
@@ -534,9 +554,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     this.tokenTimer = setTimeout(() => {
       this.refreshToken()
         .then(() =>
-          this.socket?.connected
-            ? this.request('session:refresh', { token: this.token }, z.object({ expiresAt: z.string() }))
-            : undefined,
+          this.socket?.connected ? this.request('session:refresh', { token: this.token ?? '' }) : undefined,
         )
         .catch(() => undefined);
     }, renewIn);

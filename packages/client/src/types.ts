@@ -1,5 +1,6 @@
 import type { ChannelDevice, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
+import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
 
 /** A message as the app sees it: decrypted, in channel order, delivered once. */
 export interface ChatMessage {
@@ -59,6 +60,12 @@ export interface ClientEvents extends Record<string, unknown> {
    * says why), `sent` (stored by the server, `seq`), or `failed` (dropped, `code`).
    */
   outgoing: OutgoingUpdate;
+  /** A team's live queue after every change (workers and admins watching it). */
+  queue: TeamQueue;
+  /** The resident's own place in a queue after every change (place, estimate, assignment, end). */
+  'queue-entry': ResidentQueueEntry;
+  /** A new in-app notification (workers get them only while reachable). */
+  notification: SchedulingNotification;
   /** This device was signed out (revoked from another device). */
   revoked: { reason: string };
   /** Something went wrong in the background (never message content). */

@@ -306,15 +306,17 @@ export const fileChunkParams = z.strictObject({ id, index: z.coerce.number().int
 
 // ---- Socket events ------------------------------------------------------------------------
 
-/** Client → server socket.io events (each answered with an Ack). */
+export const presenceSettings = z.object({ status: presenceStatus, hidden: z.boolean() });
+
+/** Client → server socket.io events: the payload, and what the ack carries on success. */
 export const chatClientEvents = {
-  'chat:send': sendMessageBody,
-  'chat:delete': deleteMessageBody,
-  'chat:receipts': receiptsBody,
-  'chat:typing': typingBody,
-  'chat:sync': z.strictObject({}).optional(),
-  'presence:set': setPresenceBody,
-  'presence:watch': watchPresenceBody,
+  'chat:send': { payload: sendMessageBody, ack: sendAck },
+  'chat:delete': { payload: deleteMessageBody, ack: z.object({ seq: sequenceNumber }) },
+  'chat:receipts': { payload: receiptsBody, ack: z.object({ receipts: z.array(receiptEvent) }) },
+  'chat:typing': { payload: typingBody, ack: z.object({}) },
+  'chat:sync': { payload: z.strictObject({}).optional(), ack: syncResult },
+  'presence:set': { payload: setPresenceBody, ack: presenceSettings },
+  'presence:watch': { payload: watchPresenceBody, ack: z.object({ presence: z.array(presenceEvent) }) },
 } as const;
 
 /** Server → client socket.io events. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { chatClientEvents, chatServerEvents } from './chat.ts';
 import { errorBodySchema } from './errors.ts';
+import { schedulingClientEvents, schedulingServerEvents } from './scheduling.ts';
 
 /**
  * socket.io conventions. A client event is emitted with one payload and an ack callback;
@@ -21,9 +23,12 @@ export const handshakeAuth = z.object({
 });
 
 /** Client → server events that exist regardless of service. */
-export const sessionEvents = {
+export const sessionClientEvents = {
   /** Replace the access token of a live socket before it expires. */
-  'session:refresh': z.strictObject({ token: z.string().min(1).max(200) }),
+  'session:refresh': {
+    payload: z.strictObject({ token: z.string().min(1).max(200) }),
+    ack: z.object({ expiresAt: z.iso.datetime({ offset: true }) }),
+  },
 } as const;
 
 /** Server → client events of the session. */
@@ -31,3 +36,37 @@ export const sessionServerEvents = {
   /** This device was revoked; the socket is closed right after. */
   'session:revoked': z.object({ reason: z.enum(['device_revoked', 'token_expired']) }),
 } as const;
+
+/** Every event a client may emit, with its payload schema and the schema of a successful ack. */
+export const clientEvents = {
+  ...sessionClientEvents,
+  ...chatClientEvents,
+  ...schedulingClientEvents,
+} as const;
+
+/** Every event the server pushes, with the schema clients parse it with. */
+export const serverEvents = {
+  ...sessionServerEvents,
+  ...chatServerEvents,
+  ...schedulingServerEvents,
+} as const;
+
+export type ClientEventName = keyof typeof clientEvents;
+export type ServerEventName = keyof typeof serverEvents;
+
+/** What a client sends with an event, and what the ack carries when it succeeds. */
+export type ClientEventPayload<E extends ClientEventName> = z.input<(typeof clientEvents)[E]['payload']>;
+export type ClientEventAck<E extends ClientEventName> = z.output<(typeof clientEvents)[E]['ack']>;
+/** A server push as emitted (before the client parses it). */
+export type ServerEventPayload<E extends ServerEventName> = z.input<(typeof serverEvents)[E]>;
+
+/** socket.io's event maps (the generics of `Server`, `Socket` and the client's `Socket`). */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (
+    payload: ClientEventPayload<E>,
+    ack: (answer: Ack<ClientEventAck<E>>) => void,
+  ) => void;
+};
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerEventPayload<E>) => void;
+};

@@ -673,8 +673,8 @@ export const markNotificationsReadBody = z.strictObject({ ids: z.array(id).min(1
 /** Client → server events (ack `{ ok, data }` as everywhere). */
 export const schedulingClientEvents = {
   /** Workers and admins of the team: receive `scheduling:queue` on every change; answers the current queue. */
-  'scheduling:queue:watch': teamParams,
-  'scheduling:queue:unwatch': teamParams,
+  'scheduling:queue:watch': { payload: teamParams, ack: teamQueue },
+  'scheduling:queue:unwatch': { payload: teamParams, ack: z.object({}) },
 } as const;
 
 /** Server → client events. */

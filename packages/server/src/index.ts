@@ -16,7 +16,21 @@ export {
   revokeDeviceTokens,
 } from './auth/access-tokens.ts';
 export { rooms } from './realtime/rooms.ts';
-export type { AppSocket, Realtime, RealtimeContext } from './realtime/realtime.ts';
+export {
+  emitTo,
+  type AppServer,
+  type AppSocket,
+  type EventHandler,
+  type Realtime,
+  type RealtimeContext,
+} from './realtime/realtime.ts';
 export { recordAudit, type AuditEntry } from './audit.ts';
 export { installGracefulShutdown } from './shutdown.ts';
 export { startService, type StartedService } from './start-service.ts';
+export {
+  routeGroup,
+  type RouteContext,
+  type RouteGroup,
+  type RouteHandler,
+  type RouteOptions,
+} from './http/routes.ts';

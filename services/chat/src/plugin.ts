@@ -82,41 +82,27 @@ export const chatService = fp(
     // ---- socket.io ---------------------------------------------------------------------
     realtime.onConnection((socket) => presence.connected(socket));
     realtime.onDisconnect((socket) => presence.disconnected(socket));
-    realtime.handle('chat:send', wire.chatClientEvents['chat:send'], (envelope, { principal }) =>
-      messages.send(principal, envelope),
+    realtime.handle('chat:send', (envelope, { principal }) => messages.send(principal, envelope));
+    realtime.handle('chat:delete', ({ channelId, seq }, { principal }) =>
+      messages.deleteForEveryone(principal, channelId, seq),
     );
-    realtime.handle(
-      'chat:delete',
-      wire.chatClientEvents['chat:delete'],
-      ({ channelId, seq }, { principal }) => messages.deleteForEveryone(principal, channelId, seq),
-    );
-    realtime.handle('chat:receipts', wire.chatClientEvents['chat:receipts'], async (body, { principal }) => ({
+    realtime.handle('chat:receipts', async (body, { principal }) => ({
       receipts: await receipts.record(principal, body.receipts),
     }));
-    realtime.handle('chat:sync', wire.chatClientEvents['chat:sync'], (_body, { principal }) =>
-      receipts.sync(principal),
-    );
-    realtime.handle(
-      'chat:typing',
-      wire.chatClientEvents['chat:typing'],
-      async ({ channelId, typing }, { principal }) => {
-        await getChannel(db, principal, channelId);
-        await delivery.emitToMembers(
-          channelId,
-          'chat:typing',
-          { channelId, personId: principal.personId, typing },
-          principal.personId,
-        );
-        return {};
-      },
-    );
-    realtime.handle('presence:set', wire.chatClientEvents['presence:set'], (body, { socket }) =>
-      presence.set(socket, body),
-    );
-    realtime.handle(
-      'presence:watch',
-      wire.chatClientEvents['presence:watch'],
-      ({ personIds }, { socket, principal }) => presence.watch(socket, principal, personIds),
+    realtime.handle('chat:sync', (_body, { principal }) => receipts.sync(principal));
+    realtime.handle('chat:typing', async ({ channelId, typing }, { principal }) => {
+      await getChannel(db, principal, channelId);
+      await delivery.emitToMembers(
+        channelId,
+        'chat:typing',
+        { channelId, personId: principal.personId, typing },
+        principal.personId,
+      );
+      return {};
+    });
+    realtime.handle('presence:set', (body, { socket }) => presence.set(socket, body));
+    realtime.handle('presence:watch', ({ personIds }, { socket, principal }) =>
+      presence.watch(socket, principal, personIds),
     );
 
     // ---- REST ----------------------------------------------------------------------------

@@ -33,9 +33,9 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)(
       const { worker } = await seedOrganisation(nodeA, 'cluster-fanout');
       const socket = connect(nodeB, worker.token);
       await waitFor(socket, 'connect');
-      const received = waitFor<{ hello: string }>(socket, 'probe');
-      nodeA.app.realtime.io.to(rooms.person(worker.personId)).emit('probe', { hello: 'from node A' });
-      expect(await received).toEqual({ hello: 'from node A' });
+      const received = waitFor<{ remaining: number }>(socket, 'keys:low');
+      nodeA.app.realtime.io.to(rooms.person(worker.personId)).emit('keys:low', { remaining: 7 });
+      expect(await received).toEqual({ remaining: 7 });
       socket.close();
     });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { DEFAULT_TIME_ZONE, schedulingClientEvents, type Reachability } from '@spreekuur/protocol/scheduling';
+import { DEFAULT_TIME_ZONE, type Reachability } from '@spreekuur/protocol/scheduling';
 import { rooms } from '@spreekuur/server';
 import { DAY_MS } from './domain/index.ts';
 import { appointmentRoutes, calendarFeedRoute } from './routes/appointment-routes.ts';
@@ -73,23 +73,15 @@ export const schedulingService = fp(
     } satisfies SchedulingApi);
 
     // ---- socket.io --------------------------------------------------------------------------
-    realtime.handle(
-      'scheduling:queue:watch',
-      schedulingClientEvents['scheduling:queue:watch'],
-      async ({ teamId }, { principal, socket }) => {
-        const queue = await services.queue.teamQueue(principal, teamId);
-        await socket.join(rooms.team(teamId));
-        return queue;
-      },
-    );
-    realtime.handle(
-      'scheduling:queue:unwatch',
-      schedulingClientEvents['scheduling:queue:unwatch'],
-      async ({ teamId }, { socket }) => {
-        await socket.leave(rooms.team(teamId));
-        return {};
-      },
-    );
+    realtime.handle('scheduling:queue:watch', async ({ teamId }, { principal, socket }) => {
+      const queue = await services.queue.teamQueue(principal, teamId);
+      await socket.join(rooms.team(teamId));
+      return queue;
+    });
+    realtime.handle('scheduling:queue:unwatch', async ({ teamId }, { socket }) => {
+      await socket.leave(rooms.team(teamId));
+      return {};
+    });
 
     // ---- REST -------------------------------------------------------------------------------
     app.register(async (scope) => {

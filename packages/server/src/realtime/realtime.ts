@@ -1,7 +1,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
+import { Server, type BroadcastOperator, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Locale } from '@spreekuur/protocol/common';
 import {
@@ -11,7 +11,16 @@ import {
   type ErrorDetails,
   type FieldIssue,
 } from '@spreekuur/protocol/errors';
-import { handshakeAuth, sessionEvents, type Ack } from '@spreekuur/protocol/realtime';
+import {
+  clientEvents,
+  handshakeAuth,
+  type Ack,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ServerEventName,
+  type ServerEventPayload,
+  type ServerToClientEvents,
+} from '@spreekuur/protocol/realtime';
 import { resolveAccessToken } from '../auth/access-tokens.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
@@ -21,20 +30,43 @@ export interface SocketData {
   principal: Principal;
   locale: Locale;
 }
-export type AppSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+/** Nodes talk to each other only through the adapter's own messages. */
+type InterServerEvents = Record<never, never>;
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/**
+ * Emits an event whose name is a type parameter (socket.io's typed `emit` resolves only a
+ * literal name); the payload is still checked against the protocol's map.
+ */
+export function emitTo<E extends ServerEventName>(
+  target: BroadcastOperator<ServerToClientEvents, SocketData>,
+  event: E,
+  payload: ServerEventPayload<E>,
+): void {
+  (target.emit.bind(target) as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
+}
 
 export interface RealtimeContext {
   principal: Principal;
   socket: AppSocket;
 }
 
-type EventHandler<S extends z.ZodType, R> = (payload: z.output<S>, context: RealtimeContext) => Promise<R>;
+type Definition<E extends ClientEventName> = (typeof clientEvents)[E];
+/** A handler gets the validated payload and answers what the event's ack schema describes. */
+export type EventHandler<E extends ClientEventName> = (
+  payload: z.output<Definition<E>['payload']>,
+  context: RealtimeContext,
+) => Promise<z.input<Definition<E>['ack']>>;
 type ConnectionListener = (socket: AppSocket) => void | Promise<void>;
 
 export interface Realtime {
-  readonly io: Server;
-  /** Registers a client event: zod-validated payload, handler result or error as the ack. */
-  handle<S extends z.ZodType, R>(event: string, schema: S, handler: EventHandler<S, R>): void;
+  readonly io: AppServer;
+  /**
+   * Registers the handler of a client event declared in the protocol (`clientEvents`): its
+   * payload is validated with the protocol's schema; the result or the error is the ack.
+   */
+  handle<E extends ClientEventName>(event: E, handler: EventHandler<E>): void;
   onConnection(listener: ConnectionListener): void;
   onDisconnect(listener: ConnectionListener): void;
   /** Closes every socket of a device, on every node. */
@@ -85,7 +117,7 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
 export const realtimePlugin = fp(
   async (app: FastifyInstance) => {
     const { config } = app;
-    const io = new Server(app.server, {
+    const io: AppServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
       maxHttpBufferSize: config.MAX_ENVELOPE_BYTES * 2,
@@ -141,8 +173,7 @@ export const realtimePlugin = fp(
       return principal?.deviceId === socket.data.principal.deviceId;
     };
 
-    io.use((rawSocket, next) => {
-      const socket = rawSocket as AppSocket;
+    io.use((socket, next) => {
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
       const unauthenticated = () => {
         const error = new Error(errorCatalog.ERR_UNAUTHENTICATED.en) as Error & { data: unknown };
@@ -165,8 +196,7 @@ export const realtimePlugin = fp(
       );
     });
 
-    io.on('connection', (rawSocket) => {
-      const socket = rawSocket as AppSocket;
+    io.on('connection', (socket) => {
       const { principal } = socket.data;
       const joined = socket.join([
         rooms.device(principal.deviceId),
@@ -221,15 +251,19 @@ export const realtimePlugin = fp(
 
     const realtime: Realtime = {
       io,
-      handle(event, schema, handler) {
+      handle(event, handler) {
         if (handlers.has(event)) throw new Error(`socket event registered twice: ${event}`);
+        const schema: z.ZodType = clientEvents[event].payload;
         handlers.set(event, (socket, payload, ack) => {
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
             ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: issuesOf(parsed.error) }));
             return;
           }
-          handler(parsed.data, { principal: socket.data.principal, socket }).then(
+          handler(parsed.data as z.output<Definition<typeof event>['payload']>, {
+            principal: socket.data.principal,
+            socket,
+          }).then(
             (data) => ack?.({ ok: true, data }),
             (error: unknown) => {
               if (error instanceof AppError) {
@@ -250,7 +284,7 @@ export const realtimePlugin = fp(
       },
     };
 
-    realtime.handle('session:refresh', sessionEvents['session:refresh'], async ({ token }, { socket }) => {
+    realtime.handle('session:refresh', async ({ token }, { socket }) => {
       const principal = await resolveAccessToken(app.db, token, app.clock());
       if (!principal || principal.deviceId !== socket.data.principal.deviceId)
         throw new AppError('ERR_UNAUTHENTICATED');

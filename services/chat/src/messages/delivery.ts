@@ -1,6 +1,7 @@
 import type { Queryable } from '@spreekuur/db';
 import type { ChannelDevice } from '@spreekuur/protocol/chat';
-import { rooms, type Realtime } from '@spreekuur/server';
+import type { ServerEventPayload } from '@spreekuur/protocol/realtime';
+import { emitTo, rooms, type Realtime } from '@spreekuur/server';
 import { activeMemberIds, memberDevices } from '../channels/channel-store.ts';
 import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
 
@@ -50,15 +51,15 @@ export class Delivery {
   }
 
   /** Emits an ephemeral event to the members of a channel (typing, receipts). */
-  async emitToMembers(
+  async emitToMembers<E extends 'chat:typing' | 'chat:receipt'>(
     channelId: string,
-    event: string,
-    payload: unknown,
+    event: E,
+    payload: ServerEventPayload<E>,
     exceptPersonId?: string,
   ): Promise<void> {
     const members = (await activeMemberIds(this.db, channelId)).filter(
       (personId) => personId !== exceptPersonId,
     );
-    if (members.length > 0) this.realtime.io.to(members.map(rooms.person)).emit(event, payload);
+    if (members.length > 0) emitTo(this.realtime.io.to(members.map(rooms.person)), event, payload);
   }
 }
