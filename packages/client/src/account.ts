@@ -7,11 +7,9 @@ import {
   type DeviceIdentity,
 } from '@spreekuur/crypto/identity';
 import {
-  challengeResult,
+  authEndpoints,
   inviteCode as inviteCodeSchema,
   loginPayload,
-  loginResult,
-  registerResult,
   registrationPayload,
   type LoginResult,
   type Role,
@@ -65,11 +63,8 @@ export async function registerDevice(
     );
   }
   const identity = generateIdentity();
-  const result = await http.json(
-    'POST',
-    '/v1/auth/register',
-    registerResult,
-    {
+  const result = await http.call(authEndpoints.register, {
+    body: {
       inviteCode: parsed.data,
       identityKey: toBase64Url(identity.publicKey),
       deviceName: request.deviceName,
@@ -77,8 +72,7 @@ export async function registerDevice(
       locale: request.locale,
       proof: toBase64Url(sign(identity, registrationPayload(parsed.data, identity.publicKey))),
     },
-    false,
-  );
+  });
   const account: Account = { serverUrl: request.serverUrl, ...result, identity };
   await store.set('account', { ...account, identity: identityToJSON(identity) } satisfies StoredAccount);
   return account;
@@ -86,22 +80,16 @@ export async function registerDevice(
 
 /** Device-key login: sign the server's single-use challenge; returns a short-lived token. */
 export async function logIn(http: HttpClient, account: Account): Promise<LoginResult> {
-  const challenge = await http.json(
-    'POST',
-    '/v1/auth/challenge',
-    challengeResult,
-    { deviceId: account.deviceId },
-    false,
-  );
+  const challenge = await http.call(authEndpoints.challenge, { body: { deviceId: account.deviceId } });
   const signature = sign(
     account.identity,
     loginPayload(challenge.challengeId, account.deviceId, fromBase64Url(challenge.nonce)),
   );
-  return http.json(
-    'POST',
-    '/v1/auth/login',
-    loginResult,
-    { deviceId: account.deviceId, challengeId: challenge.challengeId, signature: toBase64Url(signature) },
-    false,
-  );
+  return http.call(authEndpoints.login, {
+    body: {
+      deviceId: account.deviceId,
+      challengeId: challenge.challengeId,
+      signature: toBase64Url(signature),
+    },
+  });
 }

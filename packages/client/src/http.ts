@@ -1,4 +1,11 @@
 import type { z } from 'zod';
+import {
+  fillPath,
+  queryString,
+  type EndpointDefinition,
+  type EndpointInput,
+  type EndpointResult,
+} from '@spreekuur/protocol/endpoint';
 import { errorBodySchema } from '@spreekuur/protocol/errors';
 import { SpreekuurError } from './errors.ts';
 
@@ -14,8 +21,14 @@ export interface HttpOptions {
   token: () => string | null;
   /** Called once on a 401 to get a fresh token; the request is then retried. */
   refresh: () => Promise<void>;
+  /** Sent with every request (e.g. the operator token for deployment-wide calls). */
+  headers?: Readonly<Record<string, string>>;
   fetch?: typeof fetch;
 }
+
+/** `call(endpoint)` may leave out the input when the endpoint declares none. */
+type CallArguments<E extends EndpointDefinition> =
+  Record<never, never> extends EndpointInput<E> ? [input?: EndpointInput<E>] : [input: EndpointInput<E>];
 
 /**
  * REST calls with zod-checked answers. Errors become {@link SpreekuurError} with the server's
@@ -41,6 +54,7 @@ export class HttpClient {
       response = await this.fetchImpl(`${this.options.baseUrl}${path}`, {
         method,
         headers: {
+          ...this.options.headers,
           'accept-language': this.options.locale,
           ...(init.contentType ? { 'content-type': init.contentType } : {}),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -59,6 +73,34 @@ export class HttpClient {
     }
     if (!response.ok) throw await toError(response);
     return response;
+  }
+
+  /**
+   * Calls an endpoint declared in `@spreekuur/protocol`: the path, query and body come from
+   * its definition, the answer is parsed with its response schema.
+   */
+  async call<E extends EndpointDefinition>(
+    endpoint: E,
+    ...[input]: CallArguments<E>
+  ): Promise<EndpointResult<E>> {
+    const { params, query, body } = (input ?? {}) as {
+      params?: Record<string, string | number>;
+      query?: Record<string, string | number | boolean | undefined>;
+      body?: unknown;
+    };
+    const path = fillPath(endpoint.path, params) + queryString(query);
+    const response = await this.raw(endpoint.method, path, {
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+      auth: endpoint.access === 'device',
+    });
+    if (endpoint.status === 204 || !endpoint.response) return null as EndpointResult<E>;
+    const parsed = endpoint.response.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success)
+      throw new SpreekuurError(
+        'ERR_CLIENT_BAD_RESPONSE',
+        `unexpected answer from ${endpoint.method} ${path}`,
+      );
+    return parsed.data as EndpointResult<E>;
   }
 
   async json<S extends z.ZodType>(

@@ -51,3 +51,6 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** Path parameters of a resource addressed by its id: `/v1/…/:id`. */
+export const idParams = z.strictObject({ id });

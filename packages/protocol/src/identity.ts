@@ -5,10 +5,12 @@ import {
   concatBytes,
   displayName,
   id,
+  idParams,
   isoDateTime,
   locale,
   utf8,
 } from './common.ts';
+import { endpoint } from './endpoint.ts';
 
 export const role = z.enum(['admin', 'worker', 'resident']);
 export type Role = z.infer<typeof role>;
@@ -172,5 +174,176 @@ export const me = z.object({
 });
 export type Me = z.infer<typeof me>;
 
-export const idParams = z.strictObject({ id });
 export const peopleQuery = z.strictObject({ teamId: id.optional(), role: role.optional() });
+export const teamMemberParams = z.strictObject({ id, personId: id });
+
+// ---- Endpoints ------------------------------------------------------------------------
+
+const account = ['account'];
+const organisationTags = ['organisation'];
+
+/** Registration and device-key login: public, rate-limited per client address. */
+export const authEndpoints = {
+  register: endpoint({
+    method: 'POST',
+    path: '/v1/auth/register',
+    access: 'public',
+    tags: ['auth'],
+    summary: 'Register a device with an invite code (creates the person, or links a device)',
+    body: registerBody,
+    status: 201,
+    response: registerResult,
+  }),
+  challenge: endpoint({
+    method: 'POST',
+    path: '/v1/auth/challenge',
+    access: 'public',
+    tags: ['auth'],
+    summary: 'Get a single-use login challenge for a device (valid 60 s)',
+    body: challengeBody,
+    response: challengeResult,
+  }),
+  login: endpoint({
+    method: 'POST',
+    path: '/v1/auth/login',
+    access: 'public',
+    tags: ['auth'],
+    summary: 'Sign the challenge with the device identity key and get an access token',
+    body: loginBody,
+    response: loginResult,
+  }),
+} as const;
+
+/** A person's own account, and the people, teams and invites of their organisation. */
+export const identityEndpoints = {
+  me: endpoint({ method: 'GET', path: '/v1/me', access: 'device', tags: account, response: me }),
+  listOwnDevices: endpoint({
+    method: 'GET',
+    path: '/v1/me/devices',
+    access: 'device',
+    tags: account,
+    response: z.object({ devices: z.array(device) }),
+  }),
+  revokeOwnDevice: endpoint({
+    method: 'DELETE',
+    path: '/v1/me/devices/:id',
+    access: 'device',
+    tags: account,
+    summary: 'Revoke one of your devices; it is signed out everywhere at once',
+    params: idParams,
+    status: 204,
+  }),
+  createDeviceLink: endpoint({
+    method: 'POST',
+    path: '/v1/me/device-links',
+    access: 'device',
+    tags: account,
+    summary: 'A one-time code (15 minutes) to link another device to your account',
+    status: 201,
+    response: createdInvite,
+  }),
+  listTeams: endpoint({
+    method: 'GET',
+    path: '/v1/teams',
+    access: 'device',
+    tags: organisationTags,
+    response: z.object({ teams: z.array(team) }),
+  }),
+  createTeam: endpoint({
+    method: 'POST',
+    path: '/v1/teams',
+    access: 'device',
+    tags: organisationTags,
+    body: createTeamBody,
+    status: 201,
+    response: team,
+  }),
+  addTeamMember: endpoint({
+    method: 'PUT',
+    path: '/v1/teams/:id/members/:personId',
+    access: 'device',
+    tags: organisationTags,
+    params: teamMemberParams,
+    status: 204,
+  }),
+  removeTeamMember: endpoint({
+    method: 'DELETE',
+    path: '/v1/teams/:id/members/:personId',
+    access: 'device',
+    tags: organisationTags,
+    params: teamMemberParams,
+    status: 204,
+  }),
+  listPeople: endpoint({
+    method: 'GET',
+    path: '/v1/people',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'People you may contact (residents never see other residents)',
+    query: peopleQuery,
+    response: z.object({ people: z.array(person) }),
+  }),
+  getPerson: endpoint({
+    method: 'GET',
+    path: '/v1/people/:id',
+    access: 'device',
+    tags: organisationTags,
+    params: idParams,
+    response: person,
+  }),
+  createInvite: endpoint({
+    method: 'POST',
+    path: '/v1/invites',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'Invite a person: admins invite anyone, workers invite residents into their team',
+    body: createInviteBody,
+    status: 201,
+    response: createdInvite,
+  }),
+  listInvites: endpoint({
+    method: 'GET',
+    path: '/v1/invites',
+    access: 'device',
+    tags: organisationTags,
+    response: z.object({ invites: z.array(invite) }),
+  }),
+  revokeInvite: endpoint({
+    method: 'DELETE',
+    path: '/v1/invites/:id',
+    access: 'device',
+    tags: organisationTags,
+    params: idParams,
+    response: invite,
+  }),
+} as const;
+
+/** Deployment-wide actions for the operator (`x-operator-token`). */
+export const operatorEndpoints = {
+  createOrganisation: endpoint({
+    method: 'POST',
+    path: '/v1/operator/organisations',
+    access: 'operator',
+    tags: ['operator'],
+    summary: 'Create an organisation and the invite for its first admin',
+    body: createOrganisationBody,
+    status: 201,
+    response: createOrganisationResult,
+  }),
+  listOrganisations: endpoint({
+    method: 'GET',
+    path: '/v1/operator/organisations',
+    access: 'operator',
+    tags: ['operator'],
+    response: z.object({ organisations: z.array(organisation) }),
+  }),
+  createAdminInvite: endpoint({
+    method: 'POST',
+    path: '/v1/operator/organisations/:id/admin-invites',
+    access: 'operator',
+    tags: ['operator'],
+    params: idParams,
+    status: 201,
+    response: createdInvite,
+  }),
+} as const;
