@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as wire from '@spreekuur/protocol/chat';
+import { idParams } from '@spreekuur/protocol/common';
 import { errorBodySchema } from '@spreekuur/protocol/errors';
 import { perCaller, principalOf, rooms } from '@spreekuur/server';
 import { ChannelService } from './channels/channel-service.ts';
@@ -192,7 +193,7 @@ export const chatService = fp(
         schema: {
           tags: ['chat'],
           security,
-          params: wire.channelParams,
+          params: idParams,
           response: { 200: wire.channel, ...errors },
         },
         handler: async (request) => getChannel(db, principalOf(request), request.params.id),
@@ -202,7 +203,7 @@ export const chatService = fp(
           tags: ['chat'],
           summary: 'The devices a message in this channel must be encrypted for',
           security,
-          params: wire.channelParams,
+          params: idParams,
           response: { 200: z.object({ devices: z.array(wire.channelDevice) }), ...errors },
         },
         handler: async (request) => ({
@@ -213,7 +214,7 @@ export const chatService = fp(
         schema: {
           tags: ['chat'],
           security,
-          params: wire.channelParams,
+          params: idParams,
           body: wire.channelSettingsBody,
           response: { 200: wire.channel, ...errors },
         },
@@ -224,7 +225,7 @@ export const chatService = fp(
         schema: {
           tags: ['chat'],
           security,
-          params: wire.channelParams,
+          params: idParams,
           body: wire.addMemberBody,
           response: { 200: wire.channel, ...errors },
         },
@@ -254,7 +255,7 @@ export const chatService = fp(
           tags: ['chat'],
           summary: 'The channel log after a sequence number, as this device sees it',
           security,
-          params: wire.channelParams,
+          params: idParams,
           querystring: wire.historyQuery,
           response: { 200: wire.historyPage, ...errors },
         },
@@ -265,7 +266,7 @@ export const chatService = fp(
         schema: {
           tags: ['chat'],
           security,
-          params: wire.channelParams,
+          params: idParams,
           response: { 200: z.object({ receipts: z.array(wire.receiptEvent) }), ...errors },
         },
         handler: async (request) => ({
@@ -287,7 +288,7 @@ export const chatService = fp(
           tags: ['chat'],
           summary: 'Delete a message for everyone (its ciphertext is removed)',
           security,
-          params: z.strictObject({ id: wire.channelParams.shape.id, seq: z.coerce.number().int().min(1) }),
+          params: z.strictObject({ id: idParams.shape.id, seq: z.coerce.number().int().min(1) }),
           response: { 200: z.object({ seq: z.number().int() }), ...errors },
         },
         handler: async (request) =>
@@ -326,7 +327,7 @@ export const chatService = fp(
           tags: ['files'],
           summary: 'Upload progress: which chunks the server holds',
           security,
-          params: wire.channelParams,
+          params: idParams,
           response: { 200: wire.fileStatus, ...errors },
         },
         handler: async (request) => files.get(principalOf(request), request.params.id),
@@ -349,7 +350,7 @@ export const chatService = fp(
         schema: {
           tags: ['files'],
           security,
-          params: wire.channelParams,
+          params: idParams,
           response: { 200: wire.fileStatus, ...errors },
         },
         handler: async (request) => files.complete(principalOf(request), request.params.id),
@@ -359,7 +360,7 @@ export const chatService = fp(
           tags: ['files'],
           summary: 'Download the ciphertext (members of the channel only)',
           security,
-          params: wire.channelParams,
+          params: idParams,
         },
         handler: async (request, reply) => {
           const file = await files.open(principalOf(request), request.params.id);
