@@ -16,6 +16,7 @@ import {
   appendEvent,
   createChannel,
   getChannel,
+  listChannels,
   memberDevices,
   personFacts,
   removeMember,
@@ -36,6 +37,15 @@ export class ChannelService {
     private readonly delivery: Delivery,
     private readonly clock: () => Date,
   ) {}
+
+  /** The caller's current channels, with this device's cursors. */
+  list(principal: Principal): Promise<Channel[]> {
+    return listChannels(this.db, principal);
+  }
+
+  get(principal: Principal, channelId: string): Promise<Channel> {
+    return getChannel(this.db, principal, channelId);
+  }
 
   /** The direct conversation between the caller and another person, made on first use. */
   async openDirect(principal: Principal, otherPersonId: string): Promise<Channel> {
