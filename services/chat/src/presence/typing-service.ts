@@ -1,7 +1,7 @@
 import type { Database } from '@spreekuur/db';
 import type { Principal } from '@spreekuur/server';
-import { requireMembership } from '../channels/channel-store.ts';
-import type { Delivery } from '../messages/delivery.ts';
+import type { Delivery } from '../delivery/delivery.ts';
+import { requireMembership } from '../store/channel-store.ts';
 
 /** "Is typing…": passed on to the other members at once, never stored. */
 export class TypingService {
