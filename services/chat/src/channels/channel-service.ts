@@ -2,7 +2,7 @@ import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
 import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
-import { recordAudit, type Principal } from '@spreekuur/server';
+import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
 import { requireMayOpenDirect } from '../contacts.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import {
@@ -113,9 +113,7 @@ export class ChannelService {
         this.clock(),
       );
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: 'channel.group_created',
         subjectType: 'channel',
         subjectId: created.channelId,
@@ -142,9 +140,7 @@ export class ChannelService {
       if (await isActiveMember(tx, channelId, personId)) return null;
       const added = await addMember(tx, membership.channel, personId, role, principal.personId, this.clock());
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: 'channel.member_added',
         subjectType: 'channel',
         subjectId: channelId,
@@ -171,9 +167,7 @@ export class ChannelService {
       }
       const removed = await removeMember(tx, membership.channel, personId, principal.personId, this.clock());
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: leaving ? 'channel.member_left' : 'channel.member_removed',
         subjectType: 'channel',
         subjectId: channelId,

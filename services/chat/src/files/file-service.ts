@@ -1,7 +1,7 @@
 import type { Database } from '@spreekuur/db';
 import type { FileStatus } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
-import { recordAudit, type Principal } from '@spreekuur/server';
+import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
 import { chunkCount, expectedChunkBytes, uploadRefusal, type UploadLimits } from '../domain/uploads.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { requireMembership } from '../store/channel-store.ts';
@@ -62,9 +62,7 @@ export class FileService {
         now,
       );
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: 'file.created',
         subjectType: 'file',
         subjectId: file.id,
