@@ -6,13 +6,15 @@ import { opaqueBytes } from './bytes.ts';
 
 const KEY_BYTES_MAX = 2_048; // ML-KEM-768 public keys are 1,184 bytes; room for a version prefix.
 const SIGNATURE_BYTES_MAX = 128;
+/** A prekey's number, chosen by its device. */
+const prekeyId = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 export const signedPrekey = z.strictObject({
-  id: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  id: prekeyId,
   publicKey: opaqueBytes(KEY_BYTES_MAX),
   signature: opaqueBytes(SIGNATURE_BYTES_MAX),
 });
@@ -29,11 +31,7 @@ export const uploadOneTimePrekeysBody = z.strictObject({
   prekeys: z
     .array(
       z.strictObject({
-        id: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1),
+        id: prekeyId,
         publicKey: opaqueBytes(KEY_BYTES_MAX),
       }),
     )
