@@ -1,9 +1,15 @@
 import { io, type Socket } from 'socket.io-client';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ready } from '@spreekuur/crypto/ready';
 import { computeSafetyNumber } from '@spreekuur/crypto/safety-number';
 import { fromBase64Url } from '@spreekuur/crypto/encoding';
-import * as chat from '@spreekuur/protocol/chat';
+import {
+  chatEndpoints,
+  keyEndpoints,
+  type Channel,
+  type SendAck,
+  type SendMessage,
+} from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import { identityEndpoints as identity, type Role } from '@spreekuur/protocol/identity';
 import {
@@ -52,7 +58,7 @@ export interface RegisterOptions extends ClientOptions {
 }
 
 /** The server's acknowledgement, with the id the message was sent under. */
-export type SentMessage = chat.SendAck & { clientId: string };
+export type SentMessage = SendAck & { clientId: string };
 
 type Push<E extends ServerEventName> = z.output<(typeof serverEvents)[E]>;
 type PushHandlers = { [E in ServerEventName]: (payload: Push<E>) => void };
@@ -150,10 +156,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     const client = new SpreekuurClient(account, options.store, created.prekeys, options);
     await client.refreshToken();
     token = client.token;
-    await client.http.json('PUT', '/v1/keys/signed-prekeys', z.null(), created.signed);
-    await client.http.json('POST', '/v1/keys/one-time-prekeys', z.object({ oneTimePrekeys: z.number() }), {
-      prekeys: created.oneTime,
-    });
+    await client.http.call(keyEndpoints.publishSignedPrekeys, { body: created.signed });
+    await client.http.call(keyEndpoints.addOneTimePrekeys, { body: { prekeys: created.oneTime } });
     return client;
   }
 
@@ -280,46 +284,43 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   // ---- Channels ---------------------------------------------------------------------------
 
-  async listChannels(): Promise<chat.Channel[]> {
-    const { channels } = await this.http.json(
-      'GET',
-      '/v1/channels',
-      z.object({ channels: z.array(chat.channel) }),
-    );
+  async listChannels(): Promise<Channel[]> {
+    const { channels } = await this.http.call(chatEndpoints.listChannels);
     for (const channel of channels) await this.store.set(`channel-kind/${channel.id}`, channel.kind);
     return channels;
   }
 
-  async openDirect(personId: string): Promise<chat.Channel> {
-    const channel = await this.http.json('POST', '/v1/channels/direct', chat.channel, { personId });
+  async openDirect(personId: string): Promise<Channel> {
+    const channel = await this.http.call(chatEndpoints.openDirect, { body: { personId } });
     await this.store.set(`channel-kind/${channel.id}`, channel.kind);
     return channel;
   }
 
-  async createGroup(name: string, memberIds: string[] = []): Promise<chat.Channel> {
-    const channel = await this.http.json('POST', '/v1/channels/groups', chat.channel, { name, memberIds });
+  async createGroup(name: string, memberIds: string[] = []): Promise<Channel> {
+    const channel = await this.http.call(chatEndpoints.createGroup, { body: { name, memberIds } });
     await this.store.set(`channel-kind/${channel.id}`, channel.kind);
     return channel;
   }
 
   addMember(channelId: string, personId: string, role: 'member' | 'moderator' = 'member') {
-    return this.http.json('POST', `/v1/channels/${channelId}/members`, chat.channel, { personId, role });
+    return this.http.call(chatEndpoints.addMember, { params: { id: channelId }, body: { personId, role } });
   }
 
   async removeMember(channelId: string, personId: string): Promise<void> {
-    await this.http.json('DELETE', `/v1/channels/${channelId}/members/${personId}`, z.null());
+    await this.http.call(chatEndpoints.removeMember, { params: { id: channelId, personId } });
   }
 
   async setDisappearing(channelId: string, seconds: number | null) {
-    return this.http.json('PUT', `/v1/channels/${channelId}/settings`, chat.channel, {
-      disappearingSeconds: seconds,
+    return this.http.call(chatEndpoints.changeSettings, {
+      params: { id: channelId },
+      body: { disappearingSeconds: seconds },
     });
   }
 
-  private async channelKind(channelId: string): Promise<chat.Channel['kind']> {
-    const known = await this.store.get<chat.Channel['kind']>(`channel-kind/${channelId}`);
+  private async channelKind(channelId: string): Promise<Channel['kind']> {
+    const known = await this.store.get<Channel['kind']>(`channel-kind/${channelId}`);
     if (known) return known;
-    const channel = await this.http.json('GET', `/v1/channels/${channelId}`, chat.channel);
+    const channel = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
     await this.store.set(`channel-kind/${channelId}`, channel.kind);
     return channel.kind;
   }
@@ -383,11 +384,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   }
 
   async deleteMessage(channelId: string, seq: number): Promise<void> {
-    await this.http.json(
-      'DELETE',
-      `/v1/channels/${channelId}/messages/${seq}`,
-      z.object({ seq: z.number() }),
-    );
+    await this.http.call(chatEndpoints.deleteMessage, { params: { id: channelId, seq } });
   }
 
   /**
@@ -395,7 +392,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * after catching up with the server, so nothing is missing.
    */
   async history(channelId: string, afterSeq = 0): Promise<ChatMessage[]> {
-    const channel = await this.http.json('GET', `/v1/channels/${channelId}`, chat.channel);
+    const channel = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
     await this.inbox.catchUp(channelId, channel.lastSeq);
     const messages: ChatMessage[] = [];
     for (const key of await this.store.keys(`messages/${channelId}/`)) {
@@ -487,7 +484,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return parsed.data as ClientEventAck<E>;
   }
 
-  private sendOverSocket(envelope: chat.SendMessage): Promise<chat.SendAck> {
+  private sendOverSocket(envelope: SendMessage): Promise<SendAck> {
     return this.request('chat:send', envelope);
   }
 
@@ -562,12 +559,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   }
 
   private async refillPrekeys(): Promise<void> {
-    const status = await this.http.json('GET', '/v1/keys/status', chat.keyStatus);
+    const status = await this.http.call(keyEndpoints.status);
     if (status.oneTimePrekeys >= status.lowWatermark) return;
     const prekeys = await this.prekeys.refill(Math.min(ONE_TIME_PREKEY_BATCH, 200 - status.oneTimePrekeys));
-    await this.http.json('POST', '/v1/keys/one-time-prekeys', z.object({ oneTimePrekeys: z.number() }), {
-      prekeys,
-    });
+    await this.http.call(keyEndpoints.addOneTimePrekeys, { body: { prekeys } });
   }
 
   private queueReceipt(channelId: string, receipt: { deliveredSeq: number; readSeq?: number }): void {
@@ -593,8 +588,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     this.receipts.clear();
     try {
       for (let start = 0; start < receipts.length; start += 200) {
-        await this.http.json('POST', '/v1/receipts', z.object({ receipts: z.array(chat.receiptEvent) }), {
-          receipts: receipts.slice(start, start + 200),
+        await this.http.call(chatEndpoints.recordReceipts, {
+          body: { receipts: receipts.slice(start, start + 200) },
         });
       }
     } catch {

@@ -5,7 +5,8 @@ import {
   attachmentDescriptorFromJSON,
   attachmentDescriptorToJSON,
 } from '@spreekuur/crypto/attachments';
-import { fileStatus } from '@spreekuur/protocol/chat';
+import { fileEndpoints } from '@spreekuur/protocol/chat';
+import { fillPath } from '@spreekuur/protocol/endpoint';
 import { attachmentDescriptor, type MessageContent } from '@spreekuur/protocol/content';
 import { isRetryable } from './errors.ts';
 import type { HttpClient } from './http.ts';
@@ -53,11 +54,13 @@ export async function uploadEncrypted(
 ): Promise<Extract<MessageContent, { type: 'file' }>> {
   const plainSize = sizeOf(request.source);
   const totalBytes = attachmentCiphertextSize(plainSize);
-  const file = await http.json('POST', '/v1/files', fileStatus, {
-    channelId: request.channelId,
-    size: totalBytes,
-    chunkSize: UPLOAD_CHUNK_BYTES,
-    ...(request.expiresInSeconds ? { expiresInSeconds: request.expiresInSeconds } : {}),
+  const file = await http.call(fileEndpoints.create, {
+    body: {
+      channelId: request.channelId,
+      size: totalBytes,
+      chunkSize: UPLOAD_CHUNK_BYTES,
+      ...(request.expiresInSeconds ? { expiresInSeconds: request.expiresInSeconds } : {}),
+    },
   });
 
   const encryptor = new AttachmentEncryptor();
@@ -69,9 +72,10 @@ export async function uploadEncrypted(
     for (let attempt = 1; ; attempt++) {
       try {
         // Our chunks are backed by plain ArrayBuffers (never shared memory), which fetch accepts.
-        await http.raw('PUT', `/v1/files/${file.id}/chunks/${index}`, {
+        const { method, path, contentType } = fileEndpoints.putChunk;
+        await http.raw(method, fillPath(path, { id: file.id, index }), {
           body: chunk as Uint8Array<ArrayBuffer>,
-          contentType: 'application/octet-stream',
+          contentType,
         });
         break;
       } catch (error) {
@@ -98,7 +102,7 @@ export async function uploadEncrypted(
   };
   for await (const piece of readSource(request.source)) await take(encryptor.push(piece), false);
   await take(encryptor.finish(), true);
-  await http.json('POST', `/v1/files/${file.id}/complete`, fileStatus);
+  await http.call(fileEndpoints.complete, { params: { id: file.id } });
 
   return {
     type: 'file',
@@ -130,7 +134,8 @@ export async function downloadDecrypted(
   file: Extract<MessageContent, { type: 'file' }>,
   onProgress?: (progress: { receivedBytes: number; totalBytes: number }) => void,
 ): Promise<Uint8Array> {
-  const response = await http.raw('GET', `/v1/files/${file.fileId}/content`);
+  const { method, path } = fileEndpoints.content;
+  const response = await http.raw(method, fillPath(path, { id: file.fileId }));
   const totalBytes = Number(response.headers.get('content-length') ?? 0);
   const descriptor = attachmentDescriptorFromJSON(file.descriptor);
   const decryptor = new AttachmentDecryptor(descriptor);

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   fillPath,
   queryString,
@@ -101,24 +100,6 @@ export class HttpClient {
         `unexpected answer from ${endpoint.method} ${path}`,
       );
     return parsed.data as EndpointResult<E>;
-  }
-
-  async json<S extends z.ZodType>(
-    method: Method,
-    path: string,
-    schema: S,
-    body?: unknown,
-    auth = true,
-  ): Promise<z.output<S>> {
-    const response = await this.raw(method, path, {
-      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
-      auth,
-    });
-    const payload: unknown = response.status === 204 ? null : await response.json();
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success)
-      throw new SpreekuurError('ERR_CLIENT_BAD_RESPONSE', `unexpected answer from ${method} ${path}`);
-    return parsed.data;
   }
 }
 

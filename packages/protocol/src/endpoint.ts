@@ -29,6 +29,8 @@ export interface EndpointDefinition {
   readonly response?: z.ZodType;
   /** For a body that is not JSON, e.g. `application/octet-stream` chunks of ciphertext. */
   readonly contentType?: string;
+  /** For an answer that is not JSON (no `response`), its content type, e.g. file ciphertext. */
+  readonly responseContentType?: string;
 }
 
 /** Declares an endpoint; the identity function keeps the literal types for both sides. */

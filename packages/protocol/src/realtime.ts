@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatClientEvents, chatServerEvents } from './chat.ts';
+import { chatClientEvents, chatServerEvents } from './chat/events.ts';
 import { errorBodySchema } from './errors.ts';
 import { schedulingClientEvents, schedulingServerEvents } from './scheduling.ts';
 

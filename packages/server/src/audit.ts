@@ -11,6 +11,11 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
+/** The fields of an entry that name a signed-in caller as the actor, in their organisation. */
+export function actorOf(caller: { orgId: string; personId: string; deviceId: string }) {
+  return { orgId: caller.orgId, actorPersonId: caller.personId, actorDeviceId: caller.deviceId };
+}
+
 export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<void> {
   await tx.query(
     `INSERT INTO audit_log (org_id, actor_person_id, actor_device_id, action, subject_type, subject_id, details)

@@ -24,7 +24,7 @@ export {
   type Realtime,
   type RealtimeContext,
 } from './realtime/realtime.ts';
-export { recordAudit, type AuditEntry } from './audit.ts';
+export { actorOf, recordAudit, type AuditEntry } from './audit.ts';
 export { installGracefulShutdown } from './shutdown.ts';
 export { startService, type StartedService } from './start-service.ts';
 export {

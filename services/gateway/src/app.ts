@@ -2,7 +2,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { chatService } from '@spreekuur/chat';
 import { schedulingService } from '@spreekuur/scheduling';
 import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreekuur/server';
-import { identityRoutes } from './identity/routes.ts';
+import { identityRoutes } from './identity/plugin.ts';
+import { createIdentityServices } from './identity/services.ts';
 import { operatorRoutes } from './operator/operator-routes.ts';
 
 export interface GatewayDeps extends ServerDeps {
@@ -23,9 +24,18 @@ export async function buildApp(deps: GatewayDeps) {
     ...(deps.logStream ? { logStream: deps.logStream } : {}),
   });
 
+  const identity = createIdentityServices({
+    db: app.db,
+    clock: () => app.clock(),
+    realtime: app.realtime,
+    config: app.config,
+  });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(operatorRoutes, { operatorToken: deps.operatorToken });
-  await app.register(identityRoutes);
+  await app.register(operatorRoutes, {
+    operatorToken: deps.operatorToken,
+    organisations: identity.organisations,
+  });
+  await app.register(identityRoutes, { services: identity });
   await app.register(chatService);
   await app.register(schedulingService);
 

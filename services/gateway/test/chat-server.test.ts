@@ -893,4 +893,19 @@ describe('files', () => {
     );
     expect(Buffer.concat(rows.map((row) => Buffer.from(row.data))).equals(file.bytes)).toBe(true);
   });
+
+  it('the OpenAPI document describes chunks and downloads as bytes, and their error answers', async () => {
+    type Operation = {
+      requestBody?: { content: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    const document = await gateway.app.inject({ method: 'GET', url: '/docs/json' });
+    const { paths } = document.json<{ paths: Record<string, Record<string, Operation>> }>();
+    const chunk = paths['/v1/files/{id}/chunks/{index}']!.put!;
+    expect(Object.keys(chunk.requestBody!.content)).toEqual(['application/octet-stream']);
+    const download = paths['/v1/files/{id}/content']!.get!;
+    expect(Object.keys(download.responses)).toEqual(['200', '4XX', '5XX']);
+    expect(Object.keys(download.responses['200']!.content!)).toEqual(['application/octet-stream']);
+    expect(Object.keys(download.responses['4XX']!.content!)).toEqual(['application/json']);
+  });
 });

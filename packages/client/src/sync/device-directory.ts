@@ -1,9 +1,6 @@
-import { z } from 'zod';
-import { channelDevice, type ChannelDevice } from '@spreekuur/protocol/chat';
+import { chatEndpoints, type ChannelDevice } from '@spreekuur/protocol/chat';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
-
-const devicesPage = z.object({ devices: z.array(channelDevice) });
 
 /**
  * The devices of each channel's members, as the server reports them, cached per channel.
@@ -28,7 +25,7 @@ export class DeviceDirectory {
   }
 
   async refresh(channelId: string): Promise<ChannelDevice[]> {
-    const { devices } = await this.http.json('GET', `/v1/channels/${channelId}/devices`, devicesPage);
+    const { devices } = await this.http.call(chatEndpoints.channelDevices, { params: { id: channelId } });
     await this.store.set(`devices/${channelId}`, devices);
     for (const device of devices) await this.remember(device);
     return devices;

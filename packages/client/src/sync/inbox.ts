@@ -1,4 +1,4 @@
-import { channel as channelSchema, historyPage, type ChannelEvent } from '@spreekuur/protocol/chat';
+import { chatEndpoints, type ChannelEvent } from '@spreekuur/protocol/chat';
 import { isSpreekuurError, SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
@@ -55,7 +55,7 @@ export class Inbox {
     const known = await this.cursor(channelId);
     if (known !== undefined) return known;
     // A channel we have not seen: start where our membership starts.
-    const info = await this.http.json('GET', `/v1/channels/${channelId}`, channelSchema);
+    const info = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
     const start = info.joinedSeq - 1;
     await this.store.set(`cursor/${channelId}`, start);
     return start;
@@ -118,11 +118,10 @@ export class Inbox {
       probe = false;
       let page;
       try {
-        page = await this.http.json(
-          'GET',
-          `/v1/channels/${channelId}/events?after=${cursor}&limit=${PAGE}`,
-          historyPage,
-        );
+        page = await this.http.call(chatEndpoints.history, {
+          params: { id: channelId },
+          query: { after: cursor, limit: PAGE },
+        });
         if (page.events.length === 0) {
           // The server has nothing after our cursor: what is buffered beyond it cannot be placed.
           buffer.clear();
@@ -132,7 +131,7 @@ export class Inbox {
         if (first > cursor + 1) {
           // Nothing between our cursor and `first` is there for us. That is right only when our
           // membership starts after our cursor: we were removed and added again meanwhile.
-          const { joinedSeq } = await this.http.json('GET', `/v1/channels/${channelId}`, channelSchema);
+          const { joinedSeq } = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
           if (joinedSeq > cursor + 1) {
             cursor = Math.min(first, joinedSeq) - 1;
             await this.store.set(`cursor/${channelId}`, cursor);

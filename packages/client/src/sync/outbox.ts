@@ -1,7 +1,6 @@
 import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
 import { isCryptoError } from '@spreekuur/crypto/errors';
-import { z } from 'zod';
-import { prekeyBundle, type ChannelDevice, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
+import { keyEndpoints, type ChannelDevice, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { GroupKeys } from '../crypto/group-keys.ts';
 import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
@@ -42,7 +41,6 @@ export interface OutboxDeps {
   channelKind: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
 }
 
-const bundlesPage = z.object({ bundles: z.array(prekeyBundle) });
 const MAX_DEVICE_RETRIES = 5;
 /** Waits between retries: doubling from the first, never longer than the cap (unless the server asks). */
 export const RETRY_FIRST_MS = 500;
@@ -184,8 +182,8 @@ export class Outbox {
       if (!(await this.deps.sessions.has(device.deviceId))) withoutSession.push(device);
     for (let start = 0; start < withoutSession.length; start += 200) {
       const batch = withoutSession.slice(start, start + 200);
-      const { bundles } = await this.deps.http.json('POST', '/v1/keys/bundles', bundlesPage, {
-        deviceIds: batch.map((d) => d.deviceId),
+      const { bundles } = await this.deps.http.call(keyEndpoints.fetchBundles, {
+        body: { deviceIds: batch.map((d) => d.deviceId) },
       });
       for (const bundle of bundles) {
         await this.deps.sessions.start(

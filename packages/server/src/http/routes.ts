@@ -9,6 +9,12 @@ import type { Principal } from '../auth/principal.ts';
 /** Every route answers failures with the one error body (docs/errors.md). */
 const errorResponses = { '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
+/** An answer that is not JSON (bytes, text), for the OpenAPI document; it is sent as it is. */
+const otherContent = (contentType: string) => ({
+  description: 'Default Response',
+  content: { [contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+});
+
 /** OpenAPI security requirement per access kind. */
 const securityOf: Record<Access, Array<Record<string, string[]>> | undefined> = {
   device: [{ bearer: [] }],
@@ -61,7 +67,13 @@ export function routeGroup(app: FastifyInstance, options: RouteGroupOptions = {}
     add(endpoint, handler, routeOptions = {}) {
       const status = endpoint.status ?? 200;
       const success =
-        status === 204 ? { 204: z.null() } : endpoint.response ? { [status]: endpoint.response } : {};
+        status === 204
+          ? { 204: z.null() }
+          : endpoint.response
+            ? { [status]: endpoint.response }
+            : endpoint.responseContentType
+              ? { [status]: otherContent(endpoint.responseContentType) }
+              : {};
       const guard = endpoint.access === 'operator' ? options.guards?.operator : undefined;
       if (endpoint.access === 'operator' && !guard)
         throw new Error(`no operator guard for ${endpoint.method} ${endpoint.path}`);
@@ -80,6 +92,7 @@ export function routeGroup(app: FastifyInstance, options: RouteGroupOptions = {}
           ...(endpoint.params ? { params: endpoint.params } : {}),
           ...(endpoint.query ? { querystring: endpoint.query } : {}),
           ...(endpoint.body ? { body: endpoint.body } : {}),
+          ...(endpoint.contentType ? { consumes: [endpoint.contentType] } : {}),
           response: { ...success, ...errorResponses },
         },
         handler: async (request, reply) => {

@@ -2,31 +2,44 @@ import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
 import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
-import { recordAudit, type Principal } from '@spreekuur/server';
+import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
+import { requireMayOpenDirect } from '../contacts.ts';
+import type { Delivery } from '../delivery/delivery.ts';
 import {
   mayChangeSettings,
   mayLeave,
   mayManageMembers,
   membersFollowTheQueue,
 } from '../domain/channel-permissions.ts';
-import { mayCreateGroup, mayOpenDirect } from '../domain/contact-policy.ts';
-import type { Delivery } from '../messages/delivery.ts';
+import { mayCreateGroup } from '../domain/contact-policy.ts';
 import {
   addMember,
-  appendEvent,
   createChannel,
+  findDirectChannel,
   getChannel,
+  isActiveMember,
+  listChannels,
+  lockChannel,
   memberDevices,
-  personFacts,
   removeMember,
   requireMembership,
-} from './channel-store.ts';
+  setDisappearingSeconds,
+} from '../store/channel-store.ts';
+import { appendEvent } from '../store/event-store.ts';
 
 /** A committed membership change, to push to devices. */
 export interface MembershipPublication {
   channelId: string;
   seq: number;
   removedPersonId?: string;
+}
+
+/** A membership change made by a service rule (the queue), not by a member. */
+export interface MembershipChange {
+  personId: string;
+  member: boolean;
+  role?: Exclude<ChannelRole, 'owner'>;
+  byPersonId: string | null;
 }
 
 /** Channel operations: checks, one transaction, then pushes of what changed. */
@@ -37,19 +50,21 @@ export class ChannelService {
     private readonly clock: () => Date,
   ) {}
 
+  /** The caller's current channels, with this device's cursors. */
+  list(principal: Principal): Promise<Channel[]> {
+    return listChannels(this.db, principal);
+  }
+
+  get(principal: Principal, channelId: string): Promise<Channel> {
+    return getChannel(this.db, principal, channelId);
+  }
+
   /** The direct conversation between the caller and another person, made on first use. */
   async openDirect(principal: Principal, otherPersonId: string): Promise<Channel> {
-    const facts = await personFacts(this.db, principal.orgId, [principal.personId, otherPersonId]);
-    const other = facts.get(otherPersonId);
-    if (!other) throw new AppError('ERR_NOT_FOUND', 'person not found');
-    if (!mayOpenDirect(facts.get(principal.personId)!, other))
-      throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
+    await requireMayOpenDirect(this.db, principal, [otherPersonId]);
     const directKey = [principal.personId, otherPersonId].sort().join(':');
-    const existing = await this.db.query<{ id: string }>(
-      'SELECT id FROM channels WHERE direct_key = $1 AND org_id = $2',
-      [directKey, principal.orgId],
-    );
-    if (existing.rows[0]) return getChannel(this.db, principal, existing.rows[0].id);
+    const existing = await findDirectChannel(this.db, principal.orgId, directKey);
+    if (existing) return getChannel(this.db, principal, existing);
     try {
       const { channelId, seqs } = await this.db.transaction((tx) =>
         createChannel(
@@ -80,7 +95,8 @@ export class ChannelService {
   async createGroup(principal: Principal, name: string, memberIds: readonly string[]): Promise<Channel> {
     if (!mayCreateGroup(principal.role)) throw new AppError('ERR_FORBIDDEN');
     const others = [...new Set(memberIds)].filter((personId) => personId !== principal.personId);
-    await this.assertMayAdd(principal, others);
+    // Moderators add people they themselves may contact (a trainer adds their residents).
+    await requireMayOpenDirect(this.db, principal, others);
     const { channelId, seqs } = await this.db.transaction(async (tx) => {
       const created = await createChannel(
         tx,
@@ -97,9 +113,7 @@ export class ChannelService {
         this.clock(),
       );
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: 'channel.group_created',
         subjectType: 'channel',
         subjectId: created.channelId,
@@ -111,40 +125,22 @@ export class ChannelService {
     return getChannel(this.db, principal, channelId);
   }
 
-  /** Moderators add people they themselves may contact (a trainer adds their residents). */
-  private async assertMayAdd(principal: Principal, personIds: readonly string[]): Promise<void> {
-    if (personIds.length === 0) return;
-    const facts = await personFacts(this.db, principal.orgId, [principal.personId, ...personIds]);
-    const me = facts.get(principal.personId)!;
-    for (const personId of personIds) {
-      const other = facts.get(personId);
-      if (!other) throw new AppError('ERR_NOT_FOUND', 'person not found');
-      if (!mayOpenDirect(me, other)) throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
-    }
-  }
-
   async addMember(
     principal: Principal,
     channelId: string,
     personId: string,
     role: Exclude<ChannelRole, 'owner'>,
   ): Promise<Channel> {
-    await this.assertMayAdd(principal, [personId]);
+    await requireMayOpenDirect(this.db, principal, [personId]);
     const seq = await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
       if (membersFollowTheQueue(membership.channel.kind)) throw new AppError('ERR_CHAT_MANAGED_BY_QUEUE');
       if (!mayManageMembers(membership.channel.kind, membership.role))
         throw new AppError('ERR_CHAT_ROLE_REQUIRED');
-      const already = await tx.query(
-        'SELECT 1 FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
-        [channelId, personId],
-      );
-      if (already.rowCount > 0) return null;
+      if (await isActiveMember(tx, channelId, personId)) return null;
       const added = await addMember(tx, membership.channel, personId, role, principal.personId, this.clock());
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: 'channel.member_added',
         subjectType: 'channel',
         subjectId: channelId,
@@ -171,9 +167,7 @@ export class ChannelService {
       }
       const removed = await removeMember(tx, membership.channel, personId, principal.personId, this.clock());
       await recordAudit(tx, {
-        orgId: principal.orgId,
-        actorPersonId: principal.personId,
-        actorDeviceId: principal.deviceId,
+        ...actorOf(principal),
         action: leaving ? 'channel.member_left' : 'channel.member_removed',
         subjectType: 'channel',
         subjectId: channelId,
@@ -194,10 +188,7 @@ export class ChannelService {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
       if (!mayChangeSettings(membership.channel.kind, membership.role))
         throw new AppError('ERR_CHAT_ROLE_REQUIRED');
-      await tx.query('UPDATE channels SET disappearing_seconds = $2 WHERE id = $1', [
-        channelId,
-        disappearingSeconds,
-      ]);
+      await setDisappearingSeconds(tx, channelId, disappearingSeconds);
       return appendEvent(
         tx,
         membership.channel,
@@ -251,33 +242,20 @@ export class ChannelService {
   async changeMembershipIn(
     tx: Queryable,
     channel: { orgId: string; channelId: string },
-    change: {
-      personId: string;
-      member: boolean;
-      role?: Exclude<ChannelRole, 'owner'>;
-      byPersonId: string | null;
-    },
+    change: MembershipChange,
   ): Promise<MembershipPublication | null> {
-    const { rows } = await tx.query<{ id: string; org_id: string }>(
-      'SELECT id, org_id FROM channels WHERE id = $1 AND org_id = $2 FOR NO KEY UPDATE',
-      [channel.channelId, channel.orgId],
-    );
-    if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'channel not found');
-    const current = await tx.query(
-      'SELECT 1 FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
-      [channel.channelId, change.personId],
-    );
-    if (current.rowCount > 0 === change.member) return null;
+    const locked = await lockChannel(tx, channel.orgId, channel.channelId);
+    if ((await isActiveMember(tx, channel.channelId, change.personId)) === change.member) return null;
     const seq = change.member
       ? await addMember(
           tx,
-          rows[0],
+          locked,
           change.personId,
           change.role ?? 'moderator',
           change.byPersonId,
           this.clock(),
         )
-      : await removeMember(tx, rows[0], change.personId, change.byPersonId ?? change.personId, this.clock());
+      : await removeMember(tx, locked, change.personId, change.byPersonId ?? change.personId, this.clock());
     return {
       channelId: channel.channelId,
       seq,
@@ -295,12 +273,7 @@ export class ChannelService {
   /** {@link changeMembershipIn} in a transaction of its own, published at once. */
   async setMembership(
     channel: { orgId: string; channelId: string },
-    change: {
-      personId: string;
-      member: boolean;
-      role?: Exclude<ChannelRole, 'owner'>;
-      byPersonId: string | null;
-    },
+    change: MembershipChange,
   ): Promise<void> {
     const publication = await this.db.transaction((tx) => this.changeMembershipIn(tx, channel, change));
     if (publication) await this.publish([publication]);

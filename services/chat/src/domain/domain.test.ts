@@ -9,6 +9,9 @@ import {
 } from './channel-permissions.ts';
 import { mayCreateGroup, mayFetchKeysOf, mayOpenDirect, type PersonFacts } from './contact-policy.ts';
 import { checkRecipientDevices } from './device-set.ts';
+import { addressedDevices, envelopeBytes } from './envelopes.ts';
+import { readableEnd, receiptCursors } from './readable-log.ts';
+import { chunkCount, expectedChunkBytes, PENDING_FILES_PER_PERSON, uploadRefusal } from './uploads.ts';
 
 const person = (id: string, role: PersonFacts['role'], teamIds: string[] = []): PersonFacts => ({
   id,
@@ -98,5 +101,59 @@ describe('recipient device check', () => {
 
   it('refuses a device addressed twice', () => {
     expect(checkRecipientDevices(['a'], ['a', 'a'])).toEqual({ ok: false, duplicate: 'a' });
+  });
+});
+
+describe('readable log', () => {
+  it('ends at the last entry for members and at their removal for former members', () => {
+    expect(readableEnd(12, null)).toBe(12);
+    expect(readableEnd(12, 7)).toBe(7);
+    expect(readableEnd(5, 7)).toBe(5);
+  });
+
+  it('keeps receipt cursors within the readable log, reading implying delivery', () => {
+    expect(receiptCursors({ readSeq: 4 }, 10)).toEqual({ deliveredSeq: 4, readSeq: 4 });
+    expect(receiptCursors({ deliveredSeq: 8, readSeq: 3 }, 10)).toEqual({ deliveredSeq: 8, readSeq: 3 });
+    expect(receiptCursors({ deliveredSeq: 50, readSeq: 40 }, 10)).toEqual({ deliveredSeq: 10, readSeq: 10 });
+    expect(receiptCursors({}, 10)).toEqual({ deliveredSeq: 0, readSeq: 0 });
+  });
+});
+
+describe('uploads', () => {
+  const limits = { maxFileBytes: 100, orgQuotaBytes: 1_000 };
+
+  it('caps unfinished uploads per person before the organisation quota', () => {
+    const cap = limits.maxFileBytes * PENDING_FILES_PER_PERSON;
+    expect(uploadRefusal(100, { used: 0, pendingMine: cap - 100 }, limits)).toBeNull();
+    expect(uploadRefusal(100, { used: 0, pendingMine: cap - 99 }, limits)).toBe('too_many_uploads');
+    expect(uploadRefusal(100, { used: 901, pendingMine: 0 }, limits)).toBe('quota_exceeded');
+    expect(uploadRefusal(100, { used: 900, pendingMine: 0 }, limits)).toBeNull();
+  });
+
+  it('splits a file into full chunks and a shorter last one', () => {
+    expect(chunkCount(10, 4)).toBe(3);
+    expect(chunkCount(8, 4)).toBe(2);
+    const file = { size: 10, chunkSize: 4, chunkCount: 3 };
+    expect([0, 1, 2].map((index) => expectedChunkBytes(file, index))).toEqual([4, 4, 2]);
+  });
+});
+
+describe('envelopes', () => {
+  const common = { channelId: 'c', clientId: 'client-1' };
+
+  it('counts the ciphertext bytes of every payload, or of the one group ciphertext', () => {
+    const pairwise = {
+      ...common,
+      kind: 'pairwise' as const,
+      payloads: [
+        { deviceId: 'a', ciphertext: 'AAAA' },
+        { deviceId: 'b', ciphertext: 'AAAAAAAA' },
+      ],
+    };
+    expect(envelopeBytes(pairwise)).toBe(9);
+    expect(addressedDevices(pairwise)).toEqual(['a', 'b']);
+    const group = { ...common, kind: 'group' as const, ciphertext: 'AAAAAA', recipientDeviceIds: ['x'] };
+    expect(envelopeBytes(group)).toBe(4);
+    expect(addressedDevices(group)).toEqual(['x']);
   });
 });

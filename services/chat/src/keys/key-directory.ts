@@ -1,12 +1,26 @@
-import type { Database, Queryable } from '@spreekuur/db';
+import type { Database } from '@spreekuur/db';
 import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_MAX, type PrekeyBundle } from '@spreekuur/protocol/chat';
 import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
-import { personFacts, shareAChannel } from '../channels/channel-store.ts';
-import { mayFetchKeysOf } from '../domain/contact-policy.ts';
+import { requireMayTalkTo } from '../contacts.ts';
+import {
+  activeDevices,
+  claimOneTimePrekey,
+  countOneTimePrekeys,
+  insertOneTimePrekeys,
+  signedPrekeyIds,
+  signedPrekeysOf,
+  upsertSignedPrekeys,
+} from '../store/key-store.ts';
 
 type SignedKey = { id: number; publicKey: string; signature: string };
+
+const signedKeyBytes = (key: SignedKey) => ({
+  id: key.id,
+  publicKey: fromBase64Url(key.publicKey),
+  signature: fromBase64Url(key.signature),
+});
 
 /**
  * Public prekeys of devices, so others can start an encrypted session with a device that is
@@ -24,25 +38,10 @@ export class KeyDirectory {
     principal: Principal,
     keys: { signedPrekey: SignedKey; kemPrekey: SignedKey },
   ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO device_signed_prekeys (device_id, org_id, signed_prekey_id, signed_prekey, signed_prekey_signature,
-                                          kem_prekey_id, kem_prekey, kem_prekey_signature, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-       ON CONFLICT (device_id) DO UPDATE SET
-         signed_prekey_id = EXCLUDED.signed_prekey_id, signed_prekey = EXCLUDED.signed_prekey,
-         signed_prekey_signature = EXCLUDED.signed_prekey_signature, kem_prekey_id = EXCLUDED.kem_prekey_id,
-         kem_prekey = EXCLUDED.kem_prekey, kem_prekey_signature = EXCLUDED.kem_prekey_signature, updated_at = now()`,
-      [
-        principal.deviceId,
-        principal.orgId,
-        keys.signedPrekey.id,
-        fromBase64Url(keys.signedPrekey.publicKey),
-        fromBase64Url(keys.signedPrekey.signature),
-        keys.kemPrekey.id,
-        fromBase64Url(keys.kemPrekey.publicKey),
-        fromBase64Url(keys.kemPrekey.signature),
-      ],
-    );
+    await upsertSignedPrekeys(this.db, principal, {
+      signedPrekey: signedKeyBytes(keys.signedPrekey),
+      kemPrekey: signedKeyBytes(keys.kemPrekey),
+    });
   }
 
   async addOneTimePrekeys(
@@ -61,88 +60,52 @@ export class KeyDirectory {
           ],
         });
       }
-      for (const prekey of prekeys) {
-        await tx.query(
-          `INSERT INTO device_one_time_prekeys (device_id, key_id, public_key) VALUES ($1, $2, $3)
-           ON CONFLICT (device_id, key_id) DO NOTHING`,
-          [principal.deviceId, prekey.id, fromBase64Url(prekey.publicKey)],
-        );
-      }
+      await insertOneTimePrekeys(
+        tx,
+        principal.deviceId,
+        prekeys.map((prekey) => ({ id: prekey.id, publicKey: fromBase64Url(prekey.publicKey) })),
+      );
       return countOneTimePrekeys(tx, principal.deviceId);
     });
   }
 
   async status(principal: Principal) {
-    const { rows } = await this.db.query<{ signed_prekey_id: number; kem_prekey_id: number }>(
-      'SELECT signed_prekey_id, kem_prekey_id FROM device_signed_prekeys WHERE device_id = $1',
-      [principal.deviceId],
-    );
+    const ids = await signedPrekeyIds(this.db, principal.deviceId);
     return {
       oneTimePrekeys: await countOneTimePrekeys(this.db, principal.deviceId),
-      signedPrekeyId: rows[0]?.signed_prekey_id ?? null,
-      kemPrekeyId: rows[0]?.kem_prekey_id ?? null,
+      signedPrekeyId: ids?.signedPrekeyId ?? null,
+      kemPrekeyId: ids?.kemPrekeyId ?? null,
       lowWatermark: ONE_TIME_PREKEYS_LOW,
     };
   }
 
   /**
    * Bundles for the given devices, each with one one-time prekey that is deleted as it is
-   * handed out (FOR UPDATE SKIP LOCKED: concurrent fetches never get the same key).
+   * handed out (concurrent fetches never get the same key).
    */
   async fetchBundles(principal: Principal, deviceIds: readonly string[]): Promise<PrekeyBundle[]> {
-    const { rows: devices } = await this.db.query<{
-      id: string;
-      person_id: string;
-      identity_key: Uint8Array;
-    }>(
-      'SELECT id, person_id, identity_key FROM devices WHERE id = ANY($1::uuid[]) AND org_id = $2 AND revoked_at IS NULL',
-      [deviceIds, principal.orgId],
-    );
+    const devices = await activeDevices(this.db, principal.orgId, deviceIds);
     if (devices.length !== new Set(deviceIds).size) throw new AppError('ERR_NOT_FOUND', 'device not found');
-    const people = [...new Set(devices.map((device) => device.person_id))];
-    const facts = await personFacts(this.db, principal.orgId, [principal.personId, ...people]);
-    for (const personId of people) {
-      const allowed = mayFetchKeysOf(
-        facts.get(principal.personId)!,
-        facts.get(personId)!,
-        await shareAChannel(this.db, principal.personId, personId),
-      );
-      if (!allowed) throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
-    }
+    await requireMayTalkTo(this.db, principal, [...new Set(devices.map((device) => device.personId))]);
 
     // Every check before the first one-time prekey is claimed: a refused request uses up nothing.
-    const { rows: signedRows } = await this.db.query<{
-      device_id: string;
-      signed_prekey_id: number;
-      signed_prekey: Uint8Array;
-      signed_prekey_signature: Uint8Array;
-      kem_prekey_id: number;
-      kem_prekey: Uint8Array;
-      kem_prekey_signature: Uint8Array;
-    }>('SELECT * FROM device_signed_prekeys WHERE device_id = ANY($1::uuid[])', [
+    const signedByDevice = await signedPrekeysOf(
+      this.db,
       devices.map((device) => device.id),
-    ]);
-    const signedByDevice = new Map(signedRows.map((row) => [row.device_id, row]));
+    );
     if (devices.some((device) => !signedByDevice.has(device.id)))
       throw new AppError('ERR_KEYS_NOT_PUBLISHED');
 
     const bundles: PrekeyBundle[] = [];
     for (const device of devices) {
       const signed = signedByDevice.get(device.id)!;
-      const claimed = await this.db.query<{ key_id: number; public_key: Uint8Array }>(
-        `DELETE FROM device_one_time_prekeys
-          WHERE (device_id, key_id) = (SELECT device_id, key_id FROM device_one_time_prekeys
-                                        WHERE device_id = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING key_id, public_key`,
-        [device.id],
-      );
-      const oneTime = claimed.rows[0];
+      const oneTime = await claimOneTimePrekey(this.db, device.id);
       const remaining = await countOneTimePrekeys(this.db, device.id);
       if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(device.id, remaining);
       bundles.push({
         deviceId: device.id,
-        personId: device.person_id,
-        identityKey: toBase64Url(device.identity_key),
+        personId: device.personId,
+        identityKey: toBase64Url(device.identityKey),
         signedPrekey: {
           id: signed.signed_prekey_id,
           publicKey: toBase64Url(signed.signed_prekey),
@@ -153,17 +116,9 @@ export class KeyDirectory {
           publicKey: toBase64Url(signed.kem_prekey),
           signature: toBase64Url(signed.kem_prekey_signature),
         },
-        oneTimePrekey: oneTime ? { id: oneTime.key_id, publicKey: toBase64Url(oneTime.public_key) } : null,
+        oneTimePrekey: oneTime ? { id: oneTime.id, publicKey: toBase64Url(oneTime.publicKey) } : null,
       });
     }
     return bundles;
   }
-}
-
-async function countOneTimePrekeys(db: Queryable, deviceId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM device_one_time_prekeys WHERE device_id = $1',
-    [deviceId],
-  );
-  return rows[0]!.n;
 }

@@ -4,19 +4,32 @@ import type { ChannelDevice, ChannelEvent, SendAck, SendMessage } from '@spreeku
 import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
+import type { Delivery } from '../delivery/delivery.ts';
+import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
+import { checkRecipientDevices } from '../domain/device-set.ts';
+import { addressedDevices, envelopeBytes } from '../domain/envelopes.ts';
+import type { BlobStore } from '../store/blob-store.ts';
 import {
-  appendEvent,
-  appendEventRow,
   memberDevices,
   requireMembership,
   requireReadableMembership,
   visibleLastSeq,
-} from '../channels/channel-store.ts';
-import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
-import { checkRecipientDevices } from '../domain/device-set.ts';
-import type { BlobStore } from '../files/blob-store.ts';
-import type { Delivery } from './delivery.ts';
-import { toChannelEvent, type EventRow } from './event-rows.ts';
+} from '../store/channel-store.ts';
+import {
+  appendEvent,
+  appendEventRow,
+  eraseMessageContent,
+  findByClientId,
+  findMessage,
+  insertPayloads,
+  lockExpiredMessages,
+  readLog,
+  senderOfMessage,
+  toChannelEvent,
+  type EventRow,
+  type MessageRef,
+} from '../store/event-store.ts';
+import { countOwnCompletedFiles, deleteFilesNoLongerAttached } from '../store/file-store.ts';
 
 export interface MessageLimits {
   maxEnvelopeBytes: number;
@@ -28,9 +41,10 @@ type Stored = {
   delivery?: { row: EventRow; payloads: Map<string, Uint8Array>; devices: ChannelDevice[] };
 };
 
-/** Decoded size of a base64url string, without decoding it. */
-const decodedLength = (text: string) => Math.floor((text.length * 3) / 4);
-
+/**
+ * The encrypted message log: sending (store, acknowledge, push), reading it back, deleting
+ * for everyone, and the disappearing-messages sweep.
+ */
 export class MessageService {
   constructor(
     private readonly db: Database,
@@ -45,11 +59,8 @@ export class MessageService {
    * clientId (after a dropped connection) returns the first ack and stores nothing new.
    */
   async send(principal: Principal, envelope: SendMessage): Promise<SendAck> {
-    const size =
-      envelope.kind === 'pairwise'
-        ? envelope.payloads.reduce((sum, payload) => sum + decodedLength(payload.ciphertext), 0)
-        : decodedLength(envelope.ciphertext);
-    if (size > this.limits.maxEnvelopeBytes) throw new AppError('ERR_CHAT_ENVELOPE_TOO_LARGE');
+    if (envelopeBytes(envelope) > this.limits.maxEnvelopeBytes)
+      throw new AppError('ERR_CHAT_ENVELOPE_TOO_LARGE');
 
     let stored: Stored;
     try {
@@ -57,7 +68,7 @@ export class MessageService {
     } catch (error) {
       // The same clientId raced in twice: the other attempt stored it; answer with its ack.
       if (!isUniqueViolation(error, 'channel_events_client_id_key')) throw error;
-      const earlier = await this.findByClientId(this.db, principal, envelope);
+      const earlier = await this.earlierAck(this.db, principal, envelope);
       if (!earlier) throw error;
       return earlier;
     }
@@ -69,28 +80,25 @@ export class MessageService {
     return stored.ack;
   }
 
-  private async findByClientId(
+  /** The ack of this device's earlier send under the envelope's clientId, if there was one. */
+  private async earlierAck(
     db: Queryable,
     principal: Principal,
     envelope: SendMessage,
   ): Promise<SendAck | null> {
-    const { rows } = await db.query<{ seq: number; created_at: Date }>(
-      `SELECT seq, created_at FROM channel_events WHERE channel_id = $1 AND sender_device_id = $2 AND client_id = $3`,
-      [envelope.channelId, principal.deviceId, envelope.clientId],
-    );
-    const row = rows[0];
-    return row
+    const earlier = await findByClientId(db, envelope.channelId, principal.deviceId, envelope.clientId);
+    return earlier
       ? {
           channelId: envelope.channelId,
-          seq: row.seq,
-          createdAt: row.created_at.toISOString(),
+          seq: earlier.seq,
+          createdAt: earlier.createdAt.toISOString(),
           duplicate: true,
         }
       : null;
   }
 
   private async store(tx: Queryable, principal: Principal, envelope: SendMessage): Promise<Stored> {
-    const earlier = await this.findByClientId(tx, principal, envelope);
+    const earlier = await this.earlierAck(tx, principal, envelope);
     if (earlier) return { ack: earlier };
 
     const membership = await requireMembership(tx, principal, envelope.channelId, { lock: true });
@@ -101,11 +109,7 @@ export class MessageService {
     const expected = devices
       .map((device) => device.deviceId)
       .filter((deviceId) => deviceId !== principal.deviceId);
-    const addressed =
-      envelope.kind === 'pairwise'
-        ? envelope.payloads.map((payload) => payload.deviceId)
-        : envelope.recipientDeviceIds;
-    const check = checkRecipientDevices(expected, addressed);
+    const check = checkRecipientDevices(expected, addressedDevices(envelope));
     if (!check.ok) {
       if ('duplicate' in check) {
         throw new AppError('ERR_BAD_REQUEST', 'device addressed twice', {
@@ -141,21 +145,12 @@ export class MessageService {
       },
       now,
     );
-    const payloads = new Map<string, Uint8Array>();
-    if (envelope.kind === 'pairwise' && envelope.payloads.length > 0) {
-      // All ciphertexts in one statement: ($1, $2) are the channel and seq, then pairs.
-      const values: unknown[] = [envelope.channelId, row.seq];
-      const tuples = envelope.payloads.map((payload, index) => {
-        const bytes = fromBase64Url(payload.ciphertext);
-        payloads.set(payload.deviceId, bytes);
-        values.push(payload.deviceId, bytes);
-        return `($1, $2, $${3 + index * 2}, $${4 + index * 2})`;
-      });
-      await tx.query(
-        `INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ${tuples.join(', ')}`,
-        values,
-      );
-    }
+    const payloads = new Map<string, Uint8Array>(
+      envelope.kind === 'pairwise'
+        ? envelope.payloads.map((payload) => [payload.deviceId, fromBase64Url(payload.ciphertext)])
+        : [],
+    );
+    await insertPayloads(tx, envelope.channelId, row.seq, payloads);
     return {
       ack: { channelId: envelope.channelId, seq: row.seq, createdAt: now.toISOString(), duplicate: false },
       delivery: { row, payloads, devices },
@@ -168,12 +163,9 @@ export class MessageService {
     channelId: string,
     seq: number,
   ): Promise<void> {
-    const { rows } = await tx.query<{ sender_person_id: string | null }>(
-      `SELECT sender_person_id FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'`,
-      [channelId, seq],
-    );
-    if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'message not found');
-    if (rows[0].sender_person_id !== principal.personId) throw new AppError('ERR_CHAT_NOT_OWN_MESSAGE');
+    const sender = await senderOfMessage(tx, channelId, seq);
+    if (sender === undefined) throw new AppError('ERR_NOT_FOUND', 'message not found');
+    if (sender !== principal.personId) throw new AppError('ERR_CHAT_NOT_OWN_MESSAGE');
   }
 
   /**
@@ -186,12 +178,8 @@ export class MessageService {
     channelId: string,
     fileIds: readonly string[],
   ): Promise<void> {
-    const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM files WHERE channel_id = $1 AND id = ANY($2::uuid[]) AND uploader_person_id = $3
-          AND completed_at IS NOT NULL AND deleted_at IS NULL`,
-      [channelId, fileIds, principal.personId],
-    );
-    if (rows.length !== new Set(fileIds).size) {
+    const own = await countOwnCompletedFiles(tx, channelId, principal.personId, fileIds);
+    if (own !== new Set(fileIds).size) {
       throw new AppError('ERR_BAD_REQUEST', 'unknown file', {
         issues: [{ path: ['fileIds'], message: 'must be your own completed uploads in this channel' }],
       });
@@ -207,15 +195,13 @@ export class MessageService {
   ): Promise<{ events: ChannelEvent[]; lastSeq: number }> {
     const membership = await requireReadableMembership(this.db, principal, channelId);
     const lastSeq = visibleLastSeq(membership);
-    const { rows } = await this.db.query<EventRow>(
-      `SELECT e.*, p.ciphertext AS device_ciphertext
-         FROM channel_events e
-         LEFT JOIN channel_event_payloads p
-                ON p.channel_id = e.channel_id AND p.seq = e.seq AND p.recipient_device_id = $4
-        WHERE e.channel_id = $1 AND e.seq > $2 AND e.seq >= $5 AND e.seq <= $6
-        ORDER BY e.seq LIMIT $3`,
-      [channelId, after, limit, principal.deviceId, membership.joinedSeq, lastSeq],
-    );
+    const rows = await readLog(this.db, channelId, {
+      deviceId: principal.deviceId,
+      after,
+      limit,
+      fromSeq: membership.joinedSeq,
+      toSeq: lastSeq,
+    });
     return { events: rows.map((row) => toChannelEvent(row, row.device_ciphertext)), lastSeq };
   }
 
@@ -223,11 +209,7 @@ export class MessageService {
   async deleteForEveryone(principal: Principal, channelId: string, seq: number): Promise<{ seq: number }> {
     const result = await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
-      const { rows } = await tx.query<EventRow>(
-        `SELECT * FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message' AND seq >= $3`,
-        [channelId, seq, membership.joinedSeq],
-      );
-      const target = rows[0];
+      const target = await findMessage(tx, channelId, seq, membership.joinedSeq);
       if (!target) throw new AppError('ERR_NOT_FOUND', 'message not found');
       if (
         !mayDeleteMessage(
@@ -256,12 +238,7 @@ export class MessageService {
   async sweepExpired(): Promise<number> {
     const now = this.clock();
     const erased = await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ channel_id: string; seq: number }>(
-        `SELECT channel_id, seq FROM channel_events
-          WHERE expires_at <= $1 AND deleted_at IS NULL ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
-      const targets = rows.map((row) => ({ channelId: row.channel_id, seq: row.seq }));
+      const targets = await lockExpiredMessages(tx, now);
       return { count: targets.length, fileIds: await eraseMessages(tx, targets, now) };
     });
     await this.blobs.deleteBlobs(erased.fileIds);
@@ -269,32 +246,8 @@ export class MessageService {
   }
 }
 
-/** Removes the ciphertext of messages (keeping the log entry as "deleted"); returns the files erased with them. */
-async function eraseMessages(
-  tx: Queryable,
-  targets: ReadonlyArray<{ channelId: string; seq: number }>,
-  now: Date,
-): Promise<string[]> {
-  const fileIds: string[] = [];
-  for (const { channelId, seq } of targets) {
-    const { rows } = await tx.query<{ data: { fileIds?: string[] } }>(
-      `UPDATE channel_events SET deleted_at = $3, group_ciphertext = NULL
-        WHERE channel_id = $1 AND seq = $2 AND deleted_at IS NULL RETURNING data`,
-      [channelId, seq, now],
-    );
-    await tx.query('DELETE FROM channel_event_payloads WHERE channel_id = $1 AND seq = $2', [channelId, seq]);
-    fileIds.push(...(rows[0]?.data.fileIds ?? []));
-  }
-  if (fileIds.length === 0) return [];
-  // A file another live message still attaches (an edit of the same message) is kept.
-  const { rows } = await tx.query<{ id: string }>(
-    `UPDATE files f SET deleted_at = $2
-      WHERE f.id = ANY($1::uuid[]) AND f.deleted_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM channel_events e
-                         WHERE e.channel_id = f.channel_id AND e.kind = 'message' AND e.deleted_at IS NULL
-                           AND e.data->'fileIds' ? f.id::text)
-      RETURNING f.id`,
-    [fileIds, now],
-  );
-  return rows.map((row) => row.id);
+/** Erases messages and the files no other live message attaches; returns those files (their bytes go next). */
+async function eraseMessages(tx: Queryable, targets: readonly MessageRef[], now: Date): Promise<string[]> {
+  const attached = await eraseMessageContent(tx, targets, now);
+  return deleteFilesNoLongerAttached(tx, attached, now);
 }

@@ -1,10 +1,9 @@
 import type { Database } from '@spreekuur/db';
 import type { PresenceStatus } from '@spreekuur/protocol/chat';
-import { AppError } from '@spreekuur/protocol/errors';
 import type { AppSocket, Principal, Realtime } from '@spreekuur/server';
-import { personFacts, shareAChannel } from '../channels/channel-store.ts';
-import { mayFetchKeysOf } from '../domain/contact-policy.ts';
-import type { ConnectionStatus, PresenceStore } from './presence-store.ts';
+import { requireMayTalkTo } from '../contacts.ts';
+import { presenceHidden, setPresenceHidden } from '../store/person-store.ts';
+import type { ConnectionStatus, PresenceStore } from '../store/presence-store.ts';
 
 const presenceRoom = (personId: string) => `presence:${personId}`;
 const HEARTBEAT_MS = 30_000;
@@ -34,18 +33,11 @@ export class PresenceService {
     clearInterval(this.heartbeat);
   }
 
-  private async hidden(personId: string): Promise<boolean> {
-    const { rows } = await this.db.query<{ presence_hidden: boolean }>(
-      'SELECT presence_hidden FROM people WHERE id = $1',
-      [personId],
-    );
-    return rows[0]?.presence_hidden ?? false;
-  }
-
   /** What others see: hidden people are always offline. */
   async visibleStatus(personIds: readonly string[]): Promise<Map<string, PresenceStatus>> {
     const statuses = await this.store.statusOf(personIds);
-    for (const personId of personIds) if (await this.hidden(personId)) statuses.set(personId, 'offline');
+    for (const personId of personIds)
+      if (await presenceHidden(this.db, personId)) statuses.set(personId, 'offline');
     return statuses;
   }
 
@@ -75,12 +67,7 @@ export class PresenceService {
   ) {
     const { personId } = socket.data.principal;
     await this.change(personId, async () => {
-      if (request.hidden !== undefined) {
-        await this.db.query('UPDATE people SET presence_hidden = $2 WHERE id = $1', [
-          personId,
-          request.hidden,
-        ]);
-      }
+      if (request.hidden !== undefined) await setPresenceHidden(this.db, personId, request.hidden);
       if (request.status) {
         this.statusBySocket.set(socket.id, { personId, status: request.status });
         await this.store.set(personId, socket.id, request.status);
@@ -88,23 +75,13 @@ export class PresenceService {
     });
     return {
       status: (await this.store.statusOf([personId])).get(personId)!,
-      hidden: await this.hidden(personId),
+      hidden: await presenceHidden(this.db, personId),
     };
   }
 
   /** Subscribes a socket to the presence of people the caller may talk to. */
   async watch(socket: AppSocket, principal: Principal, personIds: readonly string[]) {
-    const facts = await personFacts(this.db, principal.orgId, [principal.personId, ...personIds]);
-    for (const personId of personIds) {
-      const other = facts.get(personId);
-      if (!other) throw new AppError('ERR_NOT_FOUND', 'person not found');
-      const allowed = mayFetchKeysOf(
-        facts.get(principal.personId)!,
-        other,
-        await shareAChannel(this.db, principal.personId, personId),
-      );
-      if (!allowed) throw new AppError('ERR_CHAT_CONTACT_NOT_ALLOWED');
-    }
+    await requireMayTalkTo(this.db, principal, personIds);
     await socket.join(personIds.map(presenceRoom));
     const statuses = await this.visibleStatus(personIds);
     return { presence: personIds.map((personId) => ({ personId, status: statuses.get(personId)! })) };

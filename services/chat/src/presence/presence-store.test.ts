@@ -6,7 +6,7 @@ import {
   PRESENCE_TTL_MS,
   RedisPresenceStore,
   type PresenceStore,
-} from './presence-store.ts';
+} from '../store/presence-store.ts';
 
 /** One suite, run against every implementation of the port (STYLE.md §4). */
 function presenceContract(name: string, make: (now: () => number) => PresenceStore, expires: boolean) {

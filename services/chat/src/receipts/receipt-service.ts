@@ -1,8 +1,10 @@
 import type { Database } from '@spreekuur/db';
 import type { ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { Principal } from '@spreekuur/server';
-import { requireMembership, requireReadableMembership, visibleLastSeq } from '../channels/channel-store.ts';
-import type { Delivery } from '../messages/delivery.ts';
+import type { Delivery } from '../delivery/delivery.ts';
+import { readableEnd, receiptCursors } from '../domain/readable-log.ts';
+import { requireMembership, requireReadableMembership, visibleLastSeq } from '../store/channel-store.ts';
+import { advanceCursors, channelCursors, channelsToSync } from '../store/receipt-store.ts';
 
 /**
  * Delivered and read cursors per device and channel. They only move forward, so receipts
@@ -29,26 +31,12 @@ export class ReceiptService {
     );
     const changed: ReceiptEvent[] = [];
     for (const [index, receipt] of receipts.entries()) {
-      const end = visibleLastSeq(memberships[index]!);
-      // Reading implies delivery; neither can pass the end of the log.
-      const read = Math.min(receipt.readSeq ?? 0, end);
-      const delivered = Math.min(Math.max(receipt.deliveredSeq ?? 0, read), end);
-      const { rows } = await this.db.query<{ delivered_seq: number; read_seq: number }>(
-        `INSERT INTO device_channel_cursors (device_id, channel_id, delivered_seq, read_seq, updated_at)
-         VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (device_id, channel_id) DO UPDATE SET
-           delivered_seq = GREATEST(device_channel_cursors.delivered_seq, EXCLUDED.delivered_seq),
-           read_seq = GREATEST(device_channel_cursors.read_seq, EXCLUDED.read_seq),
-           updated_at = now()
-         RETURNING delivered_seq, read_seq`,
-        [principal.deviceId, receipt.channelId, delivered, read],
-      );
+      const cursors = receiptCursors(receipt, visibleLastSeq(memberships[index]!));
       const event: ReceiptEvent = {
         channelId: receipt.channelId,
         personId: principal.personId,
         deviceId: principal.deviceId,
-        deliveredSeq: rows[0]!.delivered_seq,
-        readSeq: rows[0]!.read_seq,
+        ...(await advanceCursors(this.db, principal.deviceId, receipt.channelId, cursors)),
       };
       changed.push(event);
       await this.delivery.emitToMembers(receipt.channelId, 'chat:receipt', event);
@@ -59,49 +47,19 @@ export class ReceiptService {
   /** Every device's cursors in a channel, for showing "delivered" and "read". */
   async cursors(principal: Principal, channelId: string): Promise<ReceiptEvent[]> {
     await requireMembership(this.db, principal, channelId);
-    const { rows } = await this.db.query<{
-      device_id: string;
-      person_id: string;
-      delivered_seq: number;
-      read_seq: number;
-    }>(
-      `SELECT c.device_id, d.person_id, c.delivered_seq, c.read_seq
-         FROM device_channel_cursors c JOIN devices d ON d.id = c.device_id
-         JOIN channel_members m ON m.channel_id = c.channel_id AND m.person_id = d.person_id AND m.left_seq IS NULL
-        WHERE c.channel_id = $1 AND d.revoked_at IS NULL ORDER BY d.person_id, c.device_id`,
-      [channelId],
-    );
-    return rows.map((row) => ({
-      channelId,
-      personId: row.person_id,
-      deviceId: row.device_id,
-      deliveredSeq: row.delivered_seq,
-      readSeq: row.read_seq,
-    }));
+    return channelCursors(this.db, channelId);
   }
 
-  /** Where each of the caller's channels stands, for catch-up after (re)connecting. */
+  /**
+   * Where each of the caller's channels stands, for catch-up after (re)connecting. Channels
+   * they left stay listed until this device has confirmed delivery up to the removal.
+   */
   async sync(principal: Principal) {
-    const { rows } = await this.db.query<{
-      id: string;
-      last_seq: number;
-      joined_seq: number;
-      left_seq: number | null;
-      delivered_seq: number | null;
-    }>(
-      // Current channels, and channels left whose removal this device has not confirmed yet
-      // (it was offline): it catches up to the removal, then they drop out of this list.
-      `SELECT c.id, c.last_seq, m.joined_seq, m.left_seq, cur.delivered_seq
-         FROM channel_members m JOIN channels c ON c.id = m.channel_id
-         LEFT JOIN device_channel_cursors cur ON cur.channel_id = c.id AND cur.device_id = $2
-        WHERE m.person_id = $1 AND (m.left_seq IS NULL OR m.left_seq > coalesce(cur.delivered_seq, 0))
-        ORDER BY c.created_at`,
-      [principal.personId, principal.deviceId],
-    );
+    const rows = await channelsToSync(this.db, principal.personId, principal.deviceId);
     return {
       channels: rows.map((row) => ({
         id: row.id,
-        lastSeq: row.left_seq === null ? row.last_seq : Math.min(row.last_seq, row.left_seq),
+        lastSeq: readableEnd(row.last_seq, row.left_seq),
         joinedSeq: row.joined_seq,
         deliveredSeq: row.delivered_seq ?? 0,
         ...(row.left_seq === null ? {} : { leftSeq: row.left_seq }),

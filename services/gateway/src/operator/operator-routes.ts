@@ -2,17 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '@spreekuur/protocol/errors';
 import { operatorEndpoints as endpoints } from '@spreekuur/protocol/identity';
 import { routeGroup } from '@spreekuur/server';
-import {
-  createOrganisation,
-  createOrganisationAdminInvite,
-  listOrganisations,
-} from '../identity/organisations.ts';
+import type { OrganisationService } from '../identity/organisation-service.ts';
 import { operatorTokenMatches } from './operator-token.ts';
 
 /** Deployment-wide actions for the operator (the admin CLI uses these). */
-export async function operatorRoutes(app: FastifyInstance, options: { operatorToken: string }) {
-  const { db, config } = app;
-  const inviteSettings = () => ({ publicUrl: config.PUBLIC_URL, defaultTtlDays: config.INVITE_TTL_DAYS });
+export async function operatorRoutes(
+  app: FastifyInstance,
+  options: { operatorToken: string; organisations: OrganisationService },
+) {
+  const { organisations } = options;
   const routes = routeGroup(app, {
     guards: {
       operator: async (request) => {
@@ -26,19 +24,15 @@ export async function operatorRoutes(app: FastifyInstance, options: { operatorTo
   // Counted per address before the token check, so wrong guesses use up the allowance.
   const perAddress = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-  routes.add(
-    endpoints.createOrganisation,
-    ({ body }) => createOrganisation(db, body, app.clock(), inviteSettings()),
-    perAddress,
-  );
+  routes.add(endpoints.createOrganisation, ({ body }) => organisations.create(body), perAddress);
   routes.add(
     endpoints.listOrganisations,
-    async () => ({ organisations: await listOrganisations(db) }),
+    async () => ({ organisations: await organisations.list() }),
     perAddress,
   );
   routes.add(
     endpoints.createAdminInvite,
-    ({ params }) => createOrganisationAdminInvite(db, params.id, app.clock(), inviteSettings()),
+    ({ params }) => organisations.createAdminInvite(params.id),
     perAddress,
   );
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Crockford base32: no I, L, O or U, so codes survive being read aloud or retyped. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -24,4 +26,11 @@ export function formatInviteCode(random: Uint8Array): string {
 /** The canonical form that is hashed and looked up (what `inviteCode` in the protocol yields). */
 export function normaliseInviteCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** What is stored of a code: a hash of its canonical form, under a label of its own. */
+export function hashInviteCode(code: string): Uint8Array {
+  return createHash('sha256')
+    .update(`spreekuur/invite/v1:${normaliseInviteCode(code)}`)
+    .digest();
 }

@@ -3,10 +3,11 @@ import type { Queryable } from '@spreekuur/db';
 import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
 import { toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
-import type { Role } from '@spreekuur/protocol/identity';
 import type { ChannelKind } from '../domain/channel-permissions.ts';
-import type { EventRow } from '../messages/event-rows.ts';
-import type { PersonFacts } from '../domain/contact-policy.ts';
+import { readableEnd } from '../domain/readable-log.ts';
+import { appendEvent } from './event-store.ts';
+
+/** Channels and their members (`channels`, `channel_members`), and the lists built from them. */
 
 export interface ChannelRow extends Record<string, unknown> {
   id: string;
@@ -40,13 +41,7 @@ export async function requireMembership(
     // Lock first, then read the membership in a statement of its own: under READ COMMITTED a
     // statement that waited for the lock re-checks only the locked row, so a membership read
     // in the same statement could predate a removal that committed while we waited.
-    // NO KEY UPDATE: enough to order the log, and it lets foreign keys to the channel proceed.
-    const locked = await db.query<ChannelRow>(
-      'SELECT * FROM channels WHERE id = $1 AND org_id = $2 FOR NO KEY UPDATE',
-      [channelId, caller.orgId],
-    );
-    const channel = locked.rows[0];
-    if (!channel) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+    const channel = await lockChannel(db, caller.orgId, channelId);
     const member = await db.query<{ role: ChannelRole; joined_seq: number }>(
       'SELECT role, joined_seq FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
       [channelId, caller.personId],
@@ -97,84 +92,48 @@ export async function requireReadableMembership(
 
 /** The end of the log as the caller may see it. */
 export const visibleLastSeq = (membership: ReadableMembership): number =>
-  membership.leftSeq === null
-    ? membership.channel.last_seq
-    : Math.min(membership.channel.last_seq, membership.leftSeq);
-
-export interface NewEvent {
-  kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed';
-  senderPersonId?: string | null;
-  senderDeviceId?: string | null;
-  clientId?: string | null;
-  envelopeKind?: 'pairwise' | 'group' | null;
-  groupCiphertext?: Uint8Array | null;
-  recipientDevices?: string[] | null;
-  replacesSeq?: number | null;
-  data?: Record<string, unknown>;
-  expiresAt?: Date | null;
-}
+  readableEnd(membership.channel.last_seq, membership.leftSeq);
 
 /**
- * Appends to a channel's log with the next sequence number. Must run in a transaction:
- * the channel row is locked until commit, so numbers are gapless and in commit order.
+ * Locks a channel's row, which orders its log, until the transaction ends. NO KEY UPDATE:
+ * enough to order the log, and it lets foreign keys to the channel proceed.
  */
-export async function appendEvent(
-  tx: Queryable,
-  channel: { id: string; org_id: string },
-  event: NewEvent,
-  now: Date,
-): Promise<number> {
-  return (await appendEventRow(tx, channel, event, now)).seq;
+export async function lockChannel(db: Queryable, orgId: string, channelId: string): Promise<ChannelRow> {
+  const { rows } = await db.query<ChannelRow>(
+    'SELECT * FROM channels WHERE id = $1 AND org_id = $2 FOR NO KEY UPDATE',
+    [channelId, orgId],
+  );
+  if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'channel not found');
+  return rows[0];
 }
 
-/** As {@link appendEvent}, returning the stored row (built here, not read back). */
-export async function appendEventRow(
+/** The direct conversation of two people, by its key (both ids, sorted). */
+export async function findDirectChannel(
+  db: Queryable,
+  orgId: string,
+  directKey: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM channels WHERE direct_key = $1 AND org_id = $2',
+    [directKey, orgId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export async function isActiveMember(db: Queryable, channelId: string, personId: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'SELECT 1 FROM channel_members WHERE channel_id = $1 AND person_id = $2 AND left_seq IS NULL',
+    [channelId, personId],
+  );
+  return rowCount > 0;
+}
+
+export async function setDisappearingSeconds(
   tx: Queryable,
-  channel: { id: string; org_id: string },
-  event: NewEvent,
-  now: Date,
-): Promise<EventRow> {
-  const { rows } = await tx.query<{ last_seq: number }>(
-    'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
-    [channel.id],
-  );
-  const row: EventRow = {
-    channel_id: channel.id,
-    seq: rows[0]!.last_seq,
-    kind: event.kind,
-    sender_person_id: event.senderPersonId ?? null,
-    sender_device_id: event.senderDeviceId ?? null,
-    client_id: event.clientId ?? null,
-    envelope_kind: event.envelopeKind ?? null,
-    group_ciphertext: event.groupCiphertext ?? null,
-    replaces_seq: event.replacesSeq ?? null,
-    data: event.data ?? {},
-    created_at: now,
-    expires_at: event.expiresAt ?? null,
-    deleted_at: null,
-  };
-  await tx.query(
-    `INSERT INTO channel_events (channel_id, seq, org_id, kind, sender_person_id, sender_device_id, client_id,
-                                 envelope_kind, group_ciphertext, recipient_devices, replaces_seq, data, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [
-      row.channel_id,
-      row.seq,
-      channel.org_id,
-      row.kind,
-      row.sender_person_id,
-      row.sender_device_id,
-      row.client_id,
-      row.envelope_kind,
-      row.group_ciphertext,
-      event.recipientDevices ?? null,
-      row.replaces_seq,
-      JSON.stringify(row.data),
-      now,
-      row.expires_at,
-    ],
-  );
-  return row;
+  channelId: string,
+  seconds: number | null,
+): Promise<void> {
+  await tx.query('UPDATE channels SET disappearing_seconds = $2 WHERE id = $1', [channelId, seconds]);
 }
 
 export async function createChannel(
@@ -267,21 +226,7 @@ export async function memberDevices(db: Queryable, channelId: string): Promise<C
   }));
 }
 
-export async function personFacts(
-  db: Queryable,
-  orgId: string,
-  personIds: readonly string[],
-): Promise<Map<string, PersonFacts>> {
-  const { rows } = await db.query<{ id: string; role: Role; team_ids: string[] | null }>(
-    `SELECT p.id, p.role, array_remove(array_agg(tm.team_id), NULL) AS team_ids
-       FROM people p LEFT JOIN team_members tm ON tm.person_id = p.id
-      WHERE p.org_id = $1 AND p.id = ANY($2::uuid[])
-      GROUP BY p.id`,
-    [orgId, personIds],
-  );
-  return new Map(rows.map((row) => [row.id, { id: row.id, role: row.role, teamIds: row.team_ids ?? [] }]));
-}
-
+/** Whether two people are both current members of some channel. */
 export async function shareAChannel(db: Queryable, a: string, b: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM channel_members x JOIN channel_members y ON x.channel_id = y.channel_id

@@ -2,8 +2,8 @@ import type { Queryable } from '@spreekuur/db';
 import type { ChannelDevice } from '@spreekuur/protocol/chat';
 import type { ServerEventPayload } from '@spreekuur/protocol/realtime';
 import { emitTo, rooms, type Realtime } from '@spreekuur/server';
-import { activeMemberIds, memberDevices } from '../channels/channel-store.ts';
-import { loadEventRow, toChannelEvent, type EventRow } from './event-rows.ts';
+import { activeMemberIds, memberDevices } from '../store/channel-store.ts';
+import { loadEventRow, toChannelEvent, type EventRow } from '../store/event-store.ts';
 
 /**
  * Pushes committed log entries to the member devices that are online, on whichever node

@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '@spreekuur/config';
+import type { Database } from '@spreekuur/db';
+import { rooms, type Realtime } from '@spreekuur/server';
+import { ChannelService } from './channels/channel-service.ts';
+import { PostgresBlobStore } from './store/blob-store.ts';
+import { FileService } from './files/file-service.ts';
+import { KeyDirectory } from './keys/key-directory.ts';
+import { Delivery } from './delivery/delivery.ts';
+import { MessageService } from './messages/message-service.ts';
+import { MemoryPresenceStore, RedisPresenceStore } from './store/presence-store.ts';
+import { PresenceService } from './presence/presence-service.ts';
+import { TypingService } from './presence/typing-service.ts';
+import { ReceiptService } from './receipts/receipt-service.ts';
+
+export interface ChatDeps {
+  readonly db: Database;
+  readonly realtime: Realtime;
+  /** Presence is shared between nodes through Redis when there is one, in-process otherwise. */
+  readonly redis: Redis | null;
+  readonly clock: () => Date;
+  readonly config: Pick<
+    Config,
+    'MAX_ENVELOPE_BYTES' | 'MAX_FILE_BYTES' | 'ORG_STORAGE_QUOTA_BYTES' | 'REDIS_PREFIX'
+  >;
+}
+
+export interface ChatServices {
+  readonly keys: KeyDirectory;
+  readonly channels: ChannelService;
+  readonly messages: MessageService;
+  readonly receipts: ReceiptService;
+  readonly typing: TypingService;
+  readonly presence: PresenceService;
+  readonly files: FileService;
+}
+
+/** Wires the chat services together (no I/O happens here). */
+export function createChatServices(deps: ChatDeps): ChatServices {
+  const { db, realtime, clock, config } = deps;
+  const delivery = new Delivery(db, realtime);
+  const blobs = new PostgresBlobStore(db);
+  return {
+    keys: new KeyDirectory(db, (deviceId, remaining) =>
+      realtime.io.to(rooms.device(deviceId)).emit('keys:low', { remaining }),
+    ),
+    channels: new ChannelService(db, delivery, clock),
+    messages: new MessageService(db, delivery, blobs, clock, { maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES }),
+    receipts: new ReceiptService(db, delivery),
+    typing: new TypingService(db, delivery),
+    presence: new PresenceService(
+      db,
+      deps.redis ? new RedisPresenceStore(deps.redis, config.REDIS_PREFIX) : new MemoryPresenceStore(),
+      realtime,
+    ),
+    files: new FileService(db, blobs, clock, {
+      maxFileBytes: config.MAX_FILE_BYTES,
+      orgQuotaBytes: config.ORG_STORAGE_QUOTA_BYTES,
+    }),
+  };
+}

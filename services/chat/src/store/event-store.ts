@@ -1,0 +1,290 @@
+import type { Queryable } from '@spreekuur/db';
+import type { ChannelEvent } from '@spreekuur/protocol/chat';
+import { toBase64Url } from '@spreekuur/protocol/common';
+
+/**
+ * The channel log: `channel_events` (one row per entry, numbered per channel) and
+ * `channel_event_payloads` (a pairwise message's ciphertext for each recipient device).
+ */
+
+/** A row of channel_events, possibly joined with one device's pairwise payload. */
+export interface EventRow extends Record<string, unknown> {
+  channel_id: string;
+  seq: number;
+  kind: ChannelEvent['kind'];
+  sender_person_id: string | null;
+  sender_device_id: string | null;
+  client_id: string | null;
+  envelope_kind: 'pairwise' | 'group' | null;
+  group_ciphertext: Uint8Array | null;
+  replaces_seq: number | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+  expires_at: Date | null;
+  deleted_at: Date | null;
+  device_ciphertext?: Uint8Array | null;
+}
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const strOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** How one device sees a log entry: its own ciphertext only, nothing once deleted. */
+export function toChannelEvent(row: EventRow, deviceCiphertext: Uint8Array | null | undefined): ChannelEvent {
+  const base = { channelId: row.channel_id, seq: row.seq, createdAt: row.created_at.toISOString() };
+  switch (row.kind) {
+    case 'message': {
+      const deleted = row.deleted_at !== null;
+      const ciphertext = deleted
+        ? null
+        : row.envelope_kind === 'group'
+          ? row.group_ciphertext
+          : (deviceCiphertext ?? null);
+      return {
+        ...base,
+        kind: 'message',
+        senderPersonId: row.sender_person_id!,
+        senderDeviceId: row.sender_device_id!,
+        clientId: row.client_id!,
+        envelopeKind: row.envelope_kind!,
+        ciphertext: ciphertext ? toBase64Url(ciphertext) : null,
+        replacesSeq: row.replaces_seq,
+        fileIds: Array.isArray(row.data.fileIds) ? (row.data.fileIds as string[]) : [],
+        expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+        deleted,
+      };
+    }
+    case 'member_added':
+      return {
+        ...base,
+        kind: 'member_added',
+        personId: str(row.data.personId),
+        role: row.data.role === 'owner' || row.data.role === 'moderator' ? row.data.role : 'member',
+        byPersonId: strOrNull(row.data.byPersonId),
+      };
+    case 'member_removed':
+      return {
+        ...base,
+        kind: 'member_removed',
+        personId: str(row.data.personId),
+        byPersonId: strOrNull(row.data.byPersonId),
+      };
+    case 'message_deleted':
+      return {
+        ...base,
+        kind: 'message_deleted',
+        targetSeq: typeof row.data.targetSeq === 'number' ? row.data.targetSeq : 0,
+        byPersonId: str(row.data.byPersonId),
+      };
+    case 'settings_changed':
+      return {
+        ...base,
+        kind: 'settings_changed',
+        disappearingSeconds:
+          typeof row.data.disappearingSeconds === 'number' ? row.data.disappearingSeconds : null,
+        byPersonId: str(row.data.byPersonId),
+      };
+  }
+}
+
+export async function loadEventRow(db: Queryable, channelId: string, seq: number): Promise<EventRow> {
+  const { rows } = await db.query<EventRow>(
+    'SELECT * FROM channel_events WHERE channel_id = $1 AND seq = $2',
+    [channelId, seq],
+  );
+  return rows[0]!;
+}
+
+export interface NewEvent {
+  kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed';
+  senderPersonId?: string | null;
+  senderDeviceId?: string | null;
+  clientId?: string | null;
+  envelopeKind?: 'pairwise' | 'group' | null;
+  groupCiphertext?: Uint8Array | null;
+  recipientDevices?: string[] | null;
+  replacesSeq?: number | null;
+  data?: Record<string, unknown>;
+  expiresAt?: Date | null;
+}
+
+/**
+ * Appends to a channel's log with the next sequence number. Must run in a transaction:
+ * the channel row is locked until commit, so numbers are gapless and in commit order.
+ */
+export async function appendEvent(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  event: NewEvent,
+  now: Date,
+): Promise<number> {
+  return (await appendEventRow(tx, channel, event, now)).seq;
+}
+
+/** As {@link appendEvent}, returning the stored row (built here, not read back). */
+export async function appendEventRow(
+  tx: Queryable,
+  channel: { id: string; org_id: string },
+  event: NewEvent,
+  now: Date,
+): Promise<EventRow> {
+  const { rows } = await tx.query<{ last_seq: number }>(
+    'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
+    [channel.id],
+  );
+  const row: EventRow = {
+    channel_id: channel.id,
+    seq: rows[0]!.last_seq,
+    kind: event.kind,
+    sender_person_id: event.senderPersonId ?? null,
+    sender_device_id: event.senderDeviceId ?? null,
+    client_id: event.clientId ?? null,
+    envelope_kind: event.envelopeKind ?? null,
+    group_ciphertext: event.groupCiphertext ?? null,
+    replaces_seq: event.replacesSeq ?? null,
+    data: event.data ?? {},
+    created_at: now,
+    expires_at: event.expiresAt ?? null,
+    deleted_at: null,
+  };
+  await tx.query(
+    `INSERT INTO channel_events (channel_id, seq, org_id, kind, sender_person_id, sender_device_id, client_id,
+                                 envelope_kind, group_ciphertext, recipient_devices, replaces_seq, data, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      row.channel_id,
+      row.seq,
+      channel.org_id,
+      row.kind,
+      row.sender_person_id,
+      row.sender_device_id,
+      row.client_id,
+      row.envelope_kind,
+      row.group_ciphertext,
+      event.recipientDevices ?? null,
+      row.replaces_seq,
+      JSON.stringify(row.data),
+      now,
+      row.expires_at,
+    ],
+  );
+  return row;
+}
+
+/** A pairwise message's ciphertexts, all in one statement. */
+export async function insertPayloads(
+  tx: Queryable,
+  channelId: string,
+  seq: number,
+  payloads: ReadonlyMap<string, Uint8Array>,
+): Promise<void> {
+  if (payloads.size === 0) return;
+  // ($1, $2) are the channel and seq, then (device, ciphertext) pairs.
+  const values: unknown[] = [channelId, seq];
+  const tuples = [...payloads].map(([deviceId, ciphertext], index) => {
+    values.push(deviceId, ciphertext);
+    return `($1, $2, $${3 + index * 2}, $${4 + index * 2})`;
+  });
+  await tx.query(
+    `INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ${tuples.join(', ')}`,
+    values,
+  );
+}
+
+/** The message a device stored under a clientId in a channel, if any (for resends). */
+export async function findByClientId(
+  db: Queryable,
+  channelId: string,
+  senderDeviceId: string,
+  clientId: string,
+): Promise<{ seq: number; createdAt: Date } | null> {
+  const { rows } = await db.query<{ seq: number; created_at: Date }>(
+    `SELECT seq, created_at FROM channel_events WHERE channel_id = $1 AND sender_device_id = $2 AND client_id = $3`,
+    [channelId, senderDeviceId, clientId],
+  );
+  return rows[0] ? { seq: rows[0].seq, createdAt: rows[0].created_at } : null;
+}
+
+/** A message of the log (not another kind of entry) at or after `fromSeq`. */
+export async function findMessage(
+  db: Queryable,
+  channelId: string,
+  seq: number,
+  fromSeq: number,
+): Promise<EventRow | undefined> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT * FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message' AND seq >= $3`,
+    [channelId, seq, fromSeq],
+  );
+  return rows[0];
+}
+
+/**
+ * Entries `after < seq`, within `[fromSeq, toSeq]`, each with this device's own pairwise
+ * ciphertext (if it was addressed).
+ */
+export async function readLog(
+  db: Queryable,
+  channelId: string,
+  range: { deviceId: string; after: number; limit: number; fromSeq: number; toSeq: number },
+): Promise<EventRow[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT e.*, p.ciphertext AS device_ciphertext
+       FROM channel_events e
+       LEFT JOIN channel_event_payloads p
+              ON p.channel_id = e.channel_id AND p.seq = e.seq AND p.recipient_device_id = $4
+      WHERE e.channel_id = $1 AND e.seq > $2 AND e.seq >= $5 AND e.seq <= $6
+      ORDER BY e.seq LIMIT $3`,
+    [channelId, range.after, range.limit, range.deviceId, range.fromSeq, range.toSeq],
+  );
+  return rows;
+}
+
+export interface MessageRef {
+  channelId: string;
+  seq: number;
+}
+
+/** Locks up to 1000 messages whose timer ran out (rows other nodes hold are skipped). */
+export async function lockExpiredMessages(tx: Queryable, now: Date): Promise<MessageRef[]> {
+  const { rows } = await tx.query<{ channel_id: string; seq: number }>(
+    `SELECT channel_id, seq FROM channel_events
+      WHERE expires_at <= $1 AND deleted_at IS NULL ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED`,
+    [now],
+  );
+  return rows.map((row) => ({ channelId: row.channel_id, seq: row.seq }));
+}
+
+/**
+ * Removes the ciphertext of messages, keeping each log entry as "deleted"; returns the ids of
+ * the files they attached.
+ */
+export async function eraseMessageContent(
+  tx: Queryable,
+  targets: readonly MessageRef[],
+  now: Date,
+): Promise<string[]> {
+  const fileIds: string[] = [];
+  for (const { channelId, seq } of targets) {
+    const { rows } = await tx.query<{ data: { fileIds?: string[] } }>(
+      `UPDATE channel_events SET deleted_at = $3, group_ciphertext = NULL
+        WHERE channel_id = $1 AND seq = $2 AND deleted_at IS NULL RETURNING data`,
+      [channelId, seq, now],
+    );
+    await tx.query('DELETE FROM channel_event_payloads WHERE channel_id = $1 AND seq = $2', [channelId, seq]);
+    fileIds.push(...(rows[0]?.data.fileIds ?? []));
+  }
+  return fileIds;
+}
+
+/** Who sent the message at `seq` (undefined: there is no message there). */
+export async function senderOfMessage(
+  db: Queryable,
+  channelId: string,
+  seq: number,
+): Promise<string | null | undefined> {
+  const { rows } = await db.query<{ sender_person_id: string | null }>(
+    `SELECT sender_person_id FROM channel_events WHERE channel_id = $1 AND seq = $2 AND kind = 'message'`,
+    [channelId, seq],
+  );
+  return rows[0] ? rows[0].sender_person_id : undefined;
+}
