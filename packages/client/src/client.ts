@@ -11,6 +11,7 @@ import {
   type SendMessage,
 } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
+import type { EndpointDefinition, EndpointResult } from '@spreekuur/protocol/endpoint';
 import { identityEndpoints as identity, type Role } from '@spreekuur/protocol/identity';
 import {
   clientEvents,
@@ -30,13 +31,14 @@ import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
 import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
-import { HttpClient } from './http.ts';
+import { HttpClient, type CallArguments } from './http.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
+import type { TeamQueue } from '@spreekuur/protocol/scheduling';
 
 export interface ClientOptions {
   /** Where this device keeps its keys, sessions and messages. */
@@ -73,6 +75,9 @@ const isBrowser = 'document' in globalThis;
  */
 export class SpreekuurClient extends Emitter<ClientEvents> {
   private token: string | null = null;
+  private tokenExpiresAt: string | null = null;
+  /** Teams whose live queue this device watches; watched again after every reconnect. */
+  private readonly watchedQueues = new Set<string>();
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private closed = false;
@@ -259,6 +264,27 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     await this.inbox.idle();
   }
 
+  // ---- Any REST endpoint ------------------------------------------------------------------
+
+  /**
+   * Calls any endpoint of `@spreekuur/protocol` that a signed-in device may call (identity,
+   * organisation, scheduling…), with this device's token; the answer is parsed with the
+   * endpoint's schema. The SDK's own methods cover what needs more (encryption, sockets).
+   */
+  call<E extends EndpointDefinition & { access: 'device' }>(
+    endpoint: E,
+    ...input: CallArguments<E>
+  ): Promise<EndpointResult<E>> {
+    return this.http.call(endpoint, ...input);
+  }
+
+  /** A valid access token for scripts that call the HTTP API themselves (signs in if needed). */
+  async accessToken(): Promise<{ token: string; expiresAt: string }> {
+    const fresh = this.tokenExpiresAt && new Date(this.tokenExpiresAt).getTime() - Date.now() > 30_000;
+    if (!this.token || !fresh) await this.refreshToken();
+    return { token: this.token!, expiresAt: this.tokenExpiresAt! };
+  }
+
   // ---- Account and devices ----------------------------------------------------------------
 
   me() {
@@ -280,6 +306,23 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   /** A one-time code to link another device to this account. */
   linkDeviceCode() {
     return this.http.call(identity.createDeviceLink);
+  }
+
+  // ---- Office hours: the live queue --------------------------------------------------------
+
+  /**
+   * Follows a team's live queue (workers and admins of the team): answers the queue now, then
+   * every change arrives as a `queue` event, also after reconnecting.
+   */
+  async watchQueue(teamId: string): Promise<TeamQueue> {
+    const queue = await this.request('scheduling:queue:watch', { teamId });
+    this.watchedQueues.add(teamId);
+    return queue;
+  }
+
+  async unwatchQueue(teamId: string): Promise<void> {
+    this.watchedQueues.delete(teamId);
+    if (this.socket?.connected) await this.request('scheduling:queue:unwatch', { teamId });
   }
 
   // ---- Channels ---------------------------------------------------------------------------
@@ -525,6 +568,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       waiter.resolve();
     }
     void this.outbox.flush();
+    // A new connection is in no team's room yet: watch again, and hand the app the queue as it is now.
+    for (const teamId of this.watchedQueues) {
+      this.request('scheduling:queue:watch', { teamId }).then(
+        (queue) => this.emit('queue', queue),
+        (error: unknown) =>
+          this.emit('error', { code: errorCode(error), message: 'watching the queue failed' }),
+      );
+    }
   }
 
   /** Signs in again after the server closed the socket; stops for good if the device was revoked. */
@@ -545,6 +596,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private async refreshToken(): Promise<void> {
     const session = await logIn(this.http, this.account);
     this.token = session.accessToken;
+    this.tokenExpiresAt = session.expiresAt;
     clearTimeout(this.tokenTimer);
     // Renew a minute before expiry, and hand the new token to the live socket.
     const renewIn = Math.max(5_000, new Date(session.expiresAt).getTime() - Date.now() - 60_000);

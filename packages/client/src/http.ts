@@ -26,7 +26,7 @@ export interface HttpOptions {
 }
 
 /** `call(endpoint)` may leave out the input when the endpoint declares none. */
-type CallArguments<E extends EndpointDefinition> =
+export type CallArguments<E extends EndpointDefinition> =
   Record<never, never> extends EndpointInput<E> ? [input?: EndpointInput<E>] : [input: EndpointInput<E>];
 
 /**
