@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { base64Url, id, isoDateTime } from './common.ts';
+import { base64Url, base64UrlBytes, id, isoDateTime } from './common.ts';
 
 /**
  * Chat on the wire. Every byte string here is ciphertext or a public key: the server routes
  * and stores it without being able to read it (packages/crypto/SPEC.md).
  */
 
-/** Opaque bytes with an upper bound (base64url length ≈ 4/3 of the bytes). */
-export const opaqueBytes = (maxBytes: number) =>
-  base64Url.min(1).max(Math.ceil((maxBytes * 4) / 3), { error: `must be at most ${maxBytes} bytes` });
+/** Opaque bytes: at least one, at most `maxBytes`, and always decodable (see base64Url). */
+export const opaqueBytes = (maxBytes: number) => base64UrlBytes({ min: 1, max: maxBytes });
 
 export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, {
   error: 'must be 8-64 letters, digits, _ or - (a unique id per message)',
