@@ -18,5 +18,16 @@ export {
 export { rooms } from './realtime/rooms.ts';
 export type { AppSocket, Realtime, RealtimeContext } from './realtime/realtime.ts';
 export { recordAudit, type AuditEntry } from './audit.ts';
+export {
+  createRateLimiter,
+  MemoryRateLimiter,
+  perMinute,
+  RedisRateLimiter,
+  type RateDecision,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RatePolicy,
+  type RedisRateLimiterOptions,
+} from './limits/index.ts';
 export { installGracefulShutdown } from './shutdown.ts';
 export { startService, type StartedService } from './start-service.ts';
