@@ -44,6 +44,8 @@ export const environmentSchema = z.object({
   MAX_ENVELOPE_BYTES: positiveInt(256 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(20),
+  RATE_LIMIT_DEVICE_PER_MINUTE: positiveInt(600),
+  RATE_LIMIT_DEVICE_BURST: positiveInt(300),
   OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
@@ -74,6 +76,10 @@ export const environmentDocs: Record<keyof Environment, string> = {
   SHUTDOWN_TIMEOUT_MS: 'Time allowed for a graceful shutdown before the process exits anyway.',
   RATE_LIMIT_AUTH_PER_MINUTE:
     'Registrations, login challenges and logins allowed per client IP per minute (each). Raise it where many residents share one IP, e.g. a library.',
+  RATE_LIMIT_DEVICE_PER_MINUTE:
+    'Authenticated REST calls per device per minute, on average; beyond that `ERR_RATE_LIMITED` (429) with `Retry-After`.',
+  RATE_LIMIT_DEVICE_BURST:
+    'How many authenticated REST calls a device may make at once before the per-minute rate applies.',
   OPERATOR_TOKEN:
     'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
 };
