@@ -4,7 +4,7 @@ export { createRedis } from './redis.ts';
 export { redactUrl, redactPaths } from './logging.ts';
 export { errorBody } from './http/error-handler.ts';
 export { preferredLocale } from './http/locale.ts';
-export { perCaller } from './http/rate-limit.ts';
+export { perDevice, perDeviceRateLimit } from './http/rate-limit.ts';
 export type { Principal } from './auth/principal.ts';
 export { principalOf, requireRole, bearerToken } from './auth/authenticate.ts';
 export {

@@ -5,12 +5,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as wire from '@spreekuur/protocol/chat';
 import { errorBodySchema } from '@spreekuur/protocol/errors';
-import { perCaller, principalOf, rooms } from '@spreekuur/server';
+import { createRateLimiter, perDeviceRateLimit, principalOf, rooms } from '@spreekuur/server';
 import { ChannelService } from './channels/channel-service.ts';
 import { getChannel, listChannels } from './channels/channel-store.ts';
 import { PostgresBlobStore } from './files/blob-store.ts';
 import { FileService } from './files/file-service.ts';
-import { KeyDirectory } from './keys/key-directory.ts';
+import { KeyDirectory, ONE_TIME_PREKEY_CLAIMS } from './keys/key-directory.ts';
 import { Delivery } from './messages/delivery.ts';
 import { MessageService } from './messages/message-service.ts';
 import { MemoryPresenceStore, RedisPresenceStore } from './presence/presence-store.ts';
@@ -56,8 +56,16 @@ export const chatService = fp(
       orgQuotaBytes: config.ORG_STORAGE_QUOTA_BYTES,
     });
     const receipts = new ReceiptService(db, delivery);
-    const keys = new KeyDirectory(db, (deviceId, remaining) =>
-      realtime.io.to(rooms.device(deviceId)).emit('keys:low', { remaining }),
+    const keys = new KeyDirectory(
+      db,
+      (deviceId, remaining) => realtime.io.to(rooms.device(deviceId)).emit('keys:low', { remaining }),
+      createRateLimiter({
+        name: 'prekey-claims',
+        policy: ONE_TIME_PREKEY_CLAIMS,
+        redis: app.redis,
+        redisPrefix: config.REDIS_PREFIX,
+        now: () => app.clock().getTime(),
+      }),
     );
     const presence = new PresenceService(
       db,
@@ -155,9 +163,7 @@ export const chatService = fp(
       api.post('/v1/keys/bundles', {
         // Each call uses up one-time prekeys of other people's devices; a client needs a few
         // calls per conversation it starts (up to 200 devices each), never a stream of them.
-        config: {
-          rateLimit: { max: BUNDLE_FETCHES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: perCaller },
-        },
+        config: { rateLimit: perDeviceRateLimit(BUNDLE_FETCHES_PER_MINUTE, '1 minute') },
         schema: {
           tags: ['keys'],
           summary: 'Prekey bundles of devices you may talk to; each hands out one one-time prekey',

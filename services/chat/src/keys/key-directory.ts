@@ -2,11 +2,19 @@ import type { Database, Queryable } from '@spreekuur/db';
 import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_MAX, type PrekeyBundle } from '@spreekuur/protocol/chat';
 import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
-import type { Principal } from '@spreekuur/server';
+import type { Principal, RateLimiter, RatePolicy } from '@spreekuur/server';
 import { personFacts, shareAChannel } from '../channels/channel-store.ts';
 import { mayFetchKeysOf } from '../domain/contact-policy.ts';
 
 type SignedKey = { id: number; publicKey: string; signature: string };
+
+/**
+ * How many of a device's one-time prekeys one other device may be handed: 5 an hour. A client
+ * needs one per session it starts with a device, so this is plenty; beyond it the bundle
+ * comes without a one-time prekey, which the protocol allows (packages/crypto/SPEC.md), so
+ * nobody can drain another device's prekeys, and a caller that asks again still gets a bundle.
+ */
+export const ONE_TIME_PREKEY_CLAIMS: RatePolicy = { burst: 5, refillPerSecond: 5 / 3600 };
 
 /**
  * Public prekeys of devices, so others can start an encrypted session with a device that is
@@ -18,6 +26,8 @@ export class KeyDirectory {
     private readonly db: Database,
     /** Told when a device should upload more one-time prekeys. */
     private readonly onLow: (deviceId: string, remaining: number) => void,
+    /** One-time prekeys handed out per (caller device, target device), see ONE_TIME_PREKEY_CLAIMS. */
+    private readonly claims: RateLimiter,
   ) {}
 
   async publishSignedPrekeys(
@@ -87,7 +97,8 @@ export class KeyDirectory {
 
   /**
    * Bundles for the given devices, each with one one-time prekey that is deleted as it is
-   * handed out (FOR UPDATE SKIP LOCKED: concurrent fetches never get the same key).
+   * handed out (FOR UPDATE SKIP LOCKED: concurrent fetches never get the same key), unless
+   * the caller was handed that device's one-time prekeys too often lately.
    */
   async fetchBundles(principal: Principal, deviceIds: readonly string[]): Promise<PrekeyBundle[]> {
     const { rows: devices } = await this.db.query<{
@@ -129,16 +140,9 @@ export class KeyDirectory {
     const bundles: PrekeyBundle[] = [];
     for (const device of devices) {
       const signed = signedByDevice.get(device.id)!;
-      const claimed = await this.db.query<{ key_id: number; public_key: Uint8Array }>(
-        `DELETE FROM device_one_time_prekeys
-          WHERE (device_id, key_id) = (SELECT device_id, key_id FROM device_one_time_prekeys
-                                        WHERE device_id = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING key_id, public_key`,
-        [device.id],
-      );
-      const oneTime = claimed.rows[0];
-      const remaining = await countOneTimePrekeys(this.db, device.id);
-      if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(device.id, remaining);
+      const oneTime = (await this.claims.take(`${principal.deviceId}:${device.id}`)).ok
+        ? await this.claimOneTimePrekey(device.id)
+        : undefined;
       bundles.push({
         deviceId: device.id,
         personId: device.person_id,
@@ -157,6 +161,19 @@ export class KeyDirectory {
       });
     }
     return bundles;
+  }
+
+  private async claimOneTimePrekey(deviceId: string) {
+    const claimed = await this.db.query<{ key_id: number; public_key: Uint8Array }>(
+      `DELETE FROM device_one_time_prekeys
+        WHERE (device_id, key_id) = (SELECT device_id, key_id FROM device_one_time_prekeys
+                                      WHERE device_id = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING key_id, public_key`,
+      [deviceId],
+    );
+    const remaining = await countOneTimePrekeys(this.db, deviceId);
+    if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(deviceId, remaining);
+    return claimed.rows[0];
   }
 }
 
