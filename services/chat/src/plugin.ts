@@ -89,6 +89,9 @@ export const chatService = fp(
 
     // ---- socket.io ---------------------------------------------------------------------
     realtime.onConnection((socket) => presence.connected(socket));
+    realtime.onConnection((socket) =>
+      keys.remindIfLow(socket.data.principal.deviceId, (remaining) => socket.emit('keys:low', { remaining })),
+    );
     realtime.onDisconnect((socket) => presence.disconnected(socket));
     realtime.handle('chat:send', wire.chatClientEvents['chat:send'], (envelope, { principal }) =>
       messages.send(principal, envelope),

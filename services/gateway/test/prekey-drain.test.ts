@@ -42,6 +42,16 @@ const remaining = async (deviceId: string) =>
     )
   ).rows[0]!.n;
 
+/** Deletes all but `count` of a device's one-time prekeys. */
+async function keepOnly(deviceId: string, count: number) {
+  await gateway.db.query(
+    `DELETE FROM device_one_time_prekeys WHERE device_id = $1
+       AND key_id NOT IN (SELECT key_id FROM device_one_time_prekeys WHERE device_id = $1
+                           ORDER BY key_id DESC LIMIT $2)`,
+    [deviceId, count],
+  );
+}
+
 async function fetchBundles(target: Actor, authorization: string) {
   const response = await gateway.app.inject({
     method: 'POST',
@@ -111,12 +121,7 @@ describe('one-time prekeys cannot be drained', () => {
       bob = await sdkPerson(gateway, worker, team.id, 'Bob');
       const bobDevice = bob.account.deviceId;
       // Leave Bob exactly at the low watermark: the next fetch takes him below it.
-      await gateway.db.query(
-        `DELETE FROM device_one_time_prekeys WHERE device_id = $1
-           AND key_id NOT IN (SELECT key_id FROM device_one_time_prekeys WHERE device_id = $1
-                               ORDER BY key_id DESC LIMIT 20)`,
-        [bobDevice],
-      );
+      await keepOnly(bobDevice, 20);
       expect(await remaining(bobDevice)).toBe(20);
       const fetched = await api<Bundles>(gateway, worker, 'POST', '/v1/keys/bundles', {
         deviceIds: [bobDevice],
@@ -128,6 +133,28 @@ describe('one-time prekeys cannot be drained', () => {
       expect(await remaining(bobDevice)).toBeGreaterThan(20);
     } finally {
       await bob?.close();
+    }
+  });
+
+  it('a device that was offline when its prekeys ran low is told when it reconnects', async () => {
+    const { worker, team } = cast;
+    let carol: SpreekuurClient | undefined;
+    try {
+      carol = await sdkPerson(gateway, worker, team.id, 'Carol');
+      const carolDevice = carol.account.deviceId;
+      const offline = new Promise<void>((resolve) => carol!.once('connection', () => resolve()));
+      carol.disconnect();
+      await offline;
+      await keepOnly(carolDevice, 10);
+      await api(gateway, worker, 'POST', '/v1/keys/bundles', { deviceIds: [carolDevice] });
+      expect(await remaining(carolDevice)).toBe(9);
+      carol.reconnect();
+      for (let attempt = 0; attempt < 200 && (await remaining(carolDevice)) < 20; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await remaining(carolDevice)).toBeGreaterThan(20);
+    } finally {
+      await carol?.close();
     }
   });
 });

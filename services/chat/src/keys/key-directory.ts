@@ -82,6 +82,15 @@ export class KeyDirectory {
     });
   }
 
+  /**
+   * Tells a device that just connected if it is low on one-time prekeys: the push sent when
+   * they ran low reaches only devices online at that moment.
+   */
+  async remindIfLow(deviceId: string, tell: (remaining: number) => void): Promise<void> {
+    const remaining = await countOneTimePrekeys(this.db, deviceId);
+    if (remaining < ONE_TIME_PREKEYS_LOW) tell(remaining);
+  }
+
   async status(principal: Principal) {
     const { rows } = await this.db.query<{ signed_prekey_id: number; kem_prekey_id: number }>(
       'SELECT signed_prekey_id, kem_prekey_id FROM device_signed_prekeys WHERE device_id = $1',
