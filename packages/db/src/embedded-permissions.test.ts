@@ -25,8 +25,11 @@ async function countFiles(root: string): Promise<number> {
   return count;
 }
 
-/** Issue 15, finding 3: the embedded database's files were world-writable (0666). */
-describe('embedded database files', () => {
+/**
+ * Issue 15, finding 3: the embedded database's files were world-writable (0666). Each test
+ * creates a database on disk, which takes a while on a busy machine.
+ */
+describe('embedded database files', { timeout: 90_000 }, () => {
   let base: string;
   beforeEach(async () => {
     base = await mkdtemp(join(tmpdir(), 'spreekuur-perm-'));

@@ -39,7 +39,7 @@ async function runOnce(env: Record<string, string>): Promise<string> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 150) throw new Error(`gateway did not become healthy: ${output}`);
+      if (attempt > 450) throw new Error(`gateway did not become healthy: ${output}`);
       const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
         (response) => response.ok,
         () => false,
@@ -101,7 +101,7 @@ describe('DATA_DIR permissions of the server process', () => {
     // A restart finds nothing to fix either.
     expect(warnings(await runOnce({ ...backendEnv, DATA_DIR: dataDir }))).toEqual([]);
     expect(await notPrivate(dataDir)).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 
   it('what an earlier version left open to others is made private, with one warning', async () => {
     const dataDir = join(base, 'old');
@@ -131,5 +131,5 @@ describe('DATA_DIR permissions of the server process', () => {
     const lines = warnings(output);
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, fixed: expected });
-  }, 90_000);
+  }, 240_000);
 });
