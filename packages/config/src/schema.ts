@@ -44,6 +44,11 @@ export const environmentSchema = z.object({
   MAX_ENVELOPE_BYTES: positiveInt(256 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(20),
+  RATE_LIMIT_DEVICE_PER_MINUTE: positiveInt(600),
+  RATE_LIMIT_DEVICE_BURST: positiveInt(300),
+  REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  IDLE_TIMEOUT_MS: positiveInt(60_000),
   OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
@@ -74,6 +79,16 @@ export const environmentDocs: Record<keyof Environment, string> = {
   SHUTDOWN_TIMEOUT_MS: 'Time allowed for a graceful shutdown before the process exits anyway.',
   RATE_LIMIT_AUTH_PER_MINUTE:
     'Registrations, login challenges and logins allowed per client IP per minute (each). Raise it where many residents share one IP, e.g. a library.',
+  RATE_LIMIT_DEVICE_PER_MINUTE:
+    'Authenticated REST calls per device per minute, on average; beyond that `ERR_RATE_LIMITED` (429) with `Retry-After`.',
+  RATE_LIMIT_DEVICE_BURST:
+    'How many authenticated REST calls a device may make at once before the per-minute rate applies.',
+  REQUEST_TIMEOUT_MS:
+    'Time a client has to send a whole request (headers and body); a stalled one is answered 408 and its connection closed.',
+  HEADERS_TIMEOUT_MS:
+    'Time a client has to send a request’s headers; never more than `REQUEST_TIMEOUT_MS` (a larger value counts as that).',
+  IDLE_TIMEOUT_MS:
+    'An HTTP connection on which nothing moves for this long is closed (WebSockets are not affected). Keep it above 20 s: socket.io long-polling waits that long.',
   OPERATOR_TOKEN:
     'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
 };

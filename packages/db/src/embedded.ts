@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult, Row } from './database.ts';
 
@@ -27,8 +28,11 @@ function queryable(target: PGlite | Transaction): Queryable {
  * the `tx` handle: a query on the outer handle would wait for the transaction forever.
  */
 export async function createEmbeddedDatabase(options: EmbeddedOptions = {}): Promise<Database> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const pglite = await PGlite.create(options.dataDir ?? 'memory://');
+  // PGlite writes its files readable and writable by everyone (0666, whatever the umask):
+  // the database is the owner's alone.
+  if (options.dataDir) await restrictToOwner(options.dataDir);
   if (options.schema) {
     await pglite.exec(
       `CREATE SCHEMA IF NOT EXISTS "${options.schema}"; SET search_path = "${options.schema}", public;`,
@@ -50,4 +54,34 @@ export async function createEmbeddedDatabase(options: EmbeddedOptions = {}): Pro
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/**
+ * Takes group and other permissions off `path` and, to `depth` levels, what is under it:
+ * directories become 0700, files keep only their owner's bits (0666 → 0600). Symbolic links
+ * are not followed. Quiet about what it cannot change (a file that vanished, one owned by
+ * someone else); returns how many it changed. A path that does not exist changes nothing.
+ */
+export async function restrictToOwner(path: string, depth = Infinity): Promise<number> {
+  let entry;
+  try {
+    entry = await lstat(path);
+  } catch {
+    return 0;
+  }
+  if (entry.isSymbolicLink()) return 0;
+  const mode = entry.mode & 0o777;
+  const wanted = entry.isDirectory() ? 0o700 : mode & 0o700;
+  let changed = 0;
+  if (mode !== wanted) {
+    changed = await chmod(path, wanted).then(
+      () => 1,
+      () => 0,
+    );
+  }
+  if (entry.isDirectory() && depth > 0) {
+    const names = await readdir(path).catch(() => [] as string[]);
+    for (const name of names) changed += await restrictToOwner(join(path, name), depth - 1);
+  }
+  return changed;
 }

@@ -3,5 +3,5 @@ export { isExclusionViolation, isSerializationFailure, isUniqueViolation } from 
 export { migrate, MigrationError, type MigrationReport } from './migrate.ts';
 export { loadMigrations, migrationsDirectory, type Migration } from './migrations.ts';
 export { createPostgresDatabase } from './postgres.ts';
-export { createEmbeddedDatabase } from './embedded.ts';
+export { createEmbeddedDatabase, restrictToOwner } from './embedded.ts';
 export { databaseTargetFromConfig, openDatabase, type DatabaseTarget, type OpenedDatabase } from './open.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { schedulingErrorCatalog } from './scheduling.ts';
 
 interface ErrorDefinition {
-  status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 422 | 429 | 500 | 503;
   /** Shown to people: Dutch first, English available. Never contains internals. */
   nl: string;
   en: string;
@@ -157,6 +157,11 @@ export const errorCatalog = {
     status: 404,
     nl: 'Dit apparaat kan nog geen versleutelde berichten ontvangen. Probeer het later opnieuw.',
     en: 'This device cannot receive encrypted messages yet. Please try again later.',
+  },
+  ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    nl: 'Het verzoek kwam niet op tijd helemaal binnen. Controleer de verbinding en probeer het opnieuw.',
+    en: 'The request did not arrive in full in time. Check the connection and try again.',
   },
   ERR_PAYLOAD_TOO_LARGE: {
     status: 413,

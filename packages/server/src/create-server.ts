@@ -7,6 +7,7 @@ import { errorHandlerPlugin } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { rateLimitPlugin } from './http/rate-limit.ts';
+import { timeoutOptions } from './http/timeouts.ts';
 import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
 import { loggerOptions } from './logging.ts';
 import { realtimePlugin } from './realtime/realtime.ts';
@@ -50,6 +51,7 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     requestIdHeader: false,
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
+    ...timeoutOptions(config),
     // Idle keep-alive connections must not hold up a graceful shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -76,7 +78,9 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (closing) void reply.header('connection', 'close');
+    // Also when the answer came before the body was read (401, 413, …): Node would otherwise
+    // read the rest of a possibly huge or never-ending body before the connection's next request.
+    if (closing || request.raw.complete === false) void reply.header('connection', 'close');
   });
 
   await app.register(infrastructurePlugin, deps);

@@ -4,7 +4,7 @@ export { createRedis } from './redis.ts';
 export { redactUrl, redactPaths } from './logging.ts';
 export { errorBody } from './http/error-handler.ts';
 export { preferredLocale } from './http/locale.ts';
-export { perCaller } from './http/rate-limit.ts';
+export { perDevice, perDeviceRateLimit } from './http/rate-limit.ts';
 export type { Principal } from './auth/principal.ts';
 export { principalOf, requireRole, bearerToken } from './auth/authenticate.ts';
 export {
@@ -25,6 +25,17 @@ export {
   type RealtimeContext,
 } from './realtime/realtime.ts';
 export { actorOf, recordAudit, type AuditEntry } from './audit.ts';
+export {
+  createRateLimiter,
+  MemoryRateLimiter,
+  perMinute,
+  RedisRateLimiter,
+  type RateDecision,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RatePolicy,
+  type RedisRateLimiterOptions,
+} from './limits/index.ts';
 export { installGracefulShutdown } from './shutdown.ts';
 export { startService, type StartedService } from './start-service.ts';
 export {

@@ -69,10 +69,42 @@ export function serializeError(error: unknown): unknown {
 }
 
 /** Query parameters that carry secrets (calendar feed tokens, invite codes in links). */
-const secretQueryParameter = /([?&](?:token|code|access_token)=)[^&#]*/gi;
+const secretQueryParameters = new Set(['token', 'code', 'access_token']);
 
+/**
+ * A query parameter's name as the server could read it: `+` is a space and `%XX` escapes are
+ * decoded, so `?%74oken=` is seen as the `token` it is. Lenient where the URL is malformed
+ * (a broken escape stays as written, nothing throws) and decoded again while that changes
+ * it, so double encoding hides nothing either: redacting too much is harmless, too little not.
+ */
+function parameterName(raw: string): string {
+  let name = raw.replace(/\+/g, ' ');
+  for (let round = 0; round < 4; round++) {
+    const decoded = name.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+    if (decoded === name) break;
+    name = decoded;
+  }
+  return name.trim().toLowerCase();
+}
+
+/** The URL with the values of secret query parameters replaced; the rest kept as sent. */
 export function redactUrl(url: string): string {
-  return url.replace(secretQueryParameter, '$1[Redacted]');
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const hash = url.indexOf('#', start);
+  const end = hash < 0 ? url.length : hash;
+  const query = url
+    .slice(start + 1, end)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals < 0 || !secretQueryParameters.has(parameterName(pair.slice(0, equals)))) return pair;
+      return `${pair.slice(0, equals)}=[Redacted]`;
+    })
+    .join('&');
+  return `${url.slice(0, start + 1)}${query}${url.slice(end)}`;
 }
 
 export function loggerOptions(level: string, nodeId: string): LoggerOptions {

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@spreekuur/config';
 import type { Database } from '@spreekuur/db';
-import { rooms, type Realtime } from '@spreekuur/server';
+import { createRateLimiter, rooms, type Realtime } from '@spreekuur/server';
 import { ChannelService } from './channels/channel-service.ts';
 import { PostgresBlobStore } from './store/blob-store.ts';
 import { FileService } from './files/file-service.ts';
-import { KeyDirectory } from './keys/key-directory.ts';
+import { KeyDirectory, ONE_TIME_PREKEY_CLAIMS } from './keys/key-directory.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { MessageService } from './messages/message-service.ts';
 import { MemoryPresenceStore, RedisPresenceStore } from './store/presence-store.ts';
@@ -41,8 +41,16 @@ export function createChatServices(deps: ChatDeps): ChatServices {
   const delivery = new Delivery(db, realtime);
   const blobs = new PostgresBlobStore(db);
   return {
-    keys: new KeyDirectory(db, (deviceId, remaining) =>
-      realtime.io.to(rooms.device(deviceId)).emit('keys:low', { remaining }),
+    keys: new KeyDirectory(
+      db,
+      (deviceId, remaining) => realtime.io.to(rooms.device(deviceId)).emit('keys:low', { remaining }),
+      createRateLimiter({
+        name: 'prekey-claims',
+        policy: ONE_TIME_PREKEY_CLAIMS,
+        redis: deps.redis,
+        redisPrefix: config.REDIS_PREFIX,
+        now: () => clock().getTime(),
+      }),
     ),
     channels: new ChannelService(db, delivery, clock),
     messages: new MessageService(db, delivery, blobs, clock, { maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES }),

@@ -1,5 +1,4 @@
-import { base64Url } from '../common.ts';
+import { base64UrlBytes } from '../common.ts';
 
-/** Opaque bytes with an upper bound (base64url length ≈ 4/3 of the bytes). */
-export const opaqueBytes = (maxBytes: number) =>
-  base64Url.min(1).max(Math.ceil((maxBytes * 4) / 3), { error: `must be at most ${maxBytes} bytes` });
+/** Opaque bytes: at least one, at most `maxBytes`, and always decodable (see base64Url). */
+export const opaqueBytes = (maxBytes: number) => base64UrlBytes({ min: 1, max: maxBytes });

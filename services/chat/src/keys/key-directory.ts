@@ -2,7 +2,7 @@ import type { Database } from '@spreekuur/db';
 import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_MAX, type PrekeyBundle } from '@spreekuur/protocol/chat';
 import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
-import type { Principal } from '@spreekuur/server';
+import type { Principal, RateLimiter, RatePolicy } from '@spreekuur/server';
 import { requireMayTalkTo } from '../contacts.ts';
 import {
   activeDevices,
@@ -23,6 +23,14 @@ const signedKeyBytes = (key: SignedKey) => ({
 });
 
 /**
+ * How many of a device's one-time prekeys one other device may be handed: 5 an hour. A client
+ * needs one per session it starts with a device, so this is plenty; beyond it the bundle
+ * comes without a one-time prekey, which the protocol allows (packages/crypto/SPEC.md), so
+ * nobody can drain another device's prekeys, and a caller that asks again still gets a bundle.
+ */
+export const ONE_TIME_PREKEY_CLAIMS: RatePolicy = { burst: 5, refillPerSecond: 5 / 3600 };
+
+/**
  * Public prekeys of devices, so others can start an encrypted session with a device that is
  * offline. The server cannot check what the keys are for; clients verify every signature
  * against the device's identity key (packages/crypto/SPEC.md).
@@ -32,6 +40,8 @@ export class KeyDirectory {
     private readonly db: Database,
     /** Told when a device should upload more one-time prekeys. */
     private readonly onLow: (deviceId: string, remaining: number) => void,
+    /** One-time prekeys handed out per (caller device, target device), see ONE_TIME_PREKEY_CLAIMS. */
+    private readonly claims: RateLimiter,
   ) {}
 
   async publishSignedPrekeys(
@@ -69,6 +79,15 @@ export class KeyDirectory {
     });
   }
 
+  /**
+   * Tells a device that just connected if it is low on one-time prekeys: the push sent when
+   * they ran low reaches only devices online at that moment.
+   */
+  async remindIfLow(deviceId: string, tell: (remaining: number) => void): Promise<void> {
+    const remaining = await countOneTimePrekeys(this.db, deviceId);
+    if (remaining < ONE_TIME_PREKEYS_LOW) tell(remaining);
+  }
+
   async status(principal: Principal) {
     const ids = await signedPrekeyIds(this.db, principal.deviceId);
     return {
@@ -81,7 +100,8 @@ export class KeyDirectory {
 
   /**
    * Bundles for the given devices, each with one one-time prekey that is deleted as it is
-   * handed out (concurrent fetches never get the same key).
+   * handed out (concurrent fetches never get the same key), unless the caller was handed that
+   * device's one-time prekeys too often lately.
    */
   async fetchBundles(principal: Principal, deviceIds: readonly string[]): Promise<PrekeyBundle[]> {
     const devices = await activeDevices(this.db, principal.orgId, deviceIds);
@@ -99,9 +119,9 @@ export class KeyDirectory {
     const bundles: PrekeyBundle[] = [];
     for (const device of devices) {
       const signed = signedByDevice.get(device.id)!;
-      const oneTime = await claimOneTimePrekey(this.db, device.id);
-      const remaining = await countOneTimePrekeys(this.db, device.id);
-      if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(device.id, remaining);
+      const oneTime = (await this.claims.take(`${principal.deviceId}:${device.id}`)).ok
+        ? await this.claimOneTimePrekey(device.id)
+        : undefined;
       bundles.push({
         deviceId: device.id,
         personId: device.personId,
@@ -120,5 +140,12 @@ export class KeyDirectory {
       });
     }
     return bundles;
+  }
+
+  private async claimOneTimePrekey(deviceId: string) {
+    const claimed = await claimOneTimePrekey(this.db, deviceId);
+    const remaining = await countOneTimePrekeys(this.db, deviceId);
+    if (remaining < ONE_TIME_PREKEYS_LOW) this.onLow(deviceId, remaining);
+    return claimed;
   }
 }

@@ -3,8 +3,11 @@ import type { ChatServices } from '../services.ts';
 
 /** The chat's socket.io events (payloads and acks are typed from `@spreekuur/protocol/chat`). */
 export function registerSocketHandlers(realtime: Realtime, services: ChatServices): void {
-  const { messages, receipts, typing, presence } = services;
+  const { messages, receipts, typing, presence, keys } = services;
   realtime.onConnection((socket) => presence.connected(socket));
+  realtime.onConnection((socket) =>
+    keys.remindIfLow(socket.data.principal.deviceId, (remaining) => socket.emit('keys:low', { remaining })),
+  );
   realtime.onDisconnect((socket) => presence.disconnected(socket));
 
   realtime.handle('chat:send', (envelope, { principal }) => messages.send(principal, envelope));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { keyEndpoints as endpoints } from '@spreekuur/protocol/chat';
-import { perCaller, routeGroup } from '@spreekuur/server';
+import { perDeviceRateLimit, routeGroup } from '@spreekuur/server';
 import type { ChatServices } from '../services.ts';
 
 const BUNDLE_FETCHES_PER_MINUTE = 60;
@@ -20,6 +20,6 @@ export async function keyRoutes(app: FastifyInstance, { keys }: ChatServices) {
   routes.add(
     endpoints.fetchBundles,
     async ({ principal, body }) => ({ bundles: await keys.fetchBundles(principal, body.deviceIds) }),
-    { rateLimit: { max: BUNDLE_FETCHES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: perCaller } },
+    { rateLimit: perDeviceRateLimit(BUNDLE_FETCHES_PER_MINUTE, '1 minute') },
   );
 }
