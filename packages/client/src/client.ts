@@ -218,12 +218,31 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       // The server closed us (token expired, or this device was revoked): sign in again, or stop.
       if (reason === 'io server disconnect' && !this.closed) void this.recover();
     });
-    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
-      if (error.data?.code === 'ERR_UNAUTHENTICATED' && !this.closed) void this.recover();
+    let connectedOnce = false;
+    socket.on('connect_error', (error: Error & { data?: { code?: string; retryAfter?: number } }) => {
+      if (this.closed) return;
+      if (error.data?.code === 'ERR_UNAUTHENTICATED') void this.recover();
+      // Too many sockets or reconnects for this device: the server said when to come back.
+      else if (error.data?.code === 'ERR_RATE_LIMITED' && connectedOnce) {
+        const timer = setTimeout(() => this.closed || socket.connect(), (error.data.retryAfter ?? 5) * 1000);
+        (timer as { unref?: () => void }).unref?.();
+      }
     });
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => (socket.active ? undefined : reject(error)));
+      socket.once('connect', () => {
+        connectedOnce = true;
+        resolve();
+      });
+      socket.once('connect_error', (error: Error & { data?: { code?: string; retryAfter?: number } }) => {
+        if (socket.active) return;
+        reject(
+          error.data?.code === 'ERR_RATE_LIMITED'
+            ? new SpreekuurError('ERR_RATE_LIMITED', error.message, {
+                ...(error.data.retryAfter ? { retryAfter: error.data.retryAfter } : {}),
+              })
+            : error,
+        );
+      });
     });
     await this.refillPrekeys().catch(() => undefined);
   }

@@ -46,6 +46,10 @@ export const environmentSchema = z.object({
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(20),
   RATE_LIMIT_DEVICE_PER_MINUTE: positiveInt(600),
   RATE_LIMIT_DEVICE_BURST: positiveInt(300),
+  RATE_LIMIT_SOCKET_SENDS_PER_SECOND: positiveInt(10),
+  RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: positiveInt(10),
+  RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: positiveInt(30),
+  MAX_SOCKETS_PER_DEVICE: positiveInt(5),
   REQUEST_TIMEOUT_MS: positiveInt(30_000),
   HEADERS_TIMEOUT_MS: positiveInt(10_000),
   IDLE_TIMEOUT_MS: positiveInt(60_000),
@@ -83,6 +87,14 @@ export const environmentDocs: Record<keyof Environment, string> = {
     'Authenticated REST calls per device per minute, on average; beyond that `ERR_RATE_LIMITED` (429) with `Retry-After`.',
   RATE_LIMIT_DEVICE_BURST:
     'How many authenticated REST calls a device may make at once before the per-minute rate applies.',
+  RATE_LIMIT_SOCKET_SENDS_PER_SECOND:
+    'Messages (and deletions) a device may send per second over its socket, three seconds’ worth at once; a person’s devices together twice that. Beyond: an `ERR_RATE_LIMITED` ack with `retryAfter`.',
+  RATE_LIMIT_SOCKET_EVENTS_PER_SECOND:
+    'Other socket events (receipts, sync, presence, queue watches, token refresh) per device per second, three seconds’ worth at once. Typing hints: 2 a second, fixed.',
+  RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE:
+    'New socket connections per device per minute (shared by all nodes with Redis); beyond that the handshake is refused with `ERR_RATE_LIMITED`.',
+  MAX_SOCKETS_PER_DEVICE:
+    'Open sockets one device may hold on one node (a phone and a few tabs); the next handshake is refused with `ERR_RATE_LIMITED`.',
   REQUEST_TIMEOUT_MS:
     'Time a client has to send a whole request (headers and body); a stalled one is answered 408 and its connection closed.',
   HEADERS_TIMEOUT_MS:

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { opaqueBytes } from './chat.ts';
+import { opaqueBytes } from './chat/index.ts';
 import {
   base64Url,
   base64UrlByteLength,

@@ -24,7 +24,10 @@ import {
 import { resolveAccessToken } from '../auth/access-tokens.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
+import { createRateLimiter } from '../limits/index.ts';
+import { perMinute } from '../limits/rate-limiter.ts';
 import { rooms } from './rooms.ts';
+import { SocketEventLimits } from './socket-limits.ts';
 
 export interface SocketData {
   principal: Principal;
@@ -173,17 +176,39 @@ export const realtimePlugin = fp(
       return principal?.deviceId === socket.data.principal.deviceId;
     };
 
+    const eventLimits = new SocketEventLimits(config, () => app.clock().getTime());
+    const connectLimit = createRateLimiter({
+      name: 'socket-connects',
+      policy: perMinute(
+        config.RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE,
+        config.RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE,
+      ),
+      redis: app.redis,
+      redisPrefix: config.REDIS_PREFIX,
+      now: () => app.clock().getTime(),
+      onError: (error) => app.log.warn({ err: error }, 'socket connection limit: Redis unavailable'),
+    });
+    /** This node's open sockets of a device (the adapter keeps its local rooms in memory). */
+    const openSocketsOf = (deviceId: string) =>
+      io.of('/').adapter.rooms.get(rooms.device(deviceId))?.size ?? 0;
+
     io.use((socket, next) => {
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
-      const unauthenticated = () => {
-        const error = new Error(errorCatalog.ERR_UNAUTHENTICATED.en) as Error & { data: unknown };
-        error.data = { code: 'ERR_UNAUTHENTICATED' };
+      const refuse = (code: 'ERR_UNAUTHENTICATED' | 'ERR_RATE_LIMITED', retryAfter?: number) => {
+        const error = new Error(errorCatalog[code].en) as Error & { data: unknown };
+        error.data = { code, ...(retryAfter ? { retryAfter } : {}) };
         next(error);
       };
-      if (!auth.success) return unauthenticated();
+      if (!auth.success) return refuse('ERR_UNAUTHENTICATED');
       resolveAccessToken(app.db, auth.data.token, app.clock()).then(
-        (principal) => {
-          if (!principal) return unauthenticated();
+        async (principal) => {
+          if (!principal) return refuse('ERR_UNAUTHENTICATED');
+          // A device holds a few sockets (a phone, some tabs), never a hundred; and a client that
+          // reconnects in a tight loop is slowed down before it costs more than a token lookup.
+          if (openSocketsOf(principal.deviceId) >= config.MAX_SOCKETS_PER_DEVICE)
+            return refuse('ERR_RATE_LIMITED', 60);
+          const allowed = await connectLimit.take(principal.deviceId);
+          if (!allowed.ok) return refuse('ERR_RATE_LIMITED', allowed.retryAfterSeconds);
           socket.data.principal = principal;
           socket.data.locale =
             auth.data.locale ?? preferredLocale(socket.handshake.headers['accept-language']);
@@ -229,6 +254,13 @@ export const realtimePlugin = fp(
           const handler = handlers.get(event);
           if (!handler) {
             ack?.(ackError('ERR_NOT_FOUND', socket.data.locale));
+            return;
+          }
+          const allowed = eventLimits.take(event as ClientEventName, socket.data.principal);
+          if (!allowed.ok) {
+            ack?.(
+              ackError('ERR_RATE_LIMITED', socket.data.locale, { retryAfter: allowed.retryAfterSeconds }),
+            );
             return;
           }
           handler(socket, args[0], ack);
