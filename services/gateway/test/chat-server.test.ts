@@ -8,7 +8,7 @@ import {
   publishKeys,
   sendPairwise,
   uploadFile,
-} from './chat-fixtures.ts';
+} from '@spreekuur/testing/chat';
 import {
   api,
   connect,

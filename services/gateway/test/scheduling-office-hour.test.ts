@@ -5,17 +5,20 @@ import type {
   SchedulingNotification,
   TeamQueue,
 } from '@spreekuur/protocol/scheduling';
-import { opaque, pairwiseEnvelope } from './chat-fixtures.ts';
-import { api, connect, seedOrganisation, startGateway, waitFor, type TestGateway } from './harness.ts';
+import { opaque, pairwiseEnvelope } from '@spreekuur/testing/chat';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
+import { emitWithAck, record, waitUntil } from '@spreekuur/testing/socket';
 import {
   addResident,
   addWorker,
-  ALWAYS_OPEN,
-  emitWithAck,
+  api,
+  connect,
   expectOk,
-  record,
-  waitUntil,
-} from './scheduling-fixtures.ts';
+  seedOrganisation,
+  startGateway,
+  waitFor,
+  type TestGateway,
+} from './harness.ts';
 
 /**
  * A full office hour through the gateway, on whichever backends this run uses (embedded, or

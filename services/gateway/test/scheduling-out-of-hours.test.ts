@@ -7,8 +7,17 @@ import type {
   SlotListing,
   TeamStatus,
 } from '@spreekuur/protocol/scheduling';
-import { api, connect, seedOrganisation, startGateway, waitFor, type TestGateway } from './harness.ts';
-import { ALWAYS_OPEN, expectOk, localDate, record, waitUntil } from './scheduling-fixtures.ts';
+import { ALWAYS_OPEN, localDate } from '@spreekuur/testing/scheduling';
+import { record, waitUntil } from '@spreekuur/testing/socket';
+import {
+  api,
+  connect,
+  expectOk,
+  seedOrganisation,
+  startGateway,
+  waitFor,
+  type TestGateway,
+} from './harness.ts';
 
 /**
  * Outside office hours through the gateway: the resident sees the next opening in their own

@@ -4,8 +4,8 @@ import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
 import { sign } from '@spreekuur/crypto/identity';
 import { loginPayload } from '@spreekuur/protocol/identity';
 import type { QueueConversation, ResidentQueueEntry } from '@spreekuur/protocol/scheduling';
-import { api, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
-import { ALWAYS_OPEN, expectOk } from './scheduling-fixtures.ts';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
+import { api, expectOk, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 /**
