@@ -33,25 +33,20 @@ export async function bundleForBrowser(entry: URL): Promise<string> {
   return bundle.outputFiles[0]!.text;
 }
 
-/**
- * Launches Chromium, runs the suite, closes the browser and ends the process: exit code 0 only
- * when `run` reports that everything passed.
- */
+/** Launches Chromium, runs the suite and closes the browser; resolves with what `run` reports (passed or not). */
 export async function runInChromium(
   run: (browser: Browser) => Promise<boolean>,
   options: { args?: string[] } = {},
-): Promise<never> {
+): Promise<boolean> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [...FLAGS, ...(options.args ?? [])],
   });
-  let passed = false;
   try {
-    passed = await run(browser);
+    return await run(browser);
   } finally {
     await browser.close();
   }
-  process.exit(passed ? 0 : 1);
 }
 
 /**

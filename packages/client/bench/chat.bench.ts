@@ -6,8 +6,8 @@
  * figures are a floor for what the server alone can do.
  */
 import { cpus } from 'node:os';
-import { MemoryStore, SpreekuurClient } from '@spreekuur/client';
-import { seedOrganisation, startGateway, type TestGateway } from '../test/harness.ts';
+import { MemoryStore, SpreekuurClient } from '../src/index.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 10);
 const MESSAGES_PER_SENDER = Number(process.env.BENCH_MESSAGES ?? 50);

@@ -1,5 +1,5 @@
-import { MemoryStore, SpreekuurClient, type ChatMessage, type KeyValueStore } from '@spreekuur/client';
-import { api, type Actor, type TestGateway } from './harness.ts';
+import { MemoryStore, SpreekuurClient, type ChatMessage, type KeyValueStore } from '../src/index.ts';
+import { api, type Actor, type TestGateway } from '@spreekuur/gateway/testing';
 
 /** A real SDK device registered with an invite made by `inviter`, connected. */
 export async function sdkPerson(
