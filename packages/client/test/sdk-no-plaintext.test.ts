@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpreekuurClient } from '../src/index.ts';
 import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import type { SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 /**

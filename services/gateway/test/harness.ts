@@ -139,6 +139,17 @@ export async function registerAndLogin(
   return { ...device, token: await login(gateway, device) };
 }
 
+/** A one-time invite code for a new person of the team, made by `inviter` (admins invite workers, workers residents). */
+export async function invite(
+  gateway: TestGateway,
+  inviter: { token: string },
+  role: 'worker' | 'resident',
+  teamId: string,
+): Promise<string> {
+  return (await expectOk<{ code: string }>(gateway, inviter, 'POST', '/v1/invites', { role, teamId }, 201))
+    .code;
+}
+
 /**
  * An organisation with an admin, a team, a worker in it and a resident of that worker:
  * the cast of most tests.
@@ -148,14 +159,8 @@ export async function seedOrganisation(gateway: TestGateway, slug: string) {
   const admin = await registerAndLogin(gateway, adminInvite.code, `Beheerder ${slug}`);
   const team = (await api<{ id: string }>(gateway, admin, 'POST', '/v1/teams', { name: `Wijkteam ${slug}` }))
     .body;
-  const workerInvite = (
-    await api<{ code: string }>(gateway, admin, 'POST', '/v1/invites', { role: 'worker', teamId: team.id })
-  ).body;
-  const worker = await registerAndLogin(gateway, workerInvite.code, `Werker ${slug}`);
-  const residentInvite = (
-    await api<{ code: string }>(gateway, worker, 'POST', '/v1/invites', { role: 'resident', teamId: team.id })
-  ).body;
-  const resident = await registerAndLogin(gateway, residentInvite.code, `Inwoner ${slug}`);
+  const worker = await addWorker(gateway, admin, team.id, `Werker ${slug}`);
+  const resident = await addResident(gateway, worker, team.id, `Inwoner ${slug}`);
   return { organisation, admin, team, worker, resident };
 }
 
@@ -166,15 +171,7 @@ export async function addWorker(
   teamId: string,
   name: string,
 ): Promise<Actor> {
-  const invite = await expectOk<{ code: string }>(
-    gateway,
-    admin,
-    'POST',
-    '/v1/invites',
-    { role: 'worker', teamId },
-    201,
-  );
-  return registerAndLogin(gateway, invite.code, name);
+  return registerAndLogin(gateway, await invite(gateway, admin, 'worker', teamId), name);
 }
 
 /** Another resident of the team, invited by a worker. */
@@ -184,13 +181,5 @@ export async function addResident(
   teamId: string,
   name: string,
 ): Promise<Actor> {
-  const invite = await expectOk<{ code: string }>(
-    gateway,
-    worker,
-    'POST',
-    '/v1/invites',
-    { role: 'resident', teamId },
-    201,
-  );
-  return registerAndLogin(gateway, invite.code, name);
+  return registerAndLogin(gateway, await invite(gateway, worker, 'resident', teamId), name);
 }

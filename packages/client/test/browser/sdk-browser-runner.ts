@@ -6,15 +6,12 @@
  * non-zero on any failure.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { expectOk, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { invite, seedOrganisation, startGateway } from '@spreekuur/gateway/testing';
 import { bundleForBrowser, openTestPage, pageResult, runInChromium } from '@spreekuur/testing/chromium';
 import { MemoryStore, SpreekuurClient } from '../../src/index.ts';
 
 const script = await bundleForBrowser(new URL('./sdk-entry.ts', import.meta.url));
 console.log(`bundled the SDK for the browser: ${(script.length / 1024).toFixed(0)} KiB`);
-
-const invite = async (gateway: TestGateway, as: { token: string }, role: string, teamId: string) =>
-  (await expectOk<{ code: string }>(gateway, as, 'POST', '/v1/invites', { role, teamId }, 201)).code;
 
 const gateway = await startGateway({ env: { LOG_LEVEL: 'warn' } });
 let passed = false;
