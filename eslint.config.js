@@ -52,8 +52,15 @@ export default tseslint.config(
     },
   },
   {
-    // Tests, benchmarks and command-line programs may print and use loose test helpers.
-    files: ['**/*.test.ts', '**/test/**/*.ts', '**/bench/**/*.ts', '**/cli/**/*.ts', 'scripts/**/*.ts'],
+    // Tests, the shared test harness, benchmarks and command-line programs may print and use loose test helpers.
+    files: [
+      '**/*.test.ts',
+      '**/test/**/*.ts',
+      'packages/testing/**/*.ts',
+      '**/bench/**/*.ts',
+      '**/cli/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

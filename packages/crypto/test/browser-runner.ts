@@ -1,14 +1,10 @@
 /**
- * `pnpm --filter @spreekuur/crypto test:browser`: bundles the round-trip suite with esbuild and
- * runs it in the system Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) through playwright-core.
- * The page is served from http://localhost (a secure context) via request interception, so no
- * port is opened and nothing is downloaded. Exits non-zero on any failure.
+ * `pnpm --filter @spreekuur/crypto test:browser`: bundles the round-trip suite and runs it in
+ * the system Chromium through @spreekuur/testing/chromium. The page is served from
+ * http://localhost (a secure context) via request interception, so no port is opened and
+ * nothing is downloaded. Exits non-zero on any failure.
  */
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ORIGIN = 'http://localhost:4173';
+import { bundleForBrowser, openTestPage, pageResult, runInChromium } from '@spreekuur/testing/chromium';
 
 interface Report {
   userAgent: string;
@@ -16,70 +12,27 @@ interface Report {
   fatal?: string;
 }
 
-const bundle = await build({
-  entryPoints: [new URL('./roundtrip.browser.test.ts', import.meta.url).pathname],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'warning',
-});
-const script = bundle.outputFiles[0]!.text;
+const script = await bundleForBrowser(new URL('./roundtrip.browser.test.ts', import.meta.url));
 console.log(`bundled round-trip suite: ${(script.length / 1024).toFixed(0)} KiB`);
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-let failed = true;
-try {
-  const page = await browser.newPage();
-  page.on('console', (message) => console.log(`  [browser ${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => console.error(`  [browser error] ${error.message}`));
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/') {
-      await route.fulfill({
-        contentType: 'text/html',
-        body: '<!doctype html><meta charset="utf-8"><title>crypto round trip</title><script type="module" src="/suite.js"></script>',
-      });
-    } else if (path === '/suite.js') {
-      await route.fulfill({ contentType: 'text/javascript', body: script });
-    } else {
-      await route.fulfill({ status: 404, body: '' });
-    }
+const passed = await runInChromium(async (browser) => {
+  const page = await openTestPage(browser, {
+    base: 'http://localhost:4173/',
+    script,
+    title: 'crypto round trip',
   });
-  await page.goto(`${ORIGIN}/`);
-  const handle = await page.waitForFunction(
-    () => (globalThis as { __spreekuurResults?: unknown }).__spreekuurResults,
-    null,
-    {
-      timeout: 120_000,
-    },
-  );
-  const report = (await handle.jsonValue()) as Report;
+  const report = await pageResult<Report>(page, '__spreekuurResults', 120_000);
   console.log(`browser: ${report.userAgent}`);
   for (const r of report.results) {
     console.log(`  ${r.ok ? '✓' : '✗'} ${r.name} (${r.ms.toFixed(0)} ms)`);
     if (r.error !== undefined) console.log(r.error.replace(/^/gm, '      '));
   }
   if (report.fatal !== undefined) console.log(`fatal: ${report.fatal}`);
-  const passed = report.results.filter((r) => r.ok).length;
-  failed = report.fatal !== undefined || passed !== report.results.length || report.results.length === 0;
+  const ok = report.results.filter((r) => r.ok).length;
+  const failed = report.fatal !== undefined || ok !== report.results.length || report.results.length === 0;
   console.log(
-    `${passed}/${report.results.length} round-trip cases passed in Chromium${failed ? ' — FAILED' : ''}`,
+    `${ok}/${report.results.length} round-trip cases passed in Chromium${failed ? ' — FAILED' : ''}`,
   );
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return !failed;
+});
+process.exit(passed ? 0 : 1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { opaque, openDirect, pairwiseEnvelope, publishKeys } from './chat-fixtures.ts';
+import { opaque, openDirect, pairwiseEnvelope, publishKeys } from '@spreekuur/testing/chat';
 import { api, connect, seedOrganisation, startGateway, type Actor, type TestGateway } from './harness.ts';
 
 /**

@@ -12,7 +12,7 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)(
 
     beforeAll(async () => {
       nodeA = await startGateway();
-      nodeB = await startGateway({ shareWith: { database: nodeA.database, redisPrefix: nodeA.redisPrefix } });
+      nodeB = await startGateway({ backends: nodeA.backends });
     });
     afterAll(async () => {
       await nodeB.close();
@@ -53,7 +53,7 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)(
     it('counts rate limits across nodes', async () => {
       const limitedA = await startGateway({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '4' } });
       const limitedB = await startGateway({
-        shareWith: { database: limitedA.database, redisPrefix: limitedA.redisPrefix },
+        backends: limitedA.backends,
         env: { RATE_LIMIT_AUTH_PER_MINUTE: '4' },
       });
       try {

@@ -1,34 +1,37 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { io as connectSocket, type Socket } from 'socket.io-client';
-import { loadConfig } from '@spreekuur/config';
-import { createTestDatabase, type TestDatabase } from '@spreekuur/db/testing';
+import type { Database } from '@spreekuur/db';
 import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import {
   loginPayload,
   registrationPayload,
   inviteCode as inviteCodeSchema,
 } from '@spreekuur/protocol/identity';
-import { createRedis } from '@spreekuur/server';
+import { startTestApp, type TestApp } from '@spreekuur/testing/app';
+import type { TestBackends } from '@spreekuur/testing/backends';
+import { api, expectOk } from '@spreekuur/testing/http';
 import { buildApp } from '../src/app.ts';
+
+/**
+ * The gateway's test harness: a real gateway on the shared test app (@spreekuur/testing), and
+ * what is the gateway's own: organisations through the operator route, people through invites
+ * and device-key login. Other packages' suites (the SDK, the CLI) use it as
+ * `@spreekuur/gateway/testing`.
+ */
+export { api, expectOk } from '@spreekuur/testing/http';
+export { connect, waitFor } from '@spreekuur/testing/socket';
 
 export type Gateway = Awaited<ReturnType<typeof buildApp>>;
 
-export interface TestGateway {
-  app: Gateway;
-  url: string;
-  db: TestDatabase['db'];
+export interface TestGateway extends TestApp<Gateway> {
   operatorToken: string;
-  logs: string[];
-  /** Moves the server's clock forward (expiry rules). */
-  advanceClock(ms: number): void;
-  close(): Promise<void>;
 }
 
 export interface GatewayOptions {
-  /** Share a database (and Redis prefix) with another node: a second gateway in one cluster. */
-  shareWith?: { database: TestDatabase; redisPrefix: string };
-  env?: Record<string, string>;
+  /** Share the database and Redis prefix with other nodes: a second gateway in one cluster. */
+  backends?: TestBackends | undefined;
+  env?: Record<string, string> | undefined;
+  /** Wraps the database the gateway sees (to interleave its queries with the test's). */
+  interpose?: ((db: Database) => Database) | undefined;
 }
 
 /**
@@ -36,71 +39,16 @@ export interface GatewayOptions {
  * real PostgreSQL and a unique Redis prefix when DATABASE_URL / REDIS_URL are set,
  * otherwise embedded PostgreSQL and in-process adapters.
  */
-export async function startGateway(
-  options: GatewayOptions = {},
-): Promise<TestGateway & { database: TestDatabase; redisPrefix: string }> {
-  const database = options.shareWith?.database ?? (await createTestDatabase());
-  const redisPrefix = options.shareWith?.redisPrefix ?? `test-${randomBytes(6).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    // Every injected request comes from one address; the rate-limit test sets its own limit.
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    ...options.env,
-  });
-  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
-  let offset = 0;
-  const logs: string[] = [];
-  const logStream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString('utf8'));
-      done();
-    },
-  });
+export async function startGateway(options: GatewayOptions = {}): Promise<TestGateway> {
   const operatorToken = `op_${randomBytes(32).toString('base64url')}`;
-  const app = await buildApp({
-    config,
-    db: database.db,
-    redis,
-    operatorToken,
-    logStream,
-    clock: () => new Date(Date.now() + offset),
+  const test = await startTestApp({
+    build: (deps) => buildApp({ ...deps, operatorToken }),
+    backends: options.backends,
+    interpose: options.interpose,
+    // Every injected request comes from one address; the rate-limit test sets its own limit.
+    env: { RATE_LIMIT_AUTH_PER_MINUTE: '100000', ...options.env },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    db: database.db,
-    database,
-    redisPrefix,
-    operatorToken,
-    logs,
-    advanceClock: (ms) => void (offset += ms),
-    async close() {
-      await app.close();
-      if (redis && !options.shareWith) await deleteKeys(redis, `${redisPrefix}*`);
-      await redis?.quit();
-      if (!options.shareWith) await database.dispose();
-    },
-  };
-}
-
-async function deleteKeys(
-  redis: NonNullable<ReturnType<typeof createRedis>>,
-  pattern: string,
-): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  return { ...test, operatorToken };
 }
 
 // ---- Acting as clients ------------------------------------------------------------------
@@ -191,20 +139,15 @@ export async function registerAndLogin(
   return { ...device, token: await login(gateway, device) };
 }
 
-export async function api<T = unknown>(
+/** A one-time invite code for a new person of the team, made by `inviter` (admins invite workers, workers residents). */
+export async function invite(
   gateway: TestGateway,
-  actor: { token: string } | null,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  payload?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await gateway.app.inject({
-    method,
-    url,
-    headers: actor ? { authorization: `Bearer ${actor.token}` } : {},
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: (response.body ? response.json() : null) as T };
+  inviter: { token: string },
+  role: 'worker' | 'resident',
+  teamId: string,
+): Promise<string> {
+  return (await expectOk<{ code: string }>(gateway, inviter, 'POST', '/v1/invites', { role, teamId }, 201))
+    .code;
 }
 
 /**
@@ -216,32 +159,27 @@ export async function seedOrganisation(gateway: TestGateway, slug: string) {
   const admin = await registerAndLogin(gateway, adminInvite.code, `Beheerder ${slug}`);
   const team = (await api<{ id: string }>(gateway, admin, 'POST', '/v1/teams', { name: `Wijkteam ${slug}` }))
     .body;
-  const workerInvite = (
-    await api<{ code: string }>(gateway, admin, 'POST', '/v1/invites', { role: 'worker', teamId: team.id })
-  ).body;
-  const worker = await registerAndLogin(gateway, workerInvite.code, `Werker ${slug}`);
-  const residentInvite = (
-    await api<{ code: string }>(gateway, worker, 'POST', '/v1/invites', { role: 'resident', teamId: team.id })
-  ).body;
-  const resident = await registerAndLogin(gateway, residentInvite.code, `Inwoner ${slug}`);
+  const worker = await addWorker(gateway, admin, team.id, `Werker ${slug}`);
+  const resident = await addResident(gateway, worker, team.id, `Inwoner ${slug}`);
   return { organisation, admin, team, worker, resident };
 }
 
-export function connect(gateway: TestGateway, token: string): Socket {
-  return connectSocket(gateway.url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
+/** Another worker in the team, invited by the organisation's admin. */
+export async function addWorker(
+  gateway: TestGateway,
+  admin: Actor,
+  teamId: string,
+  name: string,
+): Promise<Actor> {
+  return registerAndLogin(gateway, await invite(gateway, admin, 'worker', teamId), name);
 }
 
-export function waitFor<T = unknown>(socket: Socket, event: string, timeoutMs = 5_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    socket.once(event, (value: T) => {
-      clearTimeout(timer);
-      resolve(value);
-    });
-  });
+/** Another resident of the team, invited by a worker. */
+export async function addResident(
+  gateway: TestGateway,
+  worker: Actor,
+  teamId: string,
+  name: string,
+): Promise<Actor> {
+  return registerAndLogin(gateway, await invite(gateway, worker, 'resident', teamId), name);
 }

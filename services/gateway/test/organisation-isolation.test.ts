@@ -6,7 +6,7 @@ import {
   publishKeys,
   sendPairwise,
   uploadFile,
-} from './chat-fixtures.ts';
+} from '@spreekuur/testing/chat';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpreekuurClient } from '@spreekuur/client';
-import { publishKeys } from './chat-fixtures.ts';
+import { publishKeys } from '@spreekuur/testing/chat';
 import {
   api,
   registerAndLogin,
@@ -9,7 +8,6 @@ import {
   type Actor,
   type TestGateway,
 } from './harness.ts';
-import { sdkPerson } from './sdk-fixtures.ts';
 
 /**
  * Issue 15, finding 5: the 60/min limit on POST /v1/keys/bundles was keyed on the raw
@@ -41,16 +39,6 @@ const remaining = async (deviceId: string) =>
       [deviceId],
     )
   ).rows[0]!.n;
-
-/** Deletes all but `count` of a device's one-time prekeys. */
-async function keepOnly(deviceId: string, count: number) {
-  await gateway.db.query(
-    `DELETE FROM device_one_time_prekeys WHERE device_id = $1
-       AND key_id NOT IN (SELECT key_id FROM device_one_time_prekeys WHERE device_id = $1
-                           ORDER BY key_id DESC LIMIT $2)`,
-    [deviceId, count],
-  );
-}
 
 async function fetchBundles(target: Actor, authorization: string) {
   const response = await gateway.app.inject({
@@ -112,49 +100,5 @@ describe('one-time prekeys cannot be drained', () => {
     gateway.advanceClock(12 * 60_000);
     expect(await fromWorker()).not.toBeNull();
     expect(await fromWorker()).toBeNull();
-  });
-
-  it('a device whose prekeys run low is told, and the SDK uploads more', async () => {
-    const { worker, team } = cast;
-    let bob: SpreekuurClient | undefined;
-    try {
-      bob = await sdkPerson(gateway, worker, team.id, 'Bob');
-      const bobDevice = bob.account.deviceId;
-      // Leave Bob exactly at the low watermark: the next fetch takes him below it.
-      await keepOnly(bobDevice, 20);
-      expect(await remaining(bobDevice)).toBe(20);
-      const fetched = await api<Bundles>(gateway, worker, 'POST', '/v1/keys/bundles', {
-        deviceIds: [bobDevice],
-      });
-      expect(fetched.body.bundles[0]!.oneTimePrekey).not.toBeNull();
-      for (let attempt = 0; attempt < 200 && (await remaining(bobDevice)) < 20; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      expect(await remaining(bobDevice)).toBeGreaterThan(20);
-    } finally {
-      await bob?.close();
-    }
-  });
-
-  it('a device that was offline when its prekeys ran low is told when it reconnects', async () => {
-    const { worker, team } = cast;
-    let carol: SpreekuurClient | undefined;
-    try {
-      carol = await sdkPerson(gateway, worker, team.id, 'Carol');
-      const carolDevice = carol.account.deviceId;
-      const offline = new Promise<void>((resolve) => carol!.once('connection', () => resolve()));
-      carol.disconnect();
-      await offline;
-      await keepOnly(carolDevice, 10);
-      await api(gateway, worker, 'POST', '/v1/keys/bundles', { deviceIds: [carolDevice] });
-      expect(await remaining(carolDevice)).toBe(9);
-      carol.reconnect();
-      for (let attempt = 0; attempt < 200 && (await remaining(carolDevice)) < 20; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      expect(await remaining(carolDevice)).toBeGreaterThan(20);
-    } finally {
-      await carol?.close();
-    }
   });
 });

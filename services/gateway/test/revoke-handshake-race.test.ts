@@ -1,19 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '@spreekuur/config';
 import type { Database } from '@spreekuur/db';
-import { createTestDatabase, type TestDatabase } from '@spreekuur/db/testing';
-import { createRedis, rooms } from '@spreekuur/server';
-import { buildApp, type GatewayDeps } from '../src/app.ts';
+import { rooms } from '@spreekuur/server';
 import {
   api,
   connect,
   login,
   register,
   seedOrganisation,
+  startGateway,
   waitFor,
-  type Gateway,
   type TestGateway,
 } from './harness.ts';
 
@@ -25,11 +20,7 @@ import {
  * database answers the handshake's token lookup, then the device is revoked (commit and
  * broadcast), and only then does the handshake go on to join.
  */
-let database: TestDatabase;
-let app: Gateway;
 let gateway: TestGateway;
-let redis: ReturnType<typeof createRedis> | undefined;
-const redisPrefix = `test-${randomBytes(6).toString('hex')}`;
 
 /** Runs once, right after the next access-token lookup has its answer and before it is returned. */
 let afterNextTokenLookup: (() => Promise<void>) | null = null;
@@ -55,59 +46,9 @@ function interleavingDatabase(db: Database): Database {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-  });
-  redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
-  const operatorToken = `op_${randomBytes(32).toString('base64url')}`;
-  const logs: string[] = [];
-  const deps: GatewayDeps = {
-    config,
-    db: interleavingDatabase(database.db),
-    redis,
-    operatorToken,
-    logStream: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  };
-  app = await buildApp(deps);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  gateway = {
-    app,
-    url: `http://127.0.0.1:${port}`,
-    db: database.db,
-    operatorToken,
-    logs,
-    advanceClock: () => undefined,
-    close: async () => undefined,
-  };
+  gateway = await startGateway({ interpose: interleavingDatabase, env: { LOG_LEVEL: 'warn' } });
 });
-
-afterAll(async () => {
-  await app.close();
-  if (redis) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
-  }
-  await database.dispose();
-});
+afterAll(() => gateway.close());
 
 describe('a device revoked while its socket handshake is in flight', () => {
   it('does not keep a socket: it is told it was revoked and disconnected once it has joined', async () => {
@@ -129,7 +70,7 @@ describe('a device revoked while its socket handshake is in flight', () => {
     expect(await disconnected).toBe('io server disconnect');
     expect(revokeStatus).toBe(204);
     expect(afterNextTokenLookup).toBeNull();
-    expect(await app.realtime.io.in(rooms.device(laptop.deviceId)).fetchSockets()).toHaveLength(0);
+    expect(await gateway.app.realtime.io.in(rooms.device(laptop.deviceId)).fetchSockets()).toHaveLength(0);
     socket.close();
 
     // The owner's own socket is unaffected by the re-check.

@@ -7,9 +7,9 @@ import type {
   SchedulingNotification,
   SlotListing,
 } from '@spreekuur/protocol/scheduling';
-import { api, type Actor, type TestGateway } from './harness.ts';
+import { ALWAYS_OPEN, localDate } from '@spreekuur/testing/scheduling';
+import { api, expectOk, type Actor, type TestGateway } from './harness.ts';
 import type { IsolationCase, IsolationContext } from './isolation-context.ts';
-import { ALWAYS_OPEN, expectOk, localDate } from './scheduling-fixtures.ts';
 
 /**
  * Cross-organisation cases for the scheduling routes, merged into

@@ -1,20 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '@spreekuur/config';
-import type { Database, Queryable } from '@spreekuur/db';
-import { createTestDatabase, type TestDatabase } from '@spreekuur/db/testing';
-import { issueAccessToken } from '@spreekuur/server';
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '@spreekuur/testing/app';
+import { createTestBackends, type TestBackends } from '@spreekuur/testing/backends';
+import { seedOrganisationRow, seedPerson, seedTeam, type SeededPerson } from '@spreekuur/testing/identity';
 import { buildApp } from '../src/app.ts';
 
+export { api as call } from '@spreekuur/testing/http';
+export { holdTransaction, untilWaitingFor, type HeldTransaction } from '@spreekuur/testing/locks';
+export { ALWAYS_OPEN, OFFICE_DAYS } from '@spreekuur/testing/scheduling';
+
 /**
- * The scheduling service on its own (createServer + chat + scheduling) on a fresh test database
- * (a new schema on real PostgreSQL when DATABASE_URL is set, else embedded), with a clock the
- * test sets. People are seeded straight into the identity tables: this service does not issue
- * invites, it only reads who is in which team.
+ * The scheduling service on its own (createServer + chat + scheduling) on the backends this run
+ * uses (@spreekuur/testing: a new schema on real PostgreSQL and a Redis prefix when
+ * DATABASE_URL / REDIS_URL are set, else embedded), with a clock the test sets. People are
+ * seeded straight into the identity tables: this service does not issue invites, it only reads
+ * who is in which team.
  */
-export interface SchedulingTestApp {
-  app: Awaited<ReturnType<typeof buildApp>>;
-  database: TestDatabase;
-  db: Database;
+export type SchedulingApp = Awaited<ReturnType<typeof buildApp>>;
+
+export interface SchedulingTestApp extends Omit<TestApp<SchedulingApp>, 'close'> {
+  /** The database and Redis prefix; nodes started with the same one form a cluster. */
+  database: TestBackends;
   /** The server's clock; tests set it. */
   clock: { now: Date };
   /** Stops the app; the database stays unless `dispose` is passed. */
@@ -22,41 +27,34 @@ export interface SchedulingTestApp {
 }
 
 export async function startScheduling(
-  options: { database?: TestDatabase; clock?: { now: Date } } = {},
+  options: { database?: TestBackends; clock?: { now: Date } } = {},
 ): Promise<SchedulingTestApp> {
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createTestBackends());
   const clock = options.clock ?? { now: new Date() };
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    PUBLIC_URL: 'https://spreekuur.example.nl',
-    // Tests move the clock by days; tokens stay valid meanwhile.
-    ACCESS_TOKEN_TTL_SECONDS: String(400 * 86_400),
+  const test = await startTestApp({
+    // A long job interval: tests run due jobs themselves, with their clock.
+    build: (deps) => buildApp(deps, { jobIntervalMs: 3_600_000 }),
+    backends: database,
+    clock: () => clock.now,
+    env: {
+      LOG_LEVEL: 'error',
+      PUBLIC_URL: 'https://spreekuur.example.nl',
+      // Tests move the clock by days; tokens stay valid meanwhile.
+      ACCESS_TOKEN_TTL_SECONDS: String(400 * 86_400),
+    },
   });
-  // A long job interval: tests run due jobs themselves, with their clock.
-  const app = await buildApp(
-    { config, db: database.db, clock: () => clock.now },
-    { jobIntervalMs: 3_600_000 },
-  );
-  await app.ready();
   return {
-    app,
+    ...test,
     database,
-    db: database.db,
     clock,
     async close(closeOptions = {}) {
-      await app.close();
+      await test.close();
       if (closeOptions.dispose) await database.dispose();
     },
   };
 }
 
-export interface Person {
-  personId: string;
-  deviceId: string;
-  token: string;
-  role: 'admin' | 'worker' | 'resident';
-}
+export type Person = SeededPerson;
 
 export interface Cast {
   orgId: string;
@@ -66,84 +64,24 @@ export interface Cast {
   residents: Person[];
 }
 
-async function addPerson(
-  db: Database,
-  orgId: string,
-  role: Person['role'],
-  name: string,
-  teamId: string | null,
-  now: Date,
-): Promise<Person> {
-  const personId = randomUUID();
-  const deviceId = randomUUID();
-  await db.query('INSERT INTO people (id, org_id, role, display_name) VALUES ($1, $2, $3, $4)', [
-    personId,
-    orgId,
-    role,
-    name,
-  ]);
-  await db.query(
-    `INSERT INTO devices (id, org_id, person_id, name, identity_key) VALUES ($1, $2, $3, 'Testtelefoon', $4)`,
-    [deviceId, orgId, personId, randomBytes(32)],
-  );
-  if (teamId) {
-    await db.query('INSERT INTO team_members (org_id, team_id, person_id) VALUES ($1, $2, $3)', [
-      orgId,
-      teamId,
-      personId,
-    ]);
-  }
-  const { token } = await issueAccessToken(db, { orgId, personId, deviceId }, 400 * 86_400, now);
-  return { personId, deviceId, token, role };
-}
-
 /** An organisation with one team, an admin, workers and residents of that team. */
 export async function seedCast(
   test: SchedulingTestApp,
   counts: { workers?: number; residents?: number } = {},
 ): Promise<Cast> {
-  const { db } = test;
-  const orgId = randomUUID();
-  const teamId = randomUUID();
-  await db.query('INSERT INTO organisations (id, name, slug) VALUES ($1, $2, $3)', [
-    orgId,
-    'Welzijn Test',
-    `test-${orgId.slice(0, 8)}`,
-  ]);
-  await db.query('INSERT INTO teams (id, org_id, name) VALUES ($1, $2, $3)', [teamId, orgId, 'Wijkteam']);
-  const now = test.clock.now;
-  const admin = await addPerson(db, orgId, 'admin', 'Beheerder', null, now);
+  const org = await seedOrganisationRow(test, `test-${randomUUID().slice(0, 8)}`, 'Welzijn Test');
+  const orgId = org.id;
+  const teamId = (await seedTeam(test, orgId, 'Wijkteam')).id;
+  const admin = await seedPerson(test, { orgId, role: 'admin', name: 'Beheerder' });
   const workers: Person[] = [];
   for (let i = 0; i < (counts.workers ?? 1); i++) {
-    workers.push(await addPerson(db, orgId, 'worker', `Werker ${i + 1}`, teamId, now));
+    workers.push(await seedPerson(test, { orgId, role: 'worker', name: `Werker ${i + 1}`, teamId }));
   }
   const residents: Person[] = [];
   for (let i = 0; i < (counts.residents ?? 1); i++) {
-    residents.push(await addPerson(db, orgId, 'resident', `Inwoner ${i + 1}`, teamId, now));
+    residents.push(await seedPerson(test, { orgId, role: 'resident', name: `Inwoner ${i + 1}`, teamId }));
   }
   return { orgId, teamId, admin, workers, residents };
-}
-
-export async function call<T = unknown>(
-  test: SchedulingTestApp,
-  person: { token: string } | null,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  payload?: unknown,
-): Promise<{ status: number; body: T; text: string; headers: Record<string, unknown> }> {
-  const response = await test.app.inject({
-    method,
-    url,
-    headers: person ? { authorization: `Bearer ${person.token}` } : {},
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  const isJson = String(response.headers['content-type'] ?? '').includes('json');
-  return {
-    status: response.statusCode,
-    body: (isJson && response.body ? response.json() : null) as T,
-    text: response.body,
-    headers: response.headers,
-  };
 }
 
 /** Expects a status, and says what came back otherwise. */
@@ -156,105 +94,4 @@ export async function expectStatus<T>(
     throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
   }
   return response.body;
-}
-
-/** Open every day, all day, in UTC: the queue is open whenever the test runs. */
-export const ALWAYS_OPEN = {
-  weekly: {
-    timeZone: 'UTC',
-    days: Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [
-        day,
-        [{ start: '00:00', end: '24:00' }],
-      ]),
-    ),
-  },
-  overrides: [],
-};
-
-/** Weekdays 09:00–17:00 in Amsterdam. */
-export const OFFICE_DAYS = {
-  weekly: {
-    timeZone: 'Europe/Amsterdam',
-    days: Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => [
-        day,
-        [{ start: '09:00', end: '17:00' }],
-      ]),
-    ),
-  },
-  overrides: [],
-};
-
-/** A transaction of another node, kept open: it holds whatever locks `work` took until `release`. */
-export interface HeldTransaction {
-  /** Its backend on real PostgreSQL (null on embedded, where nothing runs beside it). */
-  readonly pid: number | null;
-  /** Commits it and waits until it has. */
-  release(): Promise<void>;
-}
-
-/**
- * Runs `work` in a transaction of its own and keeps it open until `release()`. On real PostgreSQL
- * other connections run meanwhile (and wait only for its locks); embedded PostgreSQL serialises
- * everything, so every other query waits for it.
- */
-export async function holdTransaction(
-  db: Database,
-  work: (tx: Queryable) => Promise<void>,
-): Promise<HeldTransaction> {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  let ready!: (pid: number | null) => void;
-  let failed!: (error: unknown) => void;
-  const started = new Promise<number | null>((resolve, reject) => {
-    ready = resolve;
-    failed = reject;
-  });
-  const done = db
-    .transaction(async (tx) => {
-      await work(tx);
-      const pid =
-        db.kind === 'postgres'
-          ? (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
-          : null;
-      ready(pid);
-      await gate;
-    })
-    .catch((error: unknown) => failed(error));
-  const pid = await started;
-  return {
-    pid,
-    async release() {
-      open();
-      await done;
-    },
-  };
-}
-
-/**
- * Resolves once `pending` waits for a lock of `held` (or has settled without waiting: the bug
- * some tests pin). Polls PostgreSQL's lock graph; nothing depends on how long anything takes.
- * Embedded: at once, since `pending` cannot get past its first query while `held` is open.
- */
-export async function untilWaitingFor(
-  db: Database,
-  held: HeldTransaction,
-  pending: Promise<unknown>,
-): Promise<void> {
-  if (held.pid === null) return;
-  let settled = false;
-  pending.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (;;) {
-    if (settled) return;
-    const { rows } = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
-      [held.pid],
-    );
-    if (rows[0]!.n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore, type MembershipChange, type SpreekuurClient } from '@spreekuur/client';
-import { seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { MemoryStore, type MembershipChange, type SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 let gateway: TestGateway;

@@ -5,42 +5,43 @@ import type {
   SchedulingNotification,
   TeamQueue,
 } from '@spreekuur/protocol/scheduling';
-import { opaque, pairwiseEnvelope } from './chat-fixtures.ts';
-import { api, connect, seedOrganisation, startGateway, waitFor, type TestGateway } from './harness.ts';
+import { opaque, pairwiseEnvelope } from '@spreekuur/testing/chat';
+import { expectOk } from '@spreekuur/testing/http';
+import { connect, emitWithAck, waitFor, waitUntil } from '@spreekuur/testing/socket';
 import {
-  addResident,
-  addWorker,
   ALWAYS_OPEN,
-  emitWithAck,
-  expectOk,
-  record,
-  waitUntil,
-} from './scheduling-fixtures.ts';
+  call,
+  seedCast,
+  startScheduling,
+  type Person,
+  type SchedulingTestApp,
+} from './fixtures.ts';
 
 /**
- * A full office hour through the gateway, on whichever backends this run uses (embedded, or
- * PostgreSQL and Redis): live queue over socket.io, encrypted messages in the conversation's
+ * A full office hour on the scheduling service, on whichever backends this run uses (embedded,
+ * or PostgreSQL and Redis): live queue over socket.io, encrypted messages in the conversation's
  * channel (opaque envelopes: the server cannot tell them from ciphertext), transfer and close.
  */
-let gateway: TestGateway;
+let test: SchedulingTestApp;
 beforeAll(async () => {
-  gateway = await startGateway();
+  test = await startScheduling();
 });
-afterAll(() => gateway.close());
+afterAll(() => test.close({ dispose: true }));
 
 type ChatEvent = { kind: string; channelId: string; seq: number; ciphertext?: string | null };
 
 describe('a chat office hour', () => {
   it('resident joins and sees the place change live; a worker picks up, they chat, transfer, close', async () => {
-    const { admin, team, worker, resident } = await seedOrganisation(gateway, 'spreekuur-live');
-    const colleague = await addWorker(gateway, admin, team.id, 'Collega Yara');
-    const second = await addResident(gateway, worker, team.id, 'Inwoner Twee');
+    const cast = await seedCast(test, { workers: 2, residents: 2 });
+    const team = { id: cast.teamId };
+    const [worker, colleague] = cast.workers as [Person, Person];
+    const [resident, second] = cast.residents as [Person, Person];
     const teamUrl = `/v1/scheduling/teams/${team.id}`;
-    await expectOk(gateway, worker, 'PUT', `${teamUrl}/office-hours`, ALWAYS_OPEN);
-    await expectOk(gateway, worker, 'PUT', `${teamUrl}/duty`, { onDuty: true });
-    await expectOk(gateway, colleague, 'PUT', `${teamUrl}/duty`, { onDuty: true });
+    await expectOk(test, worker, 'PUT', `${teamUrl}/office-hours`, ALWAYS_OPEN);
+    await expectOk(test, worker, 'PUT', `${teamUrl}/duty`, { onDuty: true });
+    await expectOk(test, colleague, 'PUT', `${teamUrl}/duty`, { onDuty: true });
 
-    const sockets = [worker, colleague, resident, second].map((actor) => connect(gateway, actor.token));
+    const sockets = [worker, colleague, resident, second].map((actor) => connect(test, actor.token));
     const [workerSocket, colleagueSocket, residentSocket, secondSocket] = sockets as [
       (typeof sockets)[0],
       (typeof sockets)[0],
@@ -66,14 +67,7 @@ describe('a chat office hour', () => {
         'scheduling:queue',
         (q) => q.view.waiting.length === 1,
       );
-      const first = await expectOk<ResidentQueueEntry>(
-        gateway,
-        resident,
-        'POST',
-        `${teamUrl}/queue`,
-        {},
-        201,
-      );
+      const first = await expectOk<ResidentQueueEntry>(test, resident, 'POST', `${teamUrl}/queue`, {}, 201);
       expect(first.view).toMatchObject({ status: 'waiting', position: 1, mode: 'open' });
       await seesOne;
       const secondSeesTwo = waitUntil<ResidentQueueEntry>(
@@ -81,7 +75,7 @@ describe('a chat office hour', () => {
         'scheduling:queue:entry',
         (entry) => entry.view?.status === 'waiting' && entry.view.position === 2,
       );
-      const other = await expectOk<ResidentQueueEntry>(gateway, second, 'POST', `${teamUrl}/queue`, {}, 201);
+      const other = await expectOk<ResidentQueueEntry>(test, second, 'POST', `${teamUrl}/queue`, {}, 201);
       await secondSeesTwo;
 
       // The worker picks up the first resident; the second moves up to place 1, live.
@@ -95,7 +89,7 @@ describe('a chat office hour', () => {
         'scheduling:queue:entry',
         (entry) => entry.view?.status === 'assigned',
       );
-      const picked = await expectOk<QueueConversation>(gateway, worker, 'POST', `${teamUrl}/queue/pick`, {
+      const picked = await expectOk<QueueConversation>(test, worker, 'POST', `${teamUrl}/queue/pick`, {
         expectedEntryId: first.entryId,
       });
       expect(picked).toMatchObject({
@@ -106,8 +100,8 @@ describe('a chat office hour', () => {
       const update = await movedUp;
       expect(update.view).toMatchObject({ position: 1, waitEstimate: { kind: 'estimate' } });
       await pickedUp;
-      const told = await api<{ notifications: SchedulingNotification[] }>(
-        gateway,
+      const told = await call<{ notifications: SchedulingNotification[] }>(
+        test,
         resident,
         'GET',
         '/v1/scheduling/notifications',
@@ -118,11 +112,11 @@ describe('a chat office hour', () => {
       // resident) to this resident's question, nor remove the resident, by hand.
       const channelId = first.channelId;
       const byHand = [
-        await api<{ error: { code: string } }>(gateway, worker, 'POST', `/v1/channels/${channelId}/members`, {
+        await call<{ error: { code: string } }>(test, worker, 'POST', `/v1/channels/${channelId}/members`, {
           personId: second.personId,
         }),
-        await api<{ error: { code: string } }>(
-          gateway,
+        await call<{ error: { code: string } }>(
+          test,
           worker,
           'DELETE',
           `/v1/channels/${channelId}/members/${resident.personId}`,
@@ -145,16 +139,16 @@ describe('a chat office hour', () => {
         envelope: { payloads: Array<{ deviceId: string; ciphertext: string }> },
         deviceId: string,
       ) => envelope.payloads.find((p) => p.deviceId === deviceId)!.ciphertext;
-      const question = await pairwiseEnvelope(gateway, resident, channelId);
+      const question = await pairwiseEnvelope(test, resident, channelId);
       expect(question.payloads.map((p) => p.deviceId).sort()).toEqual(
         [worker.deviceId, colleague.deviceId].sort(),
       );
       const toWorker = arrives(workerSocket, forDevice(question, worker.deviceId));
-      await expectOk(gateway, resident, 'POST', '/v1/messages', question);
+      await expectOk(test, resident, 'POST', '/v1/messages', question);
       await toWorker;
-      const answer = await pairwiseEnvelope(gateway, worker, channelId);
+      const answer = await pairwiseEnvelope(test, worker, channelId);
       const toResident = arrives(residentSocket, forDevice(answer, resident.deviceId));
-      await expectOk(gateway, worker, 'POST', '/v1/messages', answer);
+      await expectOk(test, worker, 'POST', '/v1/messages', answer);
       await toResident;
 
       // Transfer to the colleague (on duty, and a reader since the resident joined).
@@ -164,7 +158,7 @@ describe('a chat office hour', () => {
         (note) => note.kind === 'conversation_assigned',
       );
       const transferred = await expectOk<QueueConversation>(
-        gateway,
+        test,
         worker,
         'POST',
         `/v1/scheduling/queue/${first.entryId}/transfer`,
@@ -174,15 +168,15 @@ describe('a chat office hour', () => {
       expect(await handedOver).toMatchObject({ entryId: first.entryId, channelId });
       // The colleague has had the conversation all along: the first question is in their log.
       const history = await expectOk<{ events: ChatEvent[] }>(
-        gateway,
+        test,
         colleague,
         'GET',
         `/v1/channels/${channelId}/events`,
       );
       expect(history.events.filter((e) => e.kind === 'message')).toHaveLength(2);
-      const reply = await pairwiseEnvelope(gateway, colleague, channelId);
+      const reply = await pairwiseEnvelope(test, colleague, channelId);
       const fromColleague = arrives(residentSocket, forDevice(reply, resident.deviceId));
-      await expectOk(gateway, colleague, 'POST', '/v1/messages', reply);
+      await expectOk(test, colleague, 'POST', '/v1/messages', reply);
       await fromColleague;
 
       // The colleague closes with an outcome: the resident sees it end; the workers leave the channel.
@@ -191,18 +185,18 @@ describe('a chat office hour', () => {
         'scheduling:queue:entry',
         (entry) => entry.ended !== null,
       );
-      await expectOk(gateway, colleague, 'POST', `/v1/scheduling/queue/${first.entryId}/close`, {
+      await expectOk(test, colleague, 'POST', `/v1/scheduling/queue/${first.entryId}/close`, {
         outcome: 'resolved',
       });
       expect(await ended).toMatchObject({ view: null, ended: { reason: 'closed', outcome: 'resolved' } });
       const channel = await expectOk<{ members: Array<{ personId: string }> }>(
-        gateway,
+        test,
         resident,
         'GET',
         `/v1/channels/${channelId}`,
       );
       expect(channel.members.map((m) => m.personId)).toEqual([resident.personId]);
-      const late = await api<{ error: { code: string } }>(gateway, worker, 'POST', '/v1/messages', {
+      const late = await call<{ error: { code: string } }>(test, worker, 'POST', '/v1/messages', {
         channelId,
         clientId: crypto.randomUUID(),
         kind: 'pairwise',
@@ -216,9 +210,7 @@ describe('a chat office hour', () => {
         'scheduling:queue',
         (q) => q.view.waiting.length === 0,
       );
-      expect((await api(gateway, second, 'DELETE', `/v1/scheduling/queue/${other.entryId}`)).status).toBe(
-        204,
-      );
+      expect((await call(test, second, 'DELETE', `/v1/scheduling/queue/${other.entryId}`)).status).toBe(204);
       await empty;
       expect(await emitWithAck(workerSocket, 'scheduling:queue:unwatch', { teamId: team.id })).toEqual({
         ok: true,
@@ -226,41 +218,6 @@ describe('a chat office hour', () => {
       });
     } finally {
       for (const socket of sockets) socket.close();
-    }
-  });
-
-  it('a worker taken off the team stops receiving its queue, also on a socket that was watching', async () => {
-    const { admin, team, worker, resident } = await seedOrganisation(gateway, 'spreekuur-left-team');
-    const colleague = await addWorker(gateway, admin, team.id, 'Collega Ilse');
-    await expectOk(gateway, worker, 'PUT', `/v1/scheduling/teams/${team.id}/office-hours`, ALWAYS_OPEN);
-    const [workerSocket, colleagueSocket] = [worker, colleague].map((actor) =>
-      connect(gateway, actor.token),
-    ) as [ReturnType<typeof connect>, ReturnType<typeof connect>];
-    try {
-      await Promise.all([waitFor(workerSocket, 'connect'), waitFor(colleagueSocket, 'connect')]);
-      for (const socket of [workerSocket, colleagueSocket])
-        expect(await emitWithAck(socket, 'scheduling:queue:watch', { teamId: team.id })).toMatchObject({
-          ok: true,
-        });
-      const seenByWorker = record<TeamQueue>(workerSocket, 'scheduling:queue');
-
-      expect(
-        (await api(gateway, admin, 'DELETE', `/v1/teams/${team.id}/members/${worker.personId}`)).status,
-      ).toBe(204);
-      const colleagueSees = waitUntil<TeamQueue>(
-        colleagueSocket,
-        'scheduling:queue',
-        (q) => q.view.waiting.length === 1,
-      );
-      await expectOk(gateway, resident, 'POST', `/v1/scheduling/teams/${team.id}/queue`, {}, 201);
-      await colleagueSees;
-      // The broadcast has gone out; a round trip on the worker's own (ordered) connection makes
-      // sure anything sent to it before has arrived. The former team member got nothing.
-      await emitWithAck(workerSocket, 'chat:sync', {});
-      expect(seenByWorker).toEqual([]);
-    } finally {
-      workerSocket.close();
-      colleagueSocket.close();
     }
   });
 });

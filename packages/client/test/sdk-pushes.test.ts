@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { SpreekuurClient } from '@spreekuur/client';
 import { clientEvents, serverEvents, type ServerEventName } from '@spreekuur/protocol/realtime';
 import { rooms } from '@spreekuur/server';
-import { seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import type { SpreekuurClient } from '../src/index.ts';
 import { sdkPerson } from './sdk-fixtures.ts';
 
 describe('socket events are typed and parsed from the protocol', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '@spreekuur/cli/main';
-import { register, startGateway, type TestGateway } from './harness.ts';
+import { register, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { runCli } from '../src/main.ts';
 
 let gateway: TestGateway;
 beforeAll(async () => {

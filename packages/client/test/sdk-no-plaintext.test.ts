@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpreekuurClient } from '@spreekuur/client';
-import { seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import type { SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 /**
@@ -82,9 +82,7 @@ describe('no plaintext on the server', () => {
     if (process.env.REDIS_URL) {
       const redis = new Redis(process.env.REDIS_URL);
       try {
-        for (const key of await redis.keys(
-          `${(gateway as TestGateway & { redisPrefix: string }).redisPrefix}*`,
-        )) {
+        for (const key of await redis.keys(`${gateway.redisPrefix}*`)) {
           const type = await redis.type(key);
           if (type === 'stream') searched.push(JSON.stringify(await redis.xrangeBuffer(key, '-', '+')));
           else if (type === 'string') searched.push((await redis.getBuffer(key))?.toString('latin1') ?? '');

@@ -1,37 +1,50 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { toBase64Url } from '@spreekuur/protocol/common';
-import { api, type Actor, type TestGateway } from './harness.ts';
+import { api, type Injectable } from './http.ts';
 
-/** Opaque bytes standing in for ciphertext: the server cannot tell the difference. */
+/**
+ * The chat API as a client drives it, with opaque bytes for ciphertext: the server cannot tell
+ * the difference. For suites that test the server (chat's, the gateway's, scheduling's); SDK
+ * suites encrypt for real.
+ */
+
+/** A signed-in device: who sends, and whose own device is never a recipient. */
+export interface ChatActor {
+  token: string;
+  deviceId: string;
+}
+
+/** Opaque bytes standing in for ciphertext. */
 export const opaque = (bytes = 64) => toBase64Url(randomBytes(bytes));
 
-export async function publishKeys(gateway: TestGateway, actor: Actor, oneTimePrekeys = 5): Promise<void> {
-  const signed = await api(gateway, actor, 'PUT', '/v1/keys/signed-prekeys', {
+export async function publishKeys(target: Injectable, actor: ChatActor, oneTimePrekeys = 5): Promise<void> {
+  const signed = await api(target, actor, 'PUT', '/v1/keys/signed-prekeys', {
     signedPrekey: { id: 1, publicKey: opaque(32), signature: opaque(64) },
     kemPrekey: { id: 1, publicKey: opaque(1184), signature: opaque(64) },
   });
-  if (signed.status !== 204) throw new Error(`publish keys: ${JSON.stringify(signed.body)}`);
+  if (signed.status !== 204) throw new Error(`publish keys: ${signed.text}`);
   const prekeys = Array.from({ length: oneTimePrekeys }, (_, i) => ({ id: i + 1, publicKey: opaque(32) }));
-  await api(gateway, actor, 'POST', '/v1/keys/one-time-prekeys', { prekeys });
+  await api(target, actor, 'POST', '/v1/keys/one-time-prekeys', { prekeys });
 }
 
 export async function openDirect(
-  gateway: TestGateway,
-  actor: Actor,
+  target: Injectable,
+  actor: ChatActor,
   personId: string,
 ): Promise<{ id: string }> {
-  const response = await api<{ id: string }>(gateway, actor, 'POST', '/v1/channels/direct', { personId });
-  if (response.status !== 200) throw new Error(`open direct: ${JSON.stringify(response.body)}`);
+  const response = await api<{ id: string }>(target, actor, 'POST', '/v1/channels/direct', { personId });
+  if (response.status !== 200) throw new Error(`open direct: ${response.text}`);
   return response.body;
 }
 
+/** The channel's devices other than the actor's own. */
 export async function channelDevices(
-  gateway: TestGateway,
-  actor: Actor,
+  target: Injectable,
+  actor: ChatActor,
   channelId: string,
 ): Promise<string[]> {
   const response = await api<{ devices: Array<{ deviceId: string }> }>(
-    gateway,
+    target,
     actor,
     'GET',
     `/v1/channels/${channelId}/devices`,
@@ -43,12 +56,12 @@ export async function channelDevices(
 
 /** A pairwise envelope for every other member device, as a client would send it. */
 export async function pairwiseEnvelope(
-  gateway: TestGateway,
-  actor: Actor,
+  target: Injectable,
+  actor: ChatActor,
   channelId: string,
   clientId = randomUUID(),
 ) {
-  const devices = await channelDevices(gateway, actor, channelId);
+  const devices = await channelDevices(target, actor, channelId);
   return {
     channelId,
     clientId,
@@ -57,29 +70,29 @@ export async function pairwiseEnvelope(
   };
 }
 
-export async function sendPairwise(gateway: TestGateway, actor: Actor, channelId: string) {
+export async function sendPairwise(target: Injectable, actor: ChatActor, channelId: string) {
   const response = await api<{ seq: number }>(
-    gateway,
+    target,
     actor,
     'POST',
     '/v1/messages',
-    await pairwiseEnvelope(gateway, actor, channelId),
+    await pairwiseEnvelope(target, actor, channelId),
   );
-  if (response.status !== 200) throw new Error(`send: ${JSON.stringify(response.body)}`);
+  if (response.status !== 200) throw new Error(`send: ${response.text}`);
   return response.body;
 }
 
 /** Uploads `size` random bytes as a complete file in a channel. */
-export async function uploadFile(gateway: TestGateway, actor: Actor, channelId: string, size = 40_000) {
-  const created = await api<{ id: string; chunkSize: number }>(gateway, actor, 'POST', '/v1/files', {
+export async function uploadFile(target: Injectable, actor: ChatActor, channelId: string, size = 40_000) {
+  const created = await api<{ id: string; chunkSize: number }>(target, actor, 'POST', '/v1/files', {
     channelId,
     size,
     chunkSize: 16_384,
   });
-  if (created.status !== 201) throw new Error(`create file: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201) throw new Error(`create file: ${created.text}`);
   const bytes = randomBytes(size);
   for (let index = 0; index * 16_384 < size; index++) {
-    const response = await gateway.app.inject({
+    const response = await target.app.inject({
       method: 'PUT',
       url: `/v1/files/${created.body.id}/chunks/${index}`,
       headers: { authorization: `Bearer ${actor.token}`, 'content-type': 'application/octet-stream' },
@@ -87,6 +100,6 @@ export async function uploadFile(gateway: TestGateway, actor: Actor, channelId: 
     });
     if (response.statusCode !== 204) throw new Error(`chunk ${index}: ${response.body}`);
   }
-  await api(gateway, actor, 'POST', `/v1/files/${created.body.id}/complete`);
+  await api(target, actor, 'POST', `/v1/files/${created.body.id}/complete`);
   return { id: created.body.id, bytes };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundSenderKeys } from '@spreekuur/crypto/sender-keys';
-import { isSpreekuurError, MemoryStore, SpreekuurClient } from '@spreekuur/client';
-import { seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { isSpreekuurError, MemoryStore, SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 let gateway: TestGateway;

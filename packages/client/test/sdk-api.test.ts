@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore, OperatorClient, SpreekuurClient, isSpreekuurError } from '@spreekuur/client';
+import { api, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { identityEndpoints, operatorEndpoints } from '@spreekuur/protocol/identity';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
-import { api, startGateway, type TestGateway } from './harness.ts';
-import { ALWAYS_OPEN } from './scheduling-fixtures.ts';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
+import { MemoryStore, OperatorClient, SpreekuurClient, isSpreekuurError } from '../src/index.ts';
 
 /**
  * The SDK's typed calls: any protocol endpoint through `call`, the operator's calls, a token

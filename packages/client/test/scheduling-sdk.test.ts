@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpreekuurClient } from '@spreekuur/client';
 import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
 import { sign } from '@spreekuur/crypto/identity';
 import { loginPayload } from '@spreekuur/protocol/identity';
 import type { QueueConversation, ResidentQueueEntry } from '@spreekuur/protocol/scheduling';
-import { api, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
-import { ALWAYS_OPEN, expectOk } from './scheduling-fixtures.ts';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
+import { api, expectOk, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import type { SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 /**

@@ -3,7 +3,7 @@
  * origin). It registers with an invite, talks end to end with a Node peer, and receives a
  * file. The runner reads the outcome from `window.__sdkResult`.
  */
-import { MemoryStore, SpreekuurClient, type ChatMessage } from '@spreekuur/client';
+import { MemoryStore, SpreekuurClient, type ChatMessage } from '../../src/index.ts';
 
 interface Params {
   inviteCode: string;

@@ -7,34 +7,37 @@ import type {
   SlotListing,
   TeamStatus,
 } from '@spreekuur/protocol/scheduling';
-import { api, connect, seedOrganisation, startGateway, waitFor, type TestGateway } from './harness.ts';
-import { ALWAYS_OPEN, expectOk, localDate, record, waitUntil } from './scheduling-fixtures.ts';
+import { expectOk } from '@spreekuur/testing/http';
+import { localDate } from '@spreekuur/testing/scheduling';
+import { connect, record, waitFor, waitUntil } from '@spreekuur/testing/socket';
+import { ALWAYS_OPEN, call, seedCast, startScheduling, type SchedulingTestApp } from './fixtures.ts';
 
 /**
- * Outside office hours through the gateway: the resident sees the next opening in their own
- * zone, leaves a question for it, books an appointment instead and cancels it. An off-duty
+ * Outside office hours on the scheduling service: the resident sees the next opening in their
+ * own zone, leaves a question for it, books an appointment instead and cancels it. An off-duty
  * worker is not pushed the booking (it waits in their notifications).
  */
-let gateway: TestGateway;
+let test: SchedulingTestApp;
 beforeAll(async () => {
-  gateway = await startGateway();
+  test = await startScheduling();
 });
-afterAll(() => gateway.close());
+afterAll(() => test.close({ dispose: true }));
 
 describe('outside office hours', () => {
   it('leave a question for the next opening, book an appointment, cancel it', async () => {
-    const { team, worker, resident } = await seedOrganisation(gateway, 'spreekuur-closed');
-    const teamUrl = `/v1/scheduling/teams/${team.id}`;
+    const cast = await seedCast(test);
+    const [worker, resident] = [cast.workers[0]!, cast.residents[0]!];
+    const teamUrl = `/v1/scheduling/teams/${cast.teamId}`;
     // Closed now: the only hours are 09:00–12:00 on a date three days ahead.
     const openDate = localDate(3, 'Europe/Amsterdam');
-    await expectOk(gateway, worker, 'PUT', `${teamUrl}/office-hours`, {
+    await expectOk(test, worker, 'PUT', `${teamUrl}/office-hours`, {
       weekly: { timeZone: 'Europe/Amsterdam', days: {} },
       overrides: [
         { kind: 'hours', date: openDate, mode: 'replace', ranges: [{ start: '09:00', end: '12:00' }] },
       ],
     });
     await expectOk(
-      gateway,
+      test,
       worker,
       'POST',
       `${teamUrl}/appointment-types`,
@@ -47,7 +50,7 @@ describe('outside office hours', () => {
       201,
     );
     const phone = await expectOk<AppointmentType>(
-      gateway,
+      test,
       worker,
       'POST',
       `${teamUrl}/appointment-types`,
@@ -60,21 +63,21 @@ describe('outside office hours', () => {
       201,
     );
     await expectOk(
-      gateway,
+      test,
       worker,
       'PUT',
       `/v1/scheduling/workers/${worker.personId}/availability`,
       ALWAYS_OPEN,
     );
 
-    const workerSocket = connect(gateway, worker.token);
-    const residentSocket = connect(gateway, resident.token);
+    const workerSocket = connect(test, worker.token);
+    const residentSocket = connect(test, resident.token);
     await Promise.all([waitFor(workerSocket, 'connect'), waitFor(residentSocket, 'connect')]);
     const workerPushes = record<SchedulingNotification>(workerSocket, 'scheduling:notification');
     try {
       // The next opening, in the resident's own zone; a question or an appointment as ways ahead.
       const status = await expectOk<TeamStatus>(
-        gateway,
+        test,
         resident,
         'GET',
         `${teamUrl}/status?timeZone=Europe/Lisbon`,
@@ -90,16 +93,10 @@ describe('outside office hours', () => {
       // 09:00 in Amsterdam is 08:00 in Lisbon, whatever the season.
       expect(opensAt?.local).toMatch(new RegExp(`^${openDate}T08:00:00[+-]\\d\\d:\\d\\d$`));
 
-      const refused = await api<{ error: { code: string } }>(
-        gateway,
-        resident,
-        'POST',
-        `${teamUrl}/queue`,
-        {},
-      );
+      const refused = await call<{ error: { code: string } }>(test, resident, 'POST', `${teamUrl}/queue`, {});
       expect([refused.status, refused.body.error.code]).toEqual([409, 'ERR_SCHED_CLOSED']);
       const question = await expectOk<ResidentQueueEntry>(
-        gateway,
+        test,
         resident,
         'POST',
         `${teamUrl}/queue`,
@@ -116,7 +113,7 @@ describe('outside office hours', () => {
       expect(question.view?.status === 'waiting' && question.view.opensAt?.utc).toBe(opensAt?.utc);
       // Nobody is rostered: every worker of the team can read the question when hours open.
       const channel = await expectOk<{ members: Array<{ personId: string }> }>(
-        gateway,
+        test,
         resident,
         'GET',
         `/v1/channels/${question.channelId}`,
@@ -128,7 +125,7 @@ describe('outside office hours', () => {
       // Book a phone call for tomorrow instead (a free slot from the listing, in the resident's zone).
       const day = localDate(2, 'Europe/Lisbon');
       const slots = await expectOk<SlotListing>(
-        gateway,
+        test,
         resident,
         'GET',
         `/v1/scheduling/slots?appointmentTypeId=${phone.id}&workerId=${worker.personId}&from=${day}&to=${day}&timeZone=Europe/Lisbon`,
@@ -142,7 +139,7 @@ describe('outside office hours', () => {
         (note) => note.kind === 'appointment_cancelled',
       );
       const booked = await expectOk<AppointmentView>(
-        gateway,
+        test,
         resident,
         'POST',
         '/v1/scheduling/appointments',
@@ -154,8 +151,8 @@ describe('outside office hours', () => {
         201,
       );
       expect(booked).toMatchObject({ status: 'booked', kind: 'phone', start: slot.start, sequence: 0 });
-      const taken = await api<{ error: { code: string } }>(
-        gateway,
+      const taken = await call<{ error: { code: string } }>(
+        test,
         resident,
         'POST',
         '/v1/scheduling/appointments',
@@ -167,7 +164,7 @@ describe('outside office hours', () => {
       );
       expect([taken.status, taken.body.error.code]).toEqual([409, 'ERR_SCHED_SLOT_TAKEN']);
       const listing = await expectOk<SlotListing>(
-        gateway,
+        test,
         resident,
         'GET',
         `/v1/scheduling/slots?appointmentTypeId=${phone.id}&workerId=${worker.personId}&from=${day}&to=${day}&timeZone=Europe/Lisbon`,
@@ -176,7 +173,7 @@ describe('outside office hours', () => {
 
       // The worker cancels it; the resident is told live.
       const cancelled = await expectOk<AppointmentView>(
-        gateway,
+        test,
         worker,
         'POST',
         `/v1/scheduling/appointments/${booked.id}/cancel`,
@@ -184,7 +181,7 @@ describe('outside office hours', () => {
       expect(cancelled).toMatchObject({ status: 'cancelled', sequence: 1 });
       expect(await notified).toMatchObject({ appointmentId: booked.id, byPersonId: worker.personId });
       const mine = await expectOk<{ appointments: AppointmentView[] }>(
-        gateway,
+        test,
         resident,
         'GET',
         '/v1/scheduling/appointments',
@@ -193,14 +190,14 @@ describe('outside office hours', () => {
 
       // The worker is off duty (the team is closed): the booking was stored for them, never pushed.
       const stored = await expectOk<{ notifications: SchedulingNotification[] }>(
-        gateway,
+        test,
         worker,
         'GET',
         '/v1/scheduling/notifications',
       );
       expect(stored.notifications.map((note) => note.kind)).toEqual(['appointment_booked']);
       const reach = await expectOk<{ reachable: boolean }>(
-        gateway,
+        test,
         resident,
         'GET',
         `/v1/scheduling/workers/${worker.personId}/reachability`,

@@ -6,8 +6,9 @@
  * figures are a floor for what the server alone can do.
  */
 import { cpus } from 'node:os';
-import { MemoryStore, SpreekuurClient } from '@spreekuur/client';
-import { seedOrganisation, startGateway, type TestGateway } from '../test/harness.ts';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import type { SpreekuurClient } from '../src/index.ts';
+import { sdkPerson } from '../test/sdk-fixtures.ts';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 10);
 const MESSAGES_PER_SENDER = Number(process.env.BENCH_MESSAGES ?? 50);
@@ -34,26 +35,11 @@ async function people(
   isWorker: (index: number) => boolean,
 ) {
   const org = await seedOrganisation(gateway, slug);
-  const invite = async (role: 'worker' | 'resident') => {
-    const response = await gateway.app.inject({
-      method: 'POST',
-      url: '/v1/invites',
-      headers: { authorization: `Bearer ${(role === 'worker' ? org.admin : org.worker).token}` },
-      payload: { role, teamId: org.team.id },
-    });
-    return response.json<{ code: string }>().code;
-  };
   const clients: SpreekuurClient[] = [];
   for (let i = 0; i < count; i++) {
-    const client = await SpreekuurClient.register({
-      serverUrl: gateway.url,
-      store: new MemoryStore(),
-      inviteCode: await invite(isWorker(i) ? 'worker' : 'resident'),
-      displayName: `Bench ${i}`,
-      deviceName: 'bench',
-    });
-    await client.connect();
-    clients.push(client);
+    const role = isWorker(i) ? 'worker' : 'resident';
+    const inviter = role === 'worker' ? org.admin : org.worker;
+    clients.push(await sdkPerson(gateway, inviter, org.team.id, `Bench ${i}`, { role }));
   }
   return clients;
 }

@@ -1,5 +1,5 @@
-import { MemoryStore, SpreekuurClient, type ChatMessage, type KeyValueStore } from '@spreekuur/client';
-import { api, type Actor, type TestGateway } from './harness.ts';
+import { invite, type Actor, type TestGateway } from '@spreekuur/gateway/testing';
+import { MemoryStore, SpreekuurClient, type ChatMessage, type KeyValueStore } from '../src/index.ts';
 
 /** A real SDK device registered with an invite made by `inviter`, connected. */
 export async function sdkPerson(
@@ -9,15 +9,10 @@ export async function sdkPerson(
   displayName: string,
   options: { role?: 'resident' | 'worker'; store?: KeyValueStore } = {},
 ): Promise<SpreekuurClient> {
-  const invite = await api<{ code: string }>(gateway, inviter, 'POST', '/v1/invites', {
-    role: options.role ?? 'resident',
-    teamId,
-  });
-  if (invite.status !== 201) throw new Error(`invite: ${JSON.stringify(invite.body)}`);
   const client = await SpreekuurClient.register({
     serverUrl: gateway.url,
     store: options.store ?? new MemoryStore(),
-    inviteCode: invite.body.code,
+    inviteCode: await invite(gateway, inviter, options.role ?? 'resident', teamId),
     displayName,
     deviceName: `${displayName}s telefoon`,
   });

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '@spreekuur/cli/main';
-import { api, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { api, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { runCli } from '../src/main.ts';
 
 let gateway: TestGateway;
 let dir: string;
