@@ -11,7 +11,7 @@ import {
 } from '@spreekuur/protocol/scheduling';
 import { describe, expect, it } from 'vitest';
 
-/** The wire schemas of packages/protocol/src/scheduling.ts, tested here (the domain's own inputs). */
+/** The wire schemas of packages/protocol/src/scheduling/, tested here (the domain's own inputs). */
 
 function messages(result: {
   success: boolean;
