@@ -1,4 +1,5 @@
 import type { Queryable } from '@spreekuur/db';
+import type { Locale } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Role } from '@spreekuur/protocol/identity';
 import type { Principal } from '@spreekuur/server';
@@ -62,12 +63,12 @@ export interface PersonRef {
   readonly id: string;
   readonly role: Role;
   readonly displayName: string;
-  readonly locale: 'nl' | 'en';
+  readonly locale: Locale;
 }
 
 /** A person of the organisation; 404 otherwise. */
 export async function findPerson(db: Queryable, orgId: string, personId: string): Promise<PersonRef> {
-  const { rows } = await db.query<{ id: string; role: Role; display_name: string; locale: 'nl' | 'en' }>(
+  const { rows } = await db.query<{ id: string; role: Role; display_name: string; locale: Locale }>(
     'SELECT id, role, display_name, locale FROM people WHERE id = $1 AND org_id = $2',
     [personId, orgId],
   );

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@spreekuur/config';
 import type { Database, Queryable } from '@spreekuur/db';
 import { createTestDatabase, type TestDatabase } from '@spreekuur/db/testing';
+import type { Role } from '@spreekuur/protocol/identity';
+import { weekdayNames } from '@spreekuur/protocol/scheduling';
 import { issueAccessToken } from '@spreekuur/server';
 import { buildApp } from '../src/app.ts';
 
@@ -55,7 +57,7 @@ export interface Person {
   personId: string;
   deviceId: string;
   token: string;
-  role: 'admin' | 'worker' | 'resident';
+  role: Role;
 }
 
 export interface Cast {
@@ -162,12 +164,7 @@ export async function expectStatus<T>(
 export const ALWAYS_OPEN = {
   weekly: {
     timeZone: 'UTC',
-    days: Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [
-        day,
-        [{ start: '00:00', end: '24:00' }],
-      ]),
-    ),
+    days: Object.fromEntries(weekdayNames.map((day) => [day, [{ start: '00:00', end: '24:00' }]])),
   },
   overrides: [],
 };
@@ -177,10 +174,7 @@ export const OFFICE_DAYS = {
   weekly: {
     timeZone: 'Europe/Amsterdam',
     days: Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => [
-        day,
-        [{ start: '09:00', end: '17:00' }],
-      ]),
+      weekdayNames.slice(0, 5).map((day) => [day, [{ start: '09:00', end: '17:00' }]]),
     ),
   },
   overrides: [],

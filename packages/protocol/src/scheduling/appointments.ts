@@ -113,6 +113,7 @@ export const bookAppointmentBody = z.strictObject({
 export const rescheduleAppointmentBody = z.strictObject({ start: utcInstant });
 
 export const appointmentStatus = z.enum(['booked', 'cancelled']);
+export type AppointmentStatus = z.infer<typeof appointmentStatus>;
 
 export const appointment = z.strictObject({
   id,

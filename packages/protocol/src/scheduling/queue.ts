@@ -30,9 +30,13 @@ export const closeOutcome = z.enum([
 ]);
 export type CloseOutcome = z.infer<typeof closeOutcome>;
 
+/** What a join outside hours does: refuse, or leave a question that waits for the next opening. */
+export const whenClosedChoice = z.enum(['reject', 'leave_question']);
+export type WhenClosedChoice = z.infer<typeof whenClosedChoice>;
+
 /** Resident starts an office-hour conversation. Outside hours only as a question waiting for the opening. */
 export const joinQueueBody = z.strictObject({
-  whenClosed: z.enum(['reject', 'leave_question']).default('reject'),
+  whenClosed: whenClosedChoice.default('reject'),
   /** The resident's own zone, for the times they are shown (default Europe/Amsterdam). */
   timeZone: timeZone.optional(),
 });
@@ -113,6 +117,7 @@ export const workerQueueView = z.strictObject({
 export type WorkerQueueView = z.infer<typeof workerQueueView>;
 
 export const queueEntryStatus = z.enum(['waiting', 'assigned', 'on_hold', 'closed', 'left']);
+export type QueueEntryStatus = z.infer<typeof queueEntryStatus>;
 
 /** One office-hour conversation as the queue sees it (for workers of the team). */
 export const queueConversation = z.strictObject({

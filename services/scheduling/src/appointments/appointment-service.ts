@@ -6,6 +6,7 @@ import type {
   AppointmentTypeInput,
   AppointmentView,
   OpeningHours,
+  SchedulingNotificationKind,
   SlotListing,
   SlotQuery,
 } from '@spreekuur/protocol/scheduling';
@@ -393,7 +394,10 @@ export class AppointmentService {
     outbox: Outbox,
     principal: Principal,
     appointment: Appointment,
-    kind: 'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled',
+    kind: Extract<
+      SchedulingNotificationKind,
+      'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled'
+    >,
     now: Date,
   ): Promise<void> {
     const data = {

@@ -30,6 +30,9 @@ interface AppointmentBase {
   readonly updatedAt: Date;
 }
 
+/** Who cancelled: the resident themselves, or a worker or admin (for the calendar and the audit). */
+export type CancelledBy = 'resident' | 'worker';
+
 export type Appointment = AppointmentBase &
   AppointmentPlace &
   (
@@ -37,7 +40,7 @@ export type Appointment = AppointmentBase &
     | {
         readonly status: 'cancelled';
         readonly cancelledAt: Date;
-        readonly cancelledBy: 'resident' | 'worker';
+        readonly cancelledBy: CancelledBy;
       }
   );
 
@@ -129,7 +132,7 @@ export function rescheduleAppointment(
 /** Cancels a booked, not yet started appointment. It stays (with STATUS:CANCELLED) so calendars remove it. */
 export function cancelAppointment(
   appointment: Appointment,
-  cancelledBy: 'resident' | 'worker',
+  cancelledBy: CancelledBy,
   now: Date,
 ): Result<Appointment, SchedulingError<'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED'>> {
   const changeable = checkChangeable(appointment, now);

@@ -26,7 +26,10 @@ import {
 export const DEFAULT_HORIZON_DAYS = 366;
 
 /** Where a day's hours came from, so a client can say "closed: Kerstvakantie". */
-export type DaySource = 'weekly' | 'closed' | 'closed_range' | 'hours_replace' | 'hours_extra';
+export type DaySource =
+  | 'weekly'
+  | Exclude<DateOverride['kind'], 'hours'>
+  | `hours_${Extract<DateOverride, { kind: 'hours' }>['mode']}`;
 
 export interface ResolvedDay {
   readonly date: LocalDate;

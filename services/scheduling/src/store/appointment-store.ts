@@ -5,11 +5,13 @@ import {
   appointmentType,
   openingHours,
   type AppointmentKind,
+  type AppointmentStatus,
   type AppointmentType,
   type AppointmentTypeInput,
   type OpeningHours,
 } from '@spreekuur/protocol/scheduling';
-import type { Appointment, ExistingBooking } from '../domain/index.ts';
+import type { Role } from '@spreekuur/protocol/identity';
+import type { Appointment, CancelledBy, ExistingBooking } from '../domain/index.ts';
 
 // ---- Appointment types ----------------------------------------------------------------------
 
@@ -183,12 +185,12 @@ export interface AppointmentRow extends Record<string, unknown> {
   end_at: Date;
   buffer_before_minutes: number;
   buffer_after_minutes: number;
-  status: 'booked' | 'cancelled';
+  status: AppointmentStatus;
   sequence: number;
   created_at: Date;
   updated_at: Date;
   cancelled_at: Date | null;
-  cancelled_by: 'resident' | 'worker' | null;
+  cancelled_by: CancelledBy | null;
 }
 
 export function toAppointment(row: AppointmentRow): Appointment {
@@ -308,7 +310,7 @@ export async function updateAppointment(tx: Queryable, appointment: Appointment)
 /** Appointments a person may see within `[from, to)`: their own as resident or worker; staff: their teams'. */
 export async function listAppointmentsFor(
   db: Queryable,
-  principal: { orgId: string; personId: string; role: 'admin' | 'worker' | 'resident' },
+  principal: { orgId: string; personId: string; role: Role },
   from: Date,
   to: Date,
 ): Promise<AppointmentRow[]> {
