@@ -106,15 +106,26 @@ export async function seedCast(
 ): Promise<Cast> {
   const { db } = test;
   const orgId = randomUUID();
-  const teamId = randomUUID();
   await db.query('INSERT INTO organisations (id, name, slug) VALUES ($1, $2, $3)', [
     orgId,
     'Welzijn Test',
     `test-${orgId.slice(0, 8)}`,
   ]);
-  await db.query('INSERT INTO teams (id, org_id, name) VALUES ($1, $2, $3)', [teamId, orgId, 'Wijkteam']);
+  const admin = await addPerson(db, orgId, 'admin', 'Beheerder', null, test.clock.now);
+  return { orgId, admin, ...(await seedTeam(test, orgId, counts, 'Wijkteam')) };
+}
+
+/** Another team in an organisation, with workers and residents of its own. */
+export async function seedTeam(
+  test: SchedulingTestApp,
+  orgId: string,
+  counts: { workers?: number; residents?: number } = {},
+  name = `Wijkteam ${randomUUID().slice(0, 8)}`,
+): Promise<Pick<Cast, 'teamId' | 'workers' | 'residents'>> {
+  const { db } = test;
+  const teamId = randomUUID();
+  await db.query('INSERT INTO teams (id, org_id, name) VALUES ($1, $2, $3)', [teamId, orgId, name]);
   const now = test.clock.now;
-  const admin = await addPerson(db, orgId, 'admin', 'Beheerder', null, now);
   const workers: Person[] = [];
   for (let i = 0; i < (counts.workers ?? 1); i++) {
     workers.push(await addPerson(db, orgId, 'worker', `Werker ${i + 1}`, teamId, now));
@@ -123,7 +134,7 @@ export async function seedCast(
   for (let i = 0; i < (counts.residents ?? 1); i++) {
     residents.push(await addPerson(db, orgId, 'resident', `Inwoner ${i + 1}`, teamId, now));
   }
-  return { orgId, teamId, admin, workers, residents };
+  return { teamId, workers, residents };
 }
 
 export async function call<T = unknown>(

@@ -5,6 +5,7 @@ import { recordAudit, type Principal } from '@spreekuur/server';
 import {
   findPerson,
   isTeamMember,
+  requireColleagueProfessional,
   requireTeamProfessional,
   requireTeamStaff,
   type TeamRef,
@@ -151,9 +152,13 @@ export class DutyService {
     };
   }
 
-  /** Whether a worker of the caller's organisation is reachable now, or from when. */
+  /**
+   * Whether a worker is reachable now, or from when: asked about a worker of one of the caller's
+   * own teams (admins: of their organisation); 404 for anyone else.
+   */
   async reachability(principal: Principal, workerId: string, timeZone: string): Promise<Reachability> {
-    return this.workerReachability(principal.orgId, workerId, timeZone);
+    await requireColleagueProfessional(this.deps.db, principal, workerId);
+    return reachabilityOf(this.deps.db, principal.orgId, workerId, this.deps.clock(), timeZone);
   }
 
   /** The same for other services (no caller): 404 unless a worker or admin of the organisation. */
