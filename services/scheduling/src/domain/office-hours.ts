@@ -1,4 +1,5 @@
 import {
+  MAX_CLOSED_RANGE_DAYS,
   weekdayNames,
   type DateOverride,
   type OfficeHoursStatus,
@@ -22,8 +23,13 @@ import {
   type LocalDate,
 } from './local-time.ts';
 
-/** How far ahead `nextOpening` and friends look before answering "not within a year". */
-export const DEFAULT_HORIZON_DAYS = 366;
+/**
+ * How many local days past today `nextOpening` and friends look before answering "none in sight".
+ * Derived from the schema, so it always sees past the longest closure a schedule may hold: that
+ * closure may start tomorrow and span `MAX_CLOSED_RANGE_DAYS` dates, and after it the weekly hours
+ * come round within one week.
+ */
+export const DEFAULT_HORIZON_DAYS = MAX_CLOSED_RANGE_DAYS + weekdayNames.length;
 
 /** Where a day's hours came from, so a client can say "closed: Kerstvakantie". */
 export type DaySource =
