@@ -158,6 +158,21 @@ export function nextOpening(hours: OpeningHours, now: Date, horizonDays = DEFAUL
   return null;
 }
 
+/**
+ * The opening that contains `instant`, or else the next one, from `instant` on; an opening that
+ * runs past the horizon ends there. Null: no opening within the horizon.
+ */
+export function openingFrom(
+  hours: OpeningHours,
+  instant: Date,
+  horizonDays = DEFAULT_HORIZON_DAYS,
+): Interval | null {
+  for (const interval of openIntervalsFrom(hours, instant, horizonDays)) {
+    return { start: maxDate(interval.start, instant), end: interval.end };
+  }
+  return null;
+}
+
 /** When the current opening ends (across midnight if hours continue); null when closed now or open past the horizon. */
 export function currentClosing(
   hours: OpeningHours,
