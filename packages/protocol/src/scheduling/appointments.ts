@@ -42,6 +42,11 @@ const appointmentTypeFields = {
   bookingWindowDays: z.number().int().min(1).max(365).default(30),
   /** Bookings of this type per worker per day; null = no limit. */
   maxPerDay: z.number().int().min(1).max(100).nullable().default(null),
+  /**
+   * Open bookings (not cancelled, not yet started) of this type one resident may have at once,
+   * whoever booked them; rescheduling one does not count as another.
+   */
+  maxOpenBookingsPerResident: z.number().int().min(1).max(20).default(2),
   /** Distance between slot starts; null = duration + both buffers (back-to-back bookings fit exactly). */
   slotStepMinutes: minutes(480).min(5).nullable().default(null),
 };

@@ -88,6 +88,11 @@ export const schedulingErrorCatalog = {
     nl: 'Deze dag is vol. Kies een andere dag.',
     en: 'This day is fully booked. Please choose another day.',
   },
+  ERR_SCHED_BOOKING_LIMIT: {
+    status: 409,
+    nl: 'U heeft al het maximale aantal afspraken van deze soort. Wilt u een nieuwe afspraak? Annuleer of verzet dan eerst een afspraak die u al heeft.',
+    en: 'You already have the maximum number of appointments of this kind. For a new one, first cancel or move an appointment you already have.',
+  },
   ERR_SCHED_APPOINTMENT_CANCELLED: {
     status: 409,
     nl: 'Deze afspraak is geannuleerd.',

@@ -160,6 +160,7 @@ describe('appointment types', () => {
       minimumNoticeMinutes: 60,
       bookingWindowDays: 30,
       maxPerDay: null,
+      maxOpenBookingsPerResident: 2,
       slotStepMinutes: null,
     });
   });
@@ -196,6 +197,10 @@ describe('appointment types', () => {
     { bufferAfterMinutes: -5 },
     { bookingWindowDays: 0 },
     { maxPerDay: 0 },
+    { maxOpenBookingsPerResident: 0 },
+    { maxOpenBookingsPerResident: 21 },
+    { maxOpenBookingsPerResident: 1.5 },
+    { maxOpenBookingsPerResident: null },
     { kind: 'email' },
   ])('rejects %j', (change) => {
     expect(

@@ -231,6 +231,34 @@ export async function findAppointment(db: Queryable, orgId: string, id: string):
   return rows[0];
 }
 
+/**
+ * Serialises one resident's bookings of one appointment type until the transaction ends, across
+ * workers: the worker's calendar lock alone lets the same resident book two workers at once, and
+ * both would count the open bookings before either had inserted its own. A transaction-scoped
+ * advisory lock on (type, resident), so nothing else (other residents, other types, edits of the
+ * type) waits for it; a hash collision only makes two bookings wait for each other.
+ */
+export async function lockResidentBookings(tx: Queryable, typeId: string, residentId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked', [
+    `spreekuur:bookings:${typeId}:${residentId}`,
+  ]);
+}
+
+/** The resident's open bookings of the type: booked, starting after `now` (a reschedule moves one). */
+export async function countOpenBookings(
+  db: Queryable,
+  typeId: string,
+  residentId: string,
+  now: Date,
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM appointments
+      WHERE resident_id = $1 AND appointment_type_id = $2 AND status = 'booked' AND start_at > $3`,
+    [residentId, typeId, now],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** The worker's booked appointments starting within `[from, to)`, as the slot rules see them. */
 export async function workerBookings(
   db: Queryable,
