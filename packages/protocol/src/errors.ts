@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { schedulingErrorCatalog } from './scheduling.ts';
+import { schedulingErrorCatalog } from './scheduling/errors.ts';
 
 interface ErrorDefinition {
   status: 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 422 | 429 | 500 | 503;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { chatClientEvents, chatServerEvents } from './chat/events.ts';
 import { errorBodySchema } from './errors.ts';
-import { schedulingClientEvents, schedulingServerEvents } from './scheduling.ts';
+import { schedulingClientEvents, schedulingServerEvents } from './scheduling/events.ts';
 
 /**
  * socket.io conventions. A client event is emitted with one payload and an ack callback;

@@ -1,6 +1,8 @@
+import { weekdayNames } from '@spreekuur/protocol/scheduling';
+
 /** Office hours as the scheduling API takes them, for suites that need the queue open or closed. */
 
-const ALL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const ALL_DAYS = weekdayNames;
 
 /** Open every day, all day, in UTC: the queue is open whenever the test runs. */
 export const ALWAYS_OPEN = {

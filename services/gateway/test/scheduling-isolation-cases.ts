@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type {
   AppointmentType,
@@ -241,8 +242,15 @@ export const schedulingIsolationCases: Record<string, IsolationCase> = {
     );
     expect(duty.staff).toEqual([context.b.worker.personId]);
   },
-  'GET /v1/scheduling/workers/:workerId/reachability': (context) =>
-    notFoundForA(context, 'GET', `/v1/scheduling/workers/${context.b.worker.personId}/reachability`),
+  'GET /v1/scheduling/workers/:workerId/reachability': async (context) => {
+    await notFoundForA(context, 'GET', `/v1/scheduling/workers/${context.b.worker.personId}/reachability`);
+    // Word for word the answer for an id that is nobody: B's worker cannot be told apart.
+    for (const actor of actorsOf(context)) {
+      const asked = (personId: string) =>
+        api(context.gateway, actor, 'GET', `/v1/scheduling/workers/${personId}/reachability`);
+      expect((await asked(context.b.worker.personId)).body).toEqual((await asked(randomUUID())).body);
+    }
+  },
   'POST /v1/scheduling/teams/:teamId/queue': async (context) => {
     await notFoundForA(context, 'POST', `${bTeamUrl(context)}/queue`, {});
     await bQueueIntact(context);

@@ -1,4 +1,5 @@
 import type { Queryable } from '@spreekuur/db';
+import type { Locale } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Role } from '@spreekuur/protocol/identity';
 import type { Principal } from '@spreekuur/server';
@@ -62,18 +63,41 @@ export interface PersonRef {
   readonly id: string;
   readonly role: Role;
   readonly displayName: string;
-  readonly locale: 'nl' | 'en';
+  readonly locale: Locale;
 }
 
 /** A person of the organisation; 404 otherwise. */
 export async function findPerson(db: Queryable, orgId: string, personId: string): Promise<PersonRef> {
-  const { rows } = await db.query<{ id: string; role: Role; display_name: string; locale: 'nl' | 'en' }>(
+  const { rows } = await db.query<{ id: string; role: Role; display_name: string; locale: Locale }>(
     'SELECT id, role, display_name, locale FROM people WHERE id = $1 AND org_id = $2',
     [personId, orgId],
   );
   const person = rows[0];
   if (!person) throw new AppError('ERR_NOT_FOUND', 'person not found');
   return { id: person.id, role: person.role, displayName: person.display_name, locale: person.locale };
+}
+
+/**
+ * A worker (or admin) the caller may ask about, e.g. whether a message reaches them now: for admins
+ * anyone of their organisation who is not a resident; for everyone else, workers and admins who
+ * share one of the caller's teams. Anything else is the same 404, whether the id is a resident, a
+ * worker of other teams or nobody at all, so the answer does not tell who exists or who is a worker.
+ */
+export async function requireColleagueProfessional(
+  db: Queryable,
+  principal: Principal,
+  personId: string,
+): Promise<void> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM people p
+      WHERE p.id = $1 AND p.org_id = $2 AND p.role <> 'resident'
+        AND ($4 = 'admin' OR EXISTS (
+              SELECT 1 FROM team_members theirs
+                JOIN team_members mine ON mine.team_id = theirs.team_id AND mine.person_id = $3
+               WHERE theirs.person_id = p.id AND theirs.org_id = $2))`,
+    [personId, principal.orgId, principal.personId, principal.role],
+  );
+  if (rows.length === 0) throw new AppError('ERR_NOT_FOUND', 'worker not found');
 }
 
 /** A worker (or admin) who is a member of the team: someone who can be rostered, booked or transferred to. */

@@ -9,6 +9,7 @@ import { createSchedulingServices, type SchedulingServices } from './services.ts
 import { purgeDoneJobs } from './store/job-store.ts';
 import { purgeNotifications } from './store/notification-store.ts';
 import { purgeEndedEntries } from './store/queue-store.ts';
+import { fillMissingToggleEnds } from './store/roster-store.ts';
 
 export interface SchedulingApi {
   readonly services: SchedulingServices;
@@ -19,7 +20,10 @@ export interface SchedulingApi {
    * before notifying a worker, so off-duty workers are not reached.
    */
   reachability(orgId: string, workerId: string, timeZone?: string): Promise<Reachability>;
-  /** Purges expired data and makes sure every team's next opening or closing is planned. */
+  /**
+   * Purges expired data, gives duty switches made before migration 0005 their end, and makes sure
+   * every team's next opening or closing is planned.
+   */
   housekeeping(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export const schedulingService = fp(
       await purgeDoneJobs(app.db, new Date(now - DONE_JOBS_KEPT_MS));
       await purgeNotifications(app.db, new Date(now - NOTIFICATIONS_KEPT_MS));
       await purgeEndedEntries(app.db, new Date(now - ENDED_ENTRIES_KEPT_MS));
+      await fillMissingToggleEnds(app.db, new Date(now));
       await services.ticks.planAll();
     };
     app.decorate('scheduling', {

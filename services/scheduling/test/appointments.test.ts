@@ -9,7 +9,7 @@ import type {
   SlotListing,
 } from '@spreekuur/protocol/scheduling';
 import type { Appointment } from '../src/domain/index.ts';
-import { insertAppointment, lockCalendar } from '../src/store/appointment-store.ts';
+import { insertAppointment, lockCalendar, lockResidentBookings } from '../src/store/appointment-store.ts';
 import {
   call,
   expectStatus,
@@ -83,7 +83,7 @@ const book = (person: Person, body: object) =>
 
 describe('slots', () => {
   it('lists free slots on the resident’s own dates and zone, with buffers, notice and per-day limits', async () => {
-    const { cast, worker, phone } = await setup();
+    const { cast, worker, phone } = await setup(3);
     const resident = cast.residents[0]!;
     const slots = (query: string) =>
       expectStatus(call<SlotListing>(test, resident, 'GET', `/v1/scheduling/slots?${query}`), 200);
@@ -114,10 +114,14 @@ describe('slots', () => {
     const far = await slots(`${base}&from=2025-12-22&to=2025-12-23`);
     expect(far.slots.map((slot) => slot.local.date)).toEqual(Array(11).fill('2025-12-22'));
 
-    // Book three on Tuesday: the day is full (per-day limit) and disappears from the listing.
-    for (const start of ['2025-12-09T08:00:00Z', '2025-12-09T08:45:00Z', '2025-12-09T09:30:00Z']) {
+    // Three residents book on Tuesday: the day is full (per-day limit) and disappears from the listing.
+    for (const [index, start] of [
+      '2025-12-09T08:00:00Z',
+      '2025-12-09T08:45:00Z',
+      '2025-12-09T09:30:00Z',
+    ].entries()) {
       await expectStatus(
-        book(resident, { appointmentTypeId: phone.id, workerId: worker.personId, start }),
+        book(cast.residents[index]!, { appointmentTypeId: phone.id, workerId: worker.personId, start }),
         201,
       );
     }
@@ -346,6 +350,193 @@ describe('the double-booking race', () => {
       [worker.personId],
     );
     expect(rows[0]!.n).toBe(1);
+  });
+});
+
+describe('open bookings per resident', () => {
+  type LimitBody = ErrorBody & { error: { message: string; details?: Record<string, unknown> } };
+  const openOf = async (residentId: string, typeId: string) =>
+    (
+      await test.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM appointments
+          WHERE resident_id = $1 AND appointment_type_id = $2 AND status = 'booked'`,
+        [residentId, typeId],
+      )
+    ).rows[0]!.n;
+
+  /** A team whose workers are all available weekdays 09:00–17:00, offering a chat of 30 minutes. */
+  async function team(workers: number, maxOpenBookingsPerResident?: number) {
+    const cast = await seedCast(test, { workers, residents: 1 });
+    for (const worker of cast.workers) {
+      await expectStatus(
+        call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
+        200,
+      );
+    }
+    const chat = await expectStatus(
+      call<AppointmentType>(
+        test,
+        cast.admin,
+        'POST',
+        `/v1/scheduling/teams/${cast.teamId}/appointment-types`,
+        {
+          kind: 'chat',
+          name: 'Chatafspraak',
+          durationMinutes: 30,
+          ...(maxOpenBookingsPerResident === undefined ? {} : { maxOpenBookingsPerResident }),
+        },
+      ),
+      201,
+    );
+    return { cast, chat, resident: cast.residents[0]! };
+  }
+
+  it('refuses a third open booking of a type, says what to do, and counts neither moves nor the past', async () => {
+    const { cast, worker, phone, video } = await setup();
+    const resident = cast.residents[0]!;
+    expect(phone.maxOpenBookingsPerResident).toBe(2);
+    const first = await expectStatus(
+      book(resident, {
+        appointmentTypeId: phone.id,
+        workerId: worker.personId,
+        start: '2025-12-09T08:00:00Z',
+      }),
+      201,
+    );
+    const second = await expectStatus(
+      book(resident, {
+        appointmentTypeId: phone.id,
+        workerId: worker.personId,
+        start: '2025-12-10T08:00:00Z',
+      }),
+      201,
+    );
+    const third = { appointmentTypeId: phone.id, workerId: worker.personId, start: '2025-12-11T08:00:00Z' };
+    const refused = await call<LimitBody>(test, resident, 'POST', '/v1/scheduling/appointments', third);
+    expect([refused.status, refused.body.error]).toEqual([
+      409,
+      {
+        code: 'ERR_SCHED_BOOKING_LIMIT',
+        message: errorCatalog.ERR_SCHED_BOOKING_LIMIT.nl,
+        details: { limit: 2 },
+      },
+    ]);
+    const english = await test.app.inject({
+      method: 'POST',
+      url: '/v1/scheduling/appointments',
+      headers: { authorization: `Bearer ${resident.token}`, 'accept-language': 'en' },
+      payload: third,
+    });
+    expect(english.json()).toMatchObject({ error: { message: errorCatalog.ERR_SCHED_BOOKING_LIMIT.en } });
+    // Booked by a worker on the resident's behalf counts the same.
+    expect((await book(worker, { ...third, residentId: resident.personId })).body.error.code).toBe(
+      'ERR_SCHED_BOOKING_LIMIT',
+    );
+    // Another type has its own limit.
+    await expectStatus(
+      book(resident, {
+        appointmentTypeId: video.id,
+        workerId: worker.personId,
+        start: '2025-12-11T13:00:00Z',
+      }),
+      201,
+    );
+    // Moving a booking at the limit is fine: it stays one booking.
+    await expectStatus(
+      call(test, resident, 'POST', `/v1/scheduling/appointments/${first.id}/reschedule`, {
+        start: '2025-12-09T08:45:00Z',
+      }),
+      200,
+    );
+    expect(await openOf(resident.personId, phone.id)).toBe(2);
+    // Once one has started it no longer counts as open.
+    test.clock.now = new Date('2025-12-09T08:50:00Z');
+    await expectStatus(book(resident, third), 201);
+    // Cancelling frees a place too.
+    const fourth = { ...third, start: '2025-12-12T08:00:00Z' };
+    expect((await book(resident, fourth)).body.error.code).toBe('ERR_SCHED_BOOKING_LIMIT');
+    await expectStatus(call(test, resident, 'POST', `/v1/scheduling/appointments/${second.id}/cancel`), 200);
+    await expectStatus(book(resident, fourth), 201);
+  });
+
+  it('is set by the team per type, within 1 to 20', async () => {
+    const { cast, chat, resident } = await team(1, 3);
+    expect(chat.maxOpenBookingsPerResident).toBe(3);
+    const worker = cast.workers[0]!;
+    for (const start of ['2025-12-09T08:00:00Z', '2025-12-09T08:30:00Z', '2025-12-09T09:00:00Z']) {
+      await expectStatus(
+        book(resident, { appointmentTypeId: chat.id, workerId: worker.personId, start }),
+        201,
+      );
+    }
+    for (const maxOpenBookingsPerResident of [0, 21]) {
+      const response = await call<ErrorBody>(
+        test,
+        worker,
+        'PUT',
+        `/v1/scheduling/appointment-types/${chat.id}`,
+        {
+          kind: 'chat',
+          name: 'Chatafspraak',
+          durationMinutes: 30,
+          maxOpenBookingsPerResident,
+        },
+      );
+      expect([response.status, response.body.error.code]).toEqual([400, 'ERR_BAD_REQUEST']);
+    }
+  });
+
+  it('a booking with another worker waits for the resident’s booking in progress, then is refused', async () => {
+    const { cast, chat, resident } = await team(2, 1);
+    const [first, second] = cast.workers as [Person, Person];
+    // Another node is booking the resident with the first worker: it holds the resident's lock and has inserted the row.
+    const appointment: Appointment = {
+      id: randomUUID(),
+      appointmentTypeId: chat.id,
+      workerId: first.personId,
+      residentId: resident.personId,
+      start: new Date('2025-12-09T08:00:00Z'),
+      end: new Date('2025-12-09T08:30:00Z'),
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+      sequence: 0,
+      createdAt: MONDAY_0800,
+      updatedAt: MONDAY_0800,
+      kind: 'chat',
+      location: null,
+      status: 'booked',
+    };
+    const other = await holdTransaction(test.db, async (tx) => {
+      await lockResidentBookings(tx, chat.id, resident.personId);
+      await lockCalendar(tx, cast.orgId, first.personId);
+      await insertAppointment(tx, appointment, { orgId: cast.orgId, teamId: cast.teamId });
+    });
+    // The second worker's calendar is free: only the resident's lock can make this wait.
+    const booking = book(resident, {
+      appointmentTypeId: chat.id,
+      workerId: second.personId,
+      start: '2025-12-09T08:00:00Z',
+    });
+    await untilWaitingFor(test.db, other, booking);
+    await other.release();
+    const response = await booking;
+    expect([response.status, response.body.error?.code]).toEqual([409, 'ERR_SCHED_BOOKING_LIMIT']);
+    expect(await openOf(resident.personId, chat.id)).toBe(1);
+  });
+
+  it('one resident booking many workers at once gets exactly the limit', async () => {
+    const { cast, chat, resident } = await team(3);
+    const attempts = cast.workers.flatMap((worker) =>
+      ['2025-12-09T08:00:00Z', '2025-12-09T09:00:00Z'].map((start) =>
+        book(resident, { appointmentTypeId: chat.id, workerId: worker.personId, start }),
+      ),
+    );
+    const responses = await Promise.all(attempts);
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(2);
+    expect(
+      responses.filter((response) => response.status !== 201).map((response) => response.body.error.code),
+    ).toEqual(Array(4).fill('ERR_SCHED_BOOKING_LIMIT'));
+    expect(await openOf(resident.personId, chat.id)).toBe(2);
   });
 });
 

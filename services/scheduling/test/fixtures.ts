@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '@spreekuur/testing/app';
 import { createTestBackends, type TestBackends } from '@spreekuur/testing/backends';
-import { seedOrganisationRow, seedPerson, seedTeam, type SeededPerson } from '@spreekuur/testing/identity';
+import {
+  seedOrganisationRow,
+  seedPerson,
+  seedTeam as seedTeamRow,
+  type SeededPerson,
+} from '@spreekuur/testing/identity';
 import { buildApp } from '../src/app.ts';
 
 export { api as call } from '@spreekuur/testing/http';
@@ -71,8 +76,18 @@ export async function seedCast(
 ): Promise<Cast> {
   const org = await seedOrganisationRow(test, `test-${randomUUID().slice(0, 8)}`, 'Welzijn Test');
   const orgId = org.id;
-  const teamId = (await seedTeam(test, orgId, 'Wijkteam')).id;
   const admin = await seedPerson(test, { orgId, role: 'admin', name: 'Beheerder' });
+  return { orgId, admin, ...(await seedTeam(test, orgId, counts, 'Wijkteam')) };
+}
+
+/** Another team in an organisation, with workers and residents of its own. */
+export async function seedTeam(
+  test: SchedulingTestApp,
+  orgId: string,
+  counts: { workers?: number; residents?: number } = {},
+  name = `Wijkteam ${randomUUID().slice(0, 8)}`,
+): Promise<Pick<Cast, 'teamId' | 'workers' | 'residents'>> {
+  const teamId = (await seedTeamRow(test, orgId, name)).id;
   const workers: Person[] = [];
   for (let i = 0; i < (counts.workers ?? 1); i++) {
     workers.push(await seedPerson(test, { orgId, role: 'worker', name: `Werker ${i + 1}`, teamId }));
@@ -81,7 +96,7 @@ export async function seedCast(
   for (let i = 0; i < (counts.residents ?? 1); i++) {
     residents.push(await seedPerson(test, { orgId, role: 'resident', name: `Inwoner ${i + 1}`, teamId }));
   }
-  return { orgId, teamId, admin, workers, residents };
+  return { teamId, workers, residents };
 }
 
 /** Expects a status, and says what came back otherwise. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   QueueConversation,
@@ -11,6 +12,7 @@ import {
   holdTransaction,
   OFFICE_DAYS,
   seedCast,
+  seedTeam,
   startScheduling,
   untilWaitingFor,
   type Cast,
@@ -334,5 +336,48 @@ describe('outside office hours', () => {
     expect(
       (await call(test, resident, 'GET', `/v1/scheduling/workers/${resident.personId}/reachability`)).status,
     ).toBe(404);
+  });
+
+  it('answers reachability only about workers of the caller’s teams, with one 404 for all else', async () => {
+    const cast = await seedCast(test, { workers: 2, residents: 1 });
+    const [worker, colleague] = cast.workers as [Person, Person];
+    const resident = cast.residents[0]!;
+    // Another team of the same organisation, with office hours and a worker on duty.
+    const other = await seedTeam(test, cast.orgId, { workers: 1, residents: 1 });
+    const outsider = other.workers[0]!;
+    await expectStatus(
+      call(test, outsider, 'PUT', `/v1/scheduling/teams/${other.teamId}/office-hours`, OFFICE_DAYS),
+      200,
+    );
+    const ask = (who: Person, personId: string) =>
+      call<Reachability>(test, who, 'GET', `/v1/scheduling/workers/${personId}/reachability`);
+
+    // Workers of one's own team: answered.
+    expect((await ask(resident, worker.personId)).status).toBe(200);
+    expect((await ask(worker, colleague.personId)).status).toBe(200);
+    // An admin asks about anyone of the organisation who is not a resident.
+    expect((await ask(cast.admin, outsider.personId)).body).toMatchObject({ workerId: outsider.personId });
+
+    // Another team's worker, a resident, no such person: one and the same 404, so the answer
+    // does not tell which ids are workers, or who exists.
+    const unknown = await ask(resident, randomUUID());
+    expect([unknown.status, (unknown.body as unknown as ErrorBody).error.code]).toEqual([
+      404,
+      'ERR_NOT_FOUND',
+    ]);
+    const refused: Array<[Person, string]> = [
+      [resident, outsider.personId],
+      [resident, other.residents[0]!.personId],
+      [worker, outsider.personId],
+      [worker, resident.personId],
+      [cast.admin, resident.personId],
+    ];
+    for (const [who, personId] of refused) {
+      const response = await ask(who, personId);
+      expect([response.status, response.text], `${who.role} asking about ${personId}`).toEqual([
+        404,
+        unknown.text,
+      ]);
+    }
   });
 });

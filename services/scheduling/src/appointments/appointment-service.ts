@@ -6,6 +6,7 @@ import type {
   AppointmentTypeInput,
   AppointmentView,
   OpeningHours,
+  SchedulingNotificationKind,
   SlotListing,
   SlotQuery,
 } from '@spreekuur/protocol/scheduling';
@@ -38,6 +39,7 @@ import { Outbox, type Notifier } from '../notifications/notifier.ts';
 import {
   archiveType,
   bookableWorkerIds,
+  countOpenBookings,
   findAppointment,
   findCalendar,
   findType,
@@ -46,6 +48,7 @@ import {
   listAppointmentsFor,
   listTypes,
   lockCalendar,
+  lockResidentBookings,
   saveAvailability,
   toAppointment,
   updateAppointment,
@@ -72,8 +75,11 @@ const AROUND_MS = 2 * DAY_MS;
  * Appointment types, availability, slots and bookings. Bookings of one worker (and the rostering
  * of their duty shifts, see DutyService) are serialised by the worker's calendar row lock: the
  * slot check (grid, notice, window, per-day limit, overlap with buffers of every other type and
- * with duty) and the insert happen under it, with the clock read once the lock is held. The partial unique index on
- * (worker, start) is the second guard; either way the loser gets ERR_SCHED_SLOT_TAKEN.
+ * with duty) and the insert happen under it, with the clock read once the lock is held. The
+ * partial unique index on (worker, start) is the second guard; either way the loser gets
+ * ERR_SCHED_SLOT_TAKEN. A resident's bookings of one type, with any worker, are serialised by a
+ * lock on (type, resident), taken first: under it their open bookings are counted against the
+ * type's limit (ERR_SCHED_BOOKING_LIMIT). Reschedules move a booking and are not counted.
  */
 export class AppointmentService {
   constructor(private readonly deps: AppointmentServiceDeps) {}
@@ -198,14 +204,21 @@ export class AppointmentService {
     const id = randomUUID();
     await this.guardRace(() =>
       db.transaction(async (tx) => {
+        // The resident's lock first: a second booking of theirs waits without holding a calendar.
+        await lockResidentBookings(tx, type.id, residentId);
         const calendar = await lockCalendar(tx, principal.orgId, body.workerId);
-        // The clock is read once the lock is held: waiting for it may have taken time.
+        // The clock is read once the locks are held: waiting for them may have taken time.
         const now = clock();
         if (!calendar.availability)
           throw new AppError('ERR_SCHED_NOT_A_SLOT', 'the worker has no availability');
         const rules = await this.rulesAround(tx, type, calendar.availability, body.workerId, start);
+        const residentOpenBookings = await countOpenBookings(tx, type.id, residentId, now);
         const appointment = orThrow(
-          bookAppointment(rules, { id, workerId: body.workerId, residentId, start }, now),
+          bookAppointment(
+            rules,
+            { id, workerId: body.workerId, residentId, start, residentOpenBookings },
+            now,
+          ),
         );
         await insertAppointment(tx, appointment, { orgId: principal.orgId, teamId: type.teamId });
         await this.planReminders(tx, principal.orgId, appointment, now);
@@ -393,7 +406,10 @@ export class AppointmentService {
     outbox: Outbox,
     principal: Principal,
     appointment: Appointment,
-    kind: 'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled',
+    kind: Extract<
+      SchedulingNotificationKind,
+      'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled'
+    >,
     now: Date,
   ): Promise<void> {
     const data = {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@spreekuur/db';
+import type { Locale } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import { recordAudit, requireRole, type Principal } from '@spreekuur/server';
 import type { AppointmentService } from '../appointments/appointment-service.ts';
@@ -34,7 +35,7 @@ export class CalendarService {
     this.uidDomain = new URL(deps.publicUrl).hostname || 'spreekuur.local';
   }
 
-  async appointmentFile(principal: Principal, appointmentId: string, locale: 'nl' | 'en'): Promise<string> {
+  async appointmentFile(principal: Principal, appointmentId: string, locale: Locale): Promise<string> {
     const row = await this.deps.appointments.accessible(principal, appointmentId);
     const options = await this.options(principal.orgId, locale);
     const resident = options.includeResidentName
@@ -105,7 +106,7 @@ export class CalendarService {
     );
   }
 
-  private async options(orgId: string, locale: 'nl' | 'en'): Promise<IcsOptions> {
+  private async options(orgId: string, locale: Locale): Promise<IcsOptions> {
     const settings = await loadSettings(this.deps.db, orgId);
     return { uidDomain: this.uidDomain, locale, includeResidentName: settings.calendarResidentNames };
   }

@@ -4,6 +4,7 @@ import {
   asExistingBooking,
   bookAppointment,
   cancelAppointment,
+  checkBookingLimit,
   rescheduleAppointment,
   toAppointmentView,
   type Appointment,
@@ -36,10 +37,15 @@ function rulesWith(bookings: readonly Appointment[]): SlotRules {
   };
 }
 
-function book(start: string, id = APPOINTMENT_ID, existing: readonly Appointment[] = []) {
+function book(
+  start: string,
+  id = APPOINTMENT_ID,
+  existing: readonly Appointment[] = [],
+  residentOpenBookings = 0,
+) {
   return bookAppointment(
     rulesWith(existing),
-    { id, workerId: WORKER_ID, residentId: RESIDENT_ID, start: at(start) },
+    { id, workerId: WORKER_ID, residentId: RESIDENT_ID, start: at(start), residentOpenBookings },
     now,
   );
 }
@@ -83,6 +89,38 @@ describe('booking', () => {
       ok: false,
       error: { code: 'ERR_SCHED_SLOT_TAKEN' },
     });
+  });
+});
+
+describe('open bookings per resident', () => {
+  it('defaults to two of a type, and refuses a third before looking at the slot', () => {
+    expect(faceToFace.maxOpenBookingsPerResident).toBe(2);
+    expect(book('2025-12-10T08:00:00Z', APPOINTMENT_ID, [], 1).ok).toBe(true);
+    expect(book('2025-12-10T08:00:00Z', APPOINTMENT_ID, [], 2)).toEqual({
+      ok: false,
+      error: {
+        code: 'ERR_SCHED_BOOKING_LIMIT',
+        message: 'the resident has 2 open bookings of this type',
+        details: { limit: 2 },
+      },
+    });
+    // Even for a time that is not a slot: a different time would not help.
+    expect(book('2025-12-10T08:10:00Z', APPOINTMENT_ID, [], 2)).toMatchObject({
+      error: { code: 'ERR_SCHED_BOOKING_LIMIT' },
+    });
+  });
+
+  it('follows the type’s own limit', () => {
+    const generous = { ...faceToFace, maxOpenBookingsPerResident: 5 };
+    expect(checkBookingLimit(generous, 4).ok).toBe(true);
+    expect(checkBookingLimit(generous, 5).ok).toBe(false);
+  });
+
+  it('does not count a reschedule: a resident at the limit may still move a booking', () => {
+    const booked = unwrap(book('2025-12-10T08:00:00Z'));
+    expect(rescheduleAppointment(booked, rulesWith([booked]), at('2025-12-10T09:00:00Z'), now)).toMatchObject(
+      { ok: true, value: { start: at('2025-12-10T09:00:00Z') } },
+    );
   });
 });
 

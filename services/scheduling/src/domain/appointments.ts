@@ -30,6 +30,9 @@ interface AppointmentBase {
   readonly updatedAt: Date;
 }
 
+/** Who cancelled: the resident themselves, or a worker or admin (for the calendar and the audit). */
+export type CancelledBy = 'resident' | 'worker';
+
 export type Appointment = AppointmentBase &
   AppointmentPlace &
   (
@@ -37,11 +40,11 @@ export type Appointment = AppointmentBase &
     | {
         readonly status: 'cancelled';
         readonly cancelledAt: Date;
-        readonly cancelledBy: 'resident' | 'worker';
+        readonly cancelledBy: CancelledBy;
       }
   );
 
-export type BookingErrorCode = SlotErrorCode;
+export type BookingErrorCode = SlotErrorCode | 'ERR_SCHED_BOOKING_LIMIT';
 export type ChangeErrorCode =
   SlotErrorCode | 'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED';
 
@@ -52,9 +55,30 @@ function placeOf(type: AppointmentType): AppointmentPlace {
 }
 
 /**
- * Books `start` if it is a free slot now. The caller inserts the result under a unique (worker,
- * start) constraint / exclusion constraint on the blocked interval; a conflict there is
- * `ERR_SCHED_SLOT_TAKEN` too.
+ * Whether the resident may have one more booking of the type: fewer than its
+ * `maxOpenBookingsPerResident` open ones (booked, starting after now), whoever booked them.
+ * Checked first: choosing another time would not help.
+ */
+export function checkBookingLimit(
+  type: AppointmentType,
+  residentOpenBookings: number,
+): Result<null, SchedulingError<'ERR_SCHED_BOOKING_LIMIT'>> {
+  const limit = type.maxOpenBookingsPerResident;
+  if (residentOpenBookings < limit) return ok(null);
+  return fail(
+    'ERR_SCHED_BOOKING_LIMIT',
+    `the resident has ${residentOpenBookings} open bookings of this type`,
+    {
+      limit,
+    },
+  );
+}
+
+/**
+ * Books `start` if the resident is below the type's limit of open bookings and it is a free slot
+ * now. The caller counts the resident's open bookings and inserts the result under locks that
+ * serialise both (see the appointment service) and a unique (worker, start) constraint; a
+ * conflict there is `ERR_SCHED_SLOT_TAKEN` too.
  */
 export function bookAppointment(
   rules: SlotRules,
@@ -63,9 +87,13 @@ export function bookAppointment(
     readonly workerId: string;
     readonly residentId: string;
     readonly start: Date;
+    /** The resident's open bookings of this type now (booked, starting after `now`). */
+    readonly residentOpenBookings: number;
   },
   now: Date,
 ): Result<Appointment, SchedulingError<BookingErrorCode>> {
+  const allowed = checkBookingLimit(rules.appointmentType, booking.residentOpenBookings);
+  if (!allowed.ok) return allowed;
   const slot = checkSlot(rules, booking.start, now);
   if (!slot.ok) return slot;
   const type = rules.appointmentType;
@@ -99,7 +127,10 @@ function checkChangeable(
   return ok(null);
 }
 
-/** Moves a booked, not yet started appointment to another free slot of its type. Same UID, SEQUENCE + 1. */
+/**
+ * Moves a booked, not yet started appointment to another free slot of its type. Same UID,
+ * SEQUENCE + 1. Not limited by `maxOpenBookingsPerResident`: the resident keeps as many as before.
+ */
 export function rescheduleAppointment(
   appointment: Appointment,
   rules: SlotRules,
@@ -129,7 +160,7 @@ export function rescheduleAppointment(
 /** Cancels a booked, not yet started appointment. It stays (with STATUS:CANCELLED) so calendars remove it. */
 export function cancelAppointment(
   appointment: Appointment,
-  cancelledBy: 'resident' | 'worker',
+  cancelledBy: CancelledBy,
   now: Date,
 ): Result<Appointment, SchedulingError<'ERR_SCHED_APPOINTMENT_CANCELLED' | 'ERR_SCHED_APPOINTMENT_STARTED'>> {
   const changeable = checkChangeable(appointment, now);

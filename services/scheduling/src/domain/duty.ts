@@ -1,24 +1,23 @@
 import type { OpeningHours, QueueSettings } from '@spreekuur/protocol/scheduling';
 import { contains, type Interval } from './local-time.ts';
-import {
-  currentClosing,
-  isOpenAt,
-  lastClosing,
-  nextOpening,
-  nextTransition,
-  openIntervals,
-} from './office-hours.ts';
+import { isOpenAt, lastClosing, nextTransition, openingFrom, openIntervals } from './office-hours.ts';
 
 /** A rostered stretch of duty for one worker (from the roster table, as instants). */
 export interface RosterShift extends Interval {
   readonly workerId: string;
 }
 
-/** A worker switching themselves on or off duty. */
+/** A worker switching themselves on or off duty: it holds from `at` until `endsAt`. */
 export interface DutyToggle {
   readonly workerId: string;
   readonly onDuty: boolean;
   readonly at: Date;
+  /**
+   * Fixed when the switch is made ({@link dutyToggle}): editing the hours later neither stretches
+   * nor moves it. Worked out again from today's hours, a switch made in evening hours that were then
+   * taken away would hold through the next day's opening instead.
+   */
+  readonly endsAt: Date;
 }
 
 /** Everything that decides who is on duty for a team's office hours. */
@@ -30,13 +29,19 @@ export interface DutyRoster {
 }
 
 /**
- * A toggle holds for one opening: from the moment it is made until the end of the opening it was
- * made in (or, made while closed, the next opening). Then the roster decides again, so nobody is
- * left "on duty" tomorrow because they forgot to switch off today. Null: no opening in sight.
+ * A toggle holds for one opening: from the moment it is made until the end of the opening it is
+ * made in (or, made while closed, the next opening), in the hours published at that moment. Then
+ * the roster decides again, so nobody is left "on duty" tomorrow because they forgot to switch off
+ * today. Open past the look-ahead: until its end. No opening in sight: it ends at once (it would
+ * change nothing, and must not spring to life when hours are published later).
  */
-export function toggleExpiry(hours: OpeningHours, toggleAt: Date): Date | null {
-  const opening = nextOpening(hours, toggleAt);
-  return opening === null ? null : currentClosing(hours, opening);
+export function toggleExpiry(hours: OpeningHours, toggleAt: Date): Date {
+  return openingFrom(hours, toggleAt)?.end ?? toggleAt;
+}
+
+/** A switch made now, with its end fixed from the hours published now. */
+export function dutyToggle(hours: OpeningHours, workerId: string, onDuty: boolean, at: Date): DutyToggle {
+  return { workerId, onDuty, at, endsAt: toggleExpiry(hours, at) };
 }
 
 function latestToggle(roster: DutyRoster, workerId: string, instant: Date): DutyToggle | undefined {
@@ -50,10 +55,7 @@ function latestToggle(roster: DutyRoster, workerId: string, instant: Date): Duty
 
 function wantsDuty(roster: DutyRoster, workerId: string, instant: Date): boolean {
   const toggle = latestToggle(roster, workerId, instant);
-  if (toggle !== undefined) {
-    const expiry = toggleExpiry(roster.hours, toggle.at);
-    if (expiry === null || instant < expiry) return toggle.onDuty;
-  }
+  if (toggle !== undefined && instant < toggle.endsAt) return toggle.onDuty;
   return roster.shifts.some((shift) => shift.workerId === workerId && contains(shift, instant));
 }
 
@@ -102,7 +104,7 @@ export function queueStaff(
 export function nextOnDuty(roster: DutyRoster, workerId: string, now: Date): Date | null {
   const shifts = roster.shifts.filter((shift) => shift.workerId === workerId && shift.end > now);
   const toggle = latestToggle(roster, workerId, now);
-  const toggleEnd = toggle === undefined ? null : toggleExpiry(roster.hours, toggle.at);
+  const toggleEnd = toggle?.endsAt ?? null;
   const lookUntil = new Date(
     Math.max(now.getTime(), toggleEnd?.getTime() ?? 0, ...shifts.map((shift) => shift.end.getTime())),
   );
@@ -131,10 +133,11 @@ export function notificationDecision(roster: DutyRoster, workerId: string, now: 
 
 /**
  * The next instant after `now` at which who takes queue conversations, or the queue's phase, can
- * change on its own: an opening or closing, or a rostered shift starting or ending. (A toggle runs
- * out at a closing, which is already such an instant; toggles themselves are changes the caller
- * sees happen.) The queue is re-evaluated then: auto-assignment, closing notices. Null: nothing
- * ahead within the hours' horizon and the known roster.
+ * change on its own: an opening or closing, a rostered shift starting or ending, or a worker's
+ * switch running out (usually at a closing, but hours edited after the switch can leave its end
+ * inside an opening; switching itself is a change the caller sees happen). The queue is
+ * re-evaluated then: auto-assignment, closing notices. Null: nothing ahead within the hours'
+ * horizon and the known roster.
  */
 export function nextQueueReview(roster: DutyRoster, now: Date): Date | null {
   const candidates: number[] = [];
@@ -144,6 +147,10 @@ export function nextQueueReview(roster: DutyRoster, now: Date): Date | null {
     for (const instant of [shift.start, shift.end]) {
       if (instant > now) candidates.push(instant.getTime());
     }
+  }
+  for (const workerId of knownWorkers(roster)) {
+    const toggle = latestToggle(roster, workerId, now);
+    if (toggle !== undefined && toggle.endsAt > now) candidates.push(toggle.endsAt.getTime());
   }
   return candidates.length === 0 ? null : new Date(Math.min(...candidates));
 }

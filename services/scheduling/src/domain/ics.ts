@@ -1,3 +1,4 @@
+import type { Locale } from '@spreekuur/protocol/common';
 import type { AppointmentKind } from '@spreekuur/protocol/scheduling';
 import type { Appointment } from './appointments.ts';
 
@@ -10,7 +11,7 @@ import type { Appointment } from './appointments.ts';
 export interface IcsOptions {
   /** Right-hand side of every UID, e.g. the deployment's host name. Never change it: UIDs must stay stable. */
   readonly uidDomain: string;
-  readonly locale: 'nl' | 'en';
+  readonly locale: Locale;
   /** Organisation setting; off by default-minded callers: names of residents stay out of calendars. */
   readonly includeResidentName: boolean;
 }
@@ -27,7 +28,7 @@ const CRLF = '\r\n';
 const MAX_LINE_OCTETS = 75;
 const PRODUCT_ID = '-//Spreekuur//Scheduling//NL';
 
-const summaries: Record<'nl' | 'en', Record<AppointmentKind, string>> = {
+const summaries: Record<Locale, Record<AppointmentKind, string>> = {
   nl: {
     chat: 'Chatafspraak',
     phone: 'Telefonische afspraak',

@@ -1,6 +1,9 @@
+import { dateOverride, MAX_CLOSED_RANGE_DAYS } from '@spreekuur/protocol/scheduling';
 import { describe, expect, it } from 'vitest';
+import { addDays } from './local-time.ts';
 import {
   currentClosing,
+  DEFAULT_HORIZON_DAYS,
   dayIntervals,
   isOpenAt,
   lastClosing,
@@ -211,6 +214,48 @@ describe('next opening across a weekend and a holiday', () => {
     expect(nextOpening(longClosure, at('2025-01-01T00:00:00Z'))?.toISOString()).toBe(
       '2026-01-01T08:00:00.000Z',
     );
+  });
+});
+
+describe('the look-ahead sees past the longest closure the schema allows', () => {
+  /** A closed range of the longest allowed span, starting on `from`; valid by the schema. */
+  function longestClosure(from: string) {
+    const closure = { kind: 'closed_range' as const, from, to: addDays(from, MAX_CLOSED_RANGE_DAYS - 1) };
+    expect(dateOverride.safeParse(closure).success).toBe(true);
+    expect(dateOverride.safeParse({ ...closure, to: addDays(closure.to, 1) }).success).toBe(false);
+    return closure;
+  }
+
+  it('finds the opening the day after a longest closure that starts tomorrow', () => {
+    // Monday 8 December 2025 after closing; closed Tuesday 9 December 2025 through 9 December 2026.
+    const closure = longestClosure('2025-12-09');
+    expect(closure.to).toBe('2026-12-09');
+    const hours = weekdayHours([{ start: '09:00', end: '17:00' }], [closure]);
+    const mondayEvening = at('2025-12-08T17:00:00Z');
+    expect(nextOpening(hours, mondayEvening)?.toISOString()).toBe('2026-12-10T08:00:00.000Z');
+    expect(nextTransition(hours, mondayEvening)).toEqual({ at: at('2026-12-10T08:00:00Z'), opens: true });
+    expect(officeHoursStatus(hours, mondayEvening, 'Europe/Amsterdam')).toEqual({
+      state: 'closed',
+      opensAt: {
+        utc: '2026-12-10T08:00:00Z',
+        local: '2026-12-10T09:00:00+01:00',
+        timeZone: 'Europe/Amsterdam',
+      },
+    });
+  });
+
+  it('finds a once-a-week opening in the week after it (the farthest the look-ahead must see)', () => {
+    // Open on Tuesdays only. Sunday 7 December 2025; closed Monday 8 December 2025 through
+    // Tuesday 8 December 2026, so the next Tuesday is a week after the closure's last day.
+    const closure = longestClosure('2025-12-08');
+    const tuesdays = hoursOf({
+      weekly: { days: { tuesday: [{ start: '09:00', end: '17:00' }] } },
+      overrides: [closure],
+    });
+    const sunday = at('2025-12-07T12:00:00Z');
+    expect(nextOpening(tuesdays, sunday)?.toISOString()).toBe('2026-12-15T08:00:00.000Z');
+    // The bound is tight: a day less of look-ahead no longer sees it.
+    expect(nextOpening(tuesdays, sunday, DEFAULT_HORIZON_DAYS - 1)).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  MAX_CLOSED_RANGE_DAYS,
   weekdayNames,
   type DateOverride,
   type OfficeHoursStatus,
@@ -22,11 +23,19 @@ import {
   type LocalDate,
 } from './local-time.ts';
 
-/** How far ahead `nextOpening` and friends look before answering "not within a year". */
-export const DEFAULT_HORIZON_DAYS = 366;
+/**
+ * How many local days past today `nextOpening` and friends look before answering "none in sight".
+ * Derived from the schema, so it always sees past the longest closure a schedule may hold: that
+ * closure may start tomorrow and span `MAX_CLOSED_RANGE_DAYS` dates, and after it the weekly hours
+ * come round within one week.
+ */
+export const DEFAULT_HORIZON_DAYS = MAX_CLOSED_RANGE_DAYS + weekdayNames.length;
 
 /** Where a day's hours came from, so a client can say "closed: Kerstvakantie". */
-export type DaySource = 'weekly' | 'closed' | 'closed_range' | 'hours_replace' | 'hours_extra';
+export type DaySource =
+  | 'weekly'
+  | Exclude<DateOverride['kind'], 'hours'>
+  | `hours_${Extract<DateOverride, { kind: 'hours' }>['mode']}`;
 
 export interface ResolvedDay {
   readonly date: LocalDate;
@@ -146,6 +155,21 @@ export function isOpenAt(hours: OpeningHours, instant: Date): boolean {
 /** First instant at or after `now` when open (`now` itself when open now); null if none within the horizon. */
 export function nextOpening(hours: OpeningHours, now: Date, horizonDays = DEFAULT_HORIZON_DAYS): Date | null {
   for (const interval of openIntervalsFrom(hours, now, horizonDays)) return maxDate(interval.start, now);
+  return null;
+}
+
+/**
+ * The opening that contains `instant`, or else the next one, from `instant` on; an opening that
+ * runs past the horizon ends there. Null: no opening within the horizon.
+ */
+export function openingFrom(
+  hours: OpeningHours,
+  instant: Date,
+  horizonDays = DEFAULT_HORIZON_DAYS,
+): Interval | null {
+  for (const interval of openIntervalsFrom(hours, instant, horizonDays)) {
+    return { start: maxDate(interval.start, instant), end: interval.end };
+  }
   return null;
 }
 

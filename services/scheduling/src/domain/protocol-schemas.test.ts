@@ -11,7 +11,7 @@ import {
 } from '@spreekuur/protocol/scheduling';
 import { describe, expect, it } from 'vitest';
 
-/** The wire schemas of packages/protocol/src/scheduling.ts, tested here (the domain's own inputs). */
+/** The wire schemas of packages/protocol/src/scheduling/, tested here (the domain's own inputs). */
 
 function messages(result: {
   success: boolean;
@@ -160,6 +160,7 @@ describe('appointment types', () => {
       minimumNoticeMinutes: 60,
       bookingWindowDays: 30,
       maxPerDay: null,
+      maxOpenBookingsPerResident: 2,
       slotStepMinutes: null,
     });
   });
@@ -196,6 +197,10 @@ describe('appointment types', () => {
     { bufferAfterMinutes: -5 },
     { bookingWindowDays: 0 },
     { maxPerDay: 0 },
+    { maxOpenBookingsPerResident: 0 },
+    { maxOpenBookingsPerResident: 21 },
+    { maxOpenBookingsPerResident: 1.5 },
+    { maxOpenBookingsPerResident: null },
     { kind: 'email' },
   ])('rejects %j', (change) => {
     expect(

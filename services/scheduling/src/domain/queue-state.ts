@@ -26,7 +26,8 @@ export type OnHoldEntry = EntryBase & {
   readonly heldAt: Date;
 };
 export type QueueEntry = WaitingEntry | AssignedEntry | OnHoldEntry;
-export type QueueEntryStatus = QueueEntry['status'];
+/** The statuses of a live entry (the queue's `queueEntryStatus` without the ended ones). */
+export type LiveEntryStatus = QueueEntry['status'];
 
 /**
  * One team's live queue. Closed and left conversations are removed (the events record them), so

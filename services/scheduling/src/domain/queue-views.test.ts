@@ -3,6 +3,7 @@ import {
   residentQueueView as residentQueueViewSchema,
   workerQueueView as workerQueueViewSchema,
   type QueueSettings,
+  type WhenClosedChoice,
 } from '@spreekuur/protocol/scheduling';
 import { describe, expect, it } from 'vitest';
 import { applyQueueCommand, type QueueCommand } from './queue.ts';
@@ -34,7 +35,7 @@ function build(commands: QueueCommand[], ctx: QueueContext, now: Date): QueueSta
   );
 }
 
-const join = (n: number, whenClosed: 'reject' | 'leave_question' = 'reject'): QueueCommand => ({
+const join = (n: number, whenClosed: WhenClosedChoice = 'reject'): QueueCommand => ({
   type: 'join',
   entryId: entry(n),
   residentId: uuid(200 + n),

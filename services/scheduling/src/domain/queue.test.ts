@@ -1,4 +1,4 @@
-import { queueSettings, type QueueSettings } from '@spreekuur/protocol/scheduling';
+import { queueSettings, type QueueSettings, type WhenClosedChoice } from '@spreekuur/protocol/scheduling';
 import { describe, expect, it } from 'vitest';
 import { applyQueueCommand, closingNotices, type QueueCommand, type QueueEvent } from './queue.ts';
 import {
@@ -24,7 +24,7 @@ function context(settings: Partial<QueueSettings> = {}, staff: string[] = ['anna
   return { settings: queueSettings.parse(settings), hours, staff };
 }
 
-const join = (n: number, whenClosed: 'reject' | 'leave_question' = 'reject'): QueueCommand => ({
+const join = (n: number, whenClosed: WhenClosedChoice = 'reject'): QueueCommand => ({
   type: 'join',
   entryId: `e${n}`,
   residentId: `r${n}`,

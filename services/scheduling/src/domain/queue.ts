@@ -1,4 +1,4 @@
-import type { CloseOutcome } from '@spreekuur/protocol/scheduling';
+import type { CloseOutcome, WhenClosedChoice } from '@spreekuur/protocol/scheduling';
 import { fail, ok, type Result, type SchedulingError } from './errors.ts';
 import { toUtcIso } from './local-time.ts';
 import {
@@ -12,7 +12,7 @@ import {
   type OnHoldEntry,
   type QueueContext,
   type QueueEntry,
-  type QueueEntryStatus,
+  type LiveEntryStatus,
   type QueuePhase,
   type QueueState,
   type WaitingEntry,
@@ -24,7 +24,7 @@ export type QueueCommand =
       readonly type: 'join';
       readonly entryId: string;
       readonly residentId: string;
-      readonly whenClosed: 'reject' | 'leave_question';
+      readonly whenClosed: WhenClosedChoice;
     }
   /** The resident leaves (from waiting, or ends an active conversation). */
   | { readonly type: 'leave'; readonly entryId: string }
@@ -61,7 +61,7 @@ export type QueueEvent =
       readonly type: 'left';
       readonly entryId: string;
       readonly residentId: string;
-      readonly fromStatus: QueueEntryStatus;
+      readonly fromStatus: LiveEntryStatus;
       readonly workerId: string | null;
     }
   | {

@@ -9,7 +9,7 @@ export const MAX_HANDLING_SAMPLES = 20;
 
 export interface TypicalHandling {
   readonly seconds: number;
-  readonly basis: 'recent_handling' | 'default';
+  readonly basis: Extract<WaitEstimate, { kind: 'estimate' }>['basis'];
 }
 
 /**

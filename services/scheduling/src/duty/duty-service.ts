@@ -5,11 +5,20 @@ import { recordAudit, type Principal } from '@spreekuur/server';
 import {
   findPerson,
   isTeamMember,
+  requireColleagueProfessional,
   requireTeamProfessional,
   requireTeamStaff,
   type TeamRef,
 } from '../access.ts';
-import { checkShift, DAY_MS, isOnDuty, nextOnDuty, queueStaff, toUtcIso } from '../domain/index.ts';
+import {
+  checkShift,
+  DAY_MS,
+  dutyToggle,
+  isOnDuty,
+  nextOnDuty,
+  queueStaff,
+  toUtcIso,
+} from '../domain/index.ts';
 import { orThrow } from '../failures.ts';
 import type { QueueService } from '../queue/queue-service.ts';
 import type { TeamTicks } from '../queue/team-ticks.ts';
@@ -116,13 +125,10 @@ export class DutyService {
     const team = await requireTeamStaff(this.deps.db, principal, teamId);
     if (!(await isTeamMember(this.deps.db, team.id, principal.personId))) throw new AppError('ERR_FORBIDDEN');
     await this.deps.db.transaction(async (tx) => {
-      await insertToggle(tx, {
-        orgId: team.orgId,
-        teamId: team.id,
-        workerId: principal.personId,
-        onDuty,
-        at: this.deps.clock(),
-      });
+      // Its end is fixed now, from the hours published now: editing them later cannot move it.
+      const schedule = await loadTeamSchedule(tx, team.orgId, team.id);
+      const toggle = dutyToggle(schedule.hours, principal.personId, onDuty, this.deps.clock());
+      await insertToggle(tx, { orgId: team.orgId, teamId: team.id, ...toggle });
       await recordAudit(tx, {
         orgId: team.orgId,
         actorPersonId: principal.personId,
@@ -151,9 +157,13 @@ export class DutyService {
     };
   }
 
-  /** Whether a worker of the caller's organisation is reachable now, or from when. */
+  /**
+   * Whether a worker is reachable now, or from when: asked about a worker of one of the caller's
+   * own teams (admins: of their organisation); 404 for anyone else.
+   */
   async reachability(principal: Principal, workerId: string, timeZone: string): Promise<Reachability> {
-    return this.workerReachability(principal.orgId, workerId, timeZone);
+    await requireColleagueProfessional(this.deps.db, principal, workerId);
+    return reachabilityOf(this.deps.db, principal.orgId, workerId, this.deps.clock(), timeZone);
   }
 
   /** The same for other services (no caller): 404 unless a worker or admin of the organisation. */

@@ -9,6 +9,7 @@ import {
   type QueueConversation,
   type ResidentQueueEntry,
   type TeamQueue,
+  type WhenClosedChoice,
 } from '@spreekuur/protocol/scheduling';
 import { recordAudit, requireRole, rooms, type Principal, type Realtime } from '@spreekuur/server';
 import {
@@ -88,7 +89,7 @@ export class QueueService {
   async join(
     principal: Principal,
     teamId: string,
-    body: { whenClosed: 'reject' | 'leave_question'; timeZone?: string | undefined },
+    body: { whenClosed: WhenClosedChoice; timeZone?: string | undefined },
   ): Promise<ResidentQueueEntry> {
     const { db, clock, chat } = this.deps;
     const team = await requireTeamMember(db, principal, teamId);

@@ -106,7 +106,8 @@ export async function appointmentRoutes(fastify: FastifyInstance, services: Sche
   api.post('/v1/scheduling/appointments', {
     schema: {
       tags,
-      summary: 'Book a slot (exactly one of two people racing for it gets it)',
+      summary:
+        'Book a slot (exactly one of two people racing for it gets it); a resident has at most the type’s maxOpenBookingsPerResident open bookings of it (default 2), else 409 ERR_SCHED_BOOKING_LIMIT',
       security,
       body: wire.bookAppointmentBody,
       response: { 201: wire.appointment, ...errors },

@@ -5,11 +5,13 @@ import {
   appointmentType,
   openingHours,
   type AppointmentKind,
+  type AppointmentStatus,
   type AppointmentType,
   type AppointmentTypeInput,
   type OpeningHours,
 } from '@spreekuur/protocol/scheduling';
-import type { Appointment, ExistingBooking } from '../domain/index.ts';
+import type { Role } from '@spreekuur/protocol/identity';
+import type { Appointment, CancelledBy, ExistingBooking } from '../domain/index.ts';
 
 // ---- Appointment types ----------------------------------------------------------------------
 
@@ -183,12 +185,12 @@ export interface AppointmentRow extends Record<string, unknown> {
   end_at: Date;
   buffer_before_minutes: number;
   buffer_after_minutes: number;
-  status: 'booked' | 'cancelled';
+  status: AppointmentStatus;
   sequence: number;
   created_at: Date;
   updated_at: Date;
   cancelled_at: Date | null;
-  cancelled_by: 'resident' | 'worker' | null;
+  cancelled_by: CancelledBy | null;
 }
 
 export function toAppointment(row: AppointmentRow): Appointment {
@@ -227,6 +229,34 @@ export async function findAppointment(db: Queryable, orgId: string, id: string):
   );
   if (!rows[0]) throw new AppError('ERR_NOT_FOUND', 'appointment not found');
   return rows[0];
+}
+
+/**
+ * Serialises one resident's bookings of one appointment type until the transaction ends, across
+ * workers: the worker's calendar lock alone lets the same resident book two workers at once, and
+ * both would count the open bookings before either had inserted its own. A transaction-scoped
+ * advisory lock on (type, resident), so nothing else (other residents, other types, edits of the
+ * type) waits for it; a hash collision only makes two bookings wait for each other.
+ */
+export async function lockResidentBookings(tx: Queryable, typeId: string, residentId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked', [
+    `spreekuur:bookings:${typeId}:${residentId}`,
+  ]);
+}
+
+/** The resident's open bookings of the type: booked, starting after `now` (a reschedule moves one). */
+export async function countOpenBookings(
+  db: Queryable,
+  typeId: string,
+  residentId: string,
+  now: Date,
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM appointments
+      WHERE resident_id = $1 AND appointment_type_id = $2 AND status = 'booked' AND start_at > $3`,
+    [residentId, typeId, now],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** The worker's booked appointments starting within `[from, to)`, as the slot rules see them. */
@@ -308,7 +338,7 @@ export async function updateAppointment(tx: Queryable, appointment: Appointment)
 /** Appointments a person may see within `[from, to)`: their own as resident or worker; staff: their teams'. */
 export async function listAppointmentsFor(
   db: Queryable,
-  principal: { orgId: string; personId: string; role: 'admin' | 'worker' | 'resident' },
+  principal: { orgId: string; personId: string; role: Role },
   from: Date,
   to: Date,
 ): Promise<AppointmentRow[]> {

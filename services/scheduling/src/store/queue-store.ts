@@ -1,10 +1,8 @@
 import type { Queryable } from '@spreekuur/db';
 import { AppError } from '@spreekuur/protocol/errors';
-import type { CloseOutcome } from '@spreekuur/protocol/scheduling';
+import type { CloseOutcome, QueueEntryStatus } from '@spreekuur/protocol/scheduling';
 import { MAX_HANDLING_SAMPLES, type QueueEntry, type QueueEvent, type QueueState } from '../domain/index.ts';
 import type { TeamRow } from './team-store.ts';
-
-export type EntryStatus = 'waiting' | 'assigned' | 'on_hold' | 'closed' | 'left';
 
 export interface EntryRow extends Record<string, unknown> {
   id: string;
@@ -13,7 +11,7 @@ export interface EntryRow extends Record<string, unknown> {
   resident_id: string;
   channel_id: string;
   sequence: number;
-  status: EntryStatus;
+  status: QueueEntryStatus;
   as_question: boolean;
   time_zone: string;
   joined_at: Date;
