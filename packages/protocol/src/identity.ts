@@ -176,6 +176,7 @@ export type Me = z.infer<typeof me>;
 
 export const peopleQuery = z.strictObject({ teamId: id.optional(), role: role.optional() });
 export const teamMemberParams = z.strictObject({ id, personId: id });
+export const personDeviceParams = z.strictObject({ id, deviceId: id });
 
 // ---- Endpoints ------------------------------------------------------------------------
 
@@ -290,6 +291,24 @@ export const identityEndpoints = {
     tags: organisationTags,
     params: idParams,
     response: person,
+  }),
+  listPersonDevices: endpoint({
+    method: 'GET',
+    path: '/v1/people/:id/devices',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'A person’s devices (admins): to help someone who lost a phone',
+    params: idParams,
+    response: z.object({ devices: z.array(device) }),
+  }),
+  revokePersonDevice: endpoint({
+    method: 'DELETE',
+    path: '/v1/people/:id/devices/:deviceId',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'Revoke a person’s device (admins): it is signed out everywhere at once',
+    params: personDeviceParams,
+    status: 204,
   }),
   createInvite: endpoint({
     method: 'POST',

@@ -153,6 +153,25 @@ const cases: Record<string, () => Promise<void>> = {
       }
     }
   },
+  'GET /v1/people/:id/devices': async () => {
+    for (const personId of bPeople()) {
+      expect((await api(gateway, a.admin, 'GET', `/v1/people/${personId}/devices`)).status).toBe(404);
+      for (const actor of [a.worker, a.resident])
+        expect((await api(gateway, actor, 'GET', `/v1/people/${personId}/devices`)).status).toBe(403);
+    }
+  },
+  'DELETE /v1/people/:id/devices/:deviceId': async () => {
+    for (const actor of actorsOfA()) {
+      const answer = await api(
+        gateway,
+        actor,
+        'DELETE',
+        `/v1/people/${b.resident.personId}/devices/${b.resident.deviceId}`,
+      );
+      expect([403, 404]).toContain(answer.status);
+    }
+    expect((await api(gateway, b.resident, 'GET', '/v1/me')).status).toBe(200);
+  },
   'POST /v1/invites': async () => {
     expect(
       (await api(gateway, a.admin, 'POST', '/v1/invites', { role: 'worker', teamId: b.team.id })).status,

@@ -2,9 +2,17 @@ import type { Database } from '@spreekuur/db';
 import { toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { CreatedInvite, Device } from '@spreekuur/protocol/identity';
-import { actorOf, recordAudit, revokeDeviceTokens, type Principal, type Realtime } from '@spreekuur/server';
+import {
+  actorOf,
+  recordAudit,
+  requireRole,
+  revokeDeviceTokens,
+  type Principal,
+  type Realtime,
+} from '@spreekuur/server';
 import type { InviteService } from './invite-service.ts';
 import { devicesOfPerson, revokeDevice } from './store/device-store.ts';
+import { roleOf } from './store/people-store.ts';
 import { voidInvitesOfDevice } from './store/invite-store.ts';
 import { iso, isoOrNull } from './store/rows.ts';
 
@@ -17,7 +25,19 @@ export class DeviceService {
   ) {}
 
   async list(principal: Principal): Promise<Device[]> {
-    const rows = await devicesOfPerson(this.deps.db, principal.orgId, principal.personId);
+    return this.devicesOf(principal, principal.personId);
+  }
+
+  /** Another person's devices, for an admin of their organisation (someone lost a phone). */
+  async listOf(principal: Principal, personId: string): Promise<Device[]> {
+    requireRole(principal, 'admin');
+    if ((await roleOf(this.deps.db, principal.orgId, personId)) === null)
+      throw new AppError('ERR_NOT_FOUND', 'person not found');
+    return this.devicesOf(principal, personId);
+  }
+
+  private async devicesOf(principal: Principal, personId: string): Promise<Device[]> {
+    const rows = await devicesOfPerson(this.deps.db, principal.orgId, personId);
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -36,10 +56,20 @@ export class DeviceService {
    * works; then its open sockets are closed, on every node.
    */
   async revoke(principal: Principal, deviceId: string): Promise<void> {
+    await this.revokeOf(principal, principal.personId, deviceId);
+  }
+
+  /** The same for an admin revoking a device of someone in their organisation (a lost phone). */
+  async revokeFor(principal: Principal, personId: string, deviceId: string): Promise<void> {
+    if (personId !== principal.personId) requireRole(principal, 'admin');
+    await this.revokeOf(principal, personId, deviceId);
+  }
+
+  private async revokeOf(principal: Principal, personId: string, deviceId: string): Promise<void> {
     const now = this.deps.clock();
     await this.deps.db.transaction(async (tx) => {
       // The device row first: redemption locks in the same order (see InviteService.redeem).
-      if (!(await revokeDevice(tx, principal, deviceId, now)))
+      if (!(await revokeDevice(tx, { orgId: principal.orgId, personId }, deviceId, now)))
         throw new AppError('ERR_NOT_FOUND', 'device not found');
       await revokeDeviceTokens(tx, deviceId);
       const voidedInvites = await voidInvitesOfDevice(tx, deviceId, now);
@@ -48,7 +78,7 @@ export class DeviceService {
         action: 'device.revoked',
         subjectType: 'device',
         subjectId: deviceId,
-        details: { voidedInvites },
+        details: { voidedInvites, ...(personId === principal.personId ? {} : { ofPersonId: personId }) },
       });
     });
     await this.deps.realtime.disconnectDevice(deviceId, 'device_revoked');

@@ -4,7 +4,10 @@ import { routeGroup } from '@spreekuur/server';
 import type { IdentityServices } from '../services.ts';
 
 /** The caller's organisation: teams, the people they may see, invites. */
-export async function organisationRoutes(app: FastifyInstance, { teams, people, invites }: IdentityServices) {
+export async function organisationRoutes(
+  app: FastifyInstance,
+  { teams, people, invites, devices }: IdentityServices,
+) {
   const routes = routeGroup(app);
   routes.add(endpoints.listTeams, async ({ principal }) => ({ teams: await teams.list(principal) }));
   routes.add(endpoints.createTeam, ({ principal, body }) => teams.create(principal, body.name));
@@ -18,6 +21,12 @@ export async function organisationRoutes(app: FastifyInstance, { teams, people, 
     people: await people.list(principal, query),
   }));
   routes.add(endpoints.getPerson, ({ principal, params }) => people.get(principal, params.id));
+  routes.add(endpoints.listPersonDevices, async ({ principal, params }) => ({
+    devices: await devices.listOf(principal, params.id),
+  }));
+  routes.add(endpoints.revokePersonDevice, ({ principal, params }) =>
+    devices.revokeFor(principal, params.id, params.deviceId),
+  );
   routes.add(endpoints.createInvite, ({ principal, body }) => invites.create(principal, body));
   routes.add(endpoints.listInvites, async ({ principal }) => ({ invites: await invites.list(principal) }));
   routes.add(endpoints.revokeInvite, ({ principal, params }) => invites.revoke(principal, params.id));
