@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Server I/O libraries that must never be imported by pure domain code (STYLE.md §3). */
+/** Server I/O libraries that must never be imported by pure domain code (house style §3, ../shared/STYLE.md). */
 const ioModules = [
   'fastify',
   'fastify-plugin',
@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // Pure domain logic: no I/O libraries (tRPC-style no-restricted-imports fence).
-    files: ['**/src/domain/**/*.ts'],
+    files: ['**/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

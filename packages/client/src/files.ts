@@ -13,7 +13,7 @@ import type { HttpClient } from './http.ts';
 import type { UploadProgress } from './types.ts';
 
 /** Ciphertext goes up in chunks of this size (the last one shorter). */
-export const UPLOAD_CHUNK_BYTES = 256 * 1024;
+const UPLOAD_CHUNK_BYTES = 256 * 1024;
 const CHUNK_ATTEMPTS = 6;
 
 /** A file to send: bytes in memory, a browser Blob/File, or any stream of known size. */

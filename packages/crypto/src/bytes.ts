@@ -37,10 +37,6 @@ export function wipe(...buffers: readonly (Uint8Array | null | undefined)[]): vo
   for (const buffer of buffers) buffer?.fill(0);
 }
 
-export function copyBytes(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
-}
-
 export function isUint32(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
 }

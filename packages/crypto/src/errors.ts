@@ -3,7 +3,7 @@
  * humans and may change; codes are part of the API. Messages never contain key material.
  */
 export type CryptoErrorCode =
-  /** `ready()` from `@spreekuur/crypto/sodium` was not awaited before the first call. */
+  /** `ready()` from `@spreekuur/crypto/ready` was not awaited before the first call. */
   | 'ERR_CRYPTO_NOT_READY'
   /** A caller passed something that can never be right (bad id, bad option); a programming error. */
   | 'ERR_CRYPTO_INVALID_ARGUMENT'

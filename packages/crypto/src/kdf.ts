@@ -13,7 +13,7 @@ import { sodium } from './sodium.ts';
  * hash the same input. Each label is used for exactly one purpose (table in SPEC §2.2).
  */
 
-export const LABEL_PREFIX = 'Spreekuur-v1/';
+const LABEL_PREFIX = 'Spreekuur-v1/';
 
 export const Label = {
   /** PQXDH shared secret SK (SPEC §4.3). */

@@ -9,7 +9,6 @@ import { sodium } from './sodium.ts';
 export const KEM_PUBLIC_KEY_BYTES = 1184;
 export const KEM_SECRET_KEY_BYTES = 2400;
 export const KEM_CIPHERTEXT_BYTES = 1088;
-export const KEM_SHARED_SECRET_BYTES = 32;
 const KEM_KEYGEN_SEED_BYTES = 64;
 const KEM_ENC_SEED_BYTES = 32;
 

@@ -25,7 +25,7 @@ import {
 /** 32 bytes of 0xFF before the DH outputs, as in X3DH/PQXDH (SPEC §4.3). */
 const F = new Uint8Array(32).fill(0xff);
 
-export const PREKEY_FLAG_ONE_TIME = 0x01;
+const PREKEY_FLAG_ONE_TIME = 0x01;
 /** version, type, IK_A, EK_A, SPK id, PQPK id, flags, OPK id, KEM ciphertext. */
 export const PREKEY_HEADER_BYTES = 1 + 1 + 32 + 32 + 4 + 4 + 1 + 4 + KEM_CIPHERTEXT_BYTES;
 

@@ -26,7 +26,7 @@ export const MAX_PLAINTEXT_BYTES = 256 * 1024;
 export const NONCE_BYTES = 24;
 export const TAG_BYTES = 16;
 /** version, type, DH public key, PN, N. */
-export const RATCHET_HEADER_BYTES = 1 + 1 + X25519_KEY_BYTES + 4 + 4;
+const RATCHET_HEADER_BYTES = 1 + 1 + X25519_KEY_BYTES + 4 + 4;
 const MIN_SEALED_BYTES = 4 + paddedLength(0) + TAG_BYTES;
 const MAX_SEALED_BYTES = 4 + paddedLength(MAX_PLAINTEXT_BYTES) + TAG_BYTES;
 export const MIN_RATCHET_MESSAGE_BYTES = RATCHET_HEADER_BYTES + NONCE_BYTES + MIN_SEALED_BYTES;
@@ -57,7 +57,7 @@ export interface RatchetState {
   previousReceivingKeys: string[];
 }
 
-export interface RatchetHeader {
+interface RatchetHeader {
   readonly ratchetKey: Uint8Array;
   readonly previousCount: number;
   readonly n: number;

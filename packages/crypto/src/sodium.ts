@@ -29,7 +29,7 @@ export function isReady(): boolean {
  */
 export function sodium(): Sodium {
   if (!initialised) {
-    throw new CryptoError('ERR_CRYPTO_NOT_READY', 'await ready() from @spreekuur/crypto/sodium first');
+    throw new CryptoError('ERR_CRYPTO_NOT_READY', 'await ready() from @spreekuur/crypto/ready first');
   }
   return libsodium;
 }

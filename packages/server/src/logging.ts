@@ -2,7 +2,7 @@ import { stdSerializers, type LoggerOptions } from 'pino';
 
 /**
  * Secrets never reach the logs: redaction happens here, at the logger, not at call sites
- * (STYLE.md §12). Paths cover request headers and any logged object carrying a token,
+ * (house style §12, ../shared/STYLE.md). Paths cover request headers and any logged object carrying a token,
  * key, code or ciphertext, at the top level and one and two levels deep.
  */
 const secretFields = [
@@ -63,7 +63,7 @@ function scrubDatabaseFields(value: unknown, depth: number, seen: WeakSet<object
 }
 
 /** pino's err serialiser, without the values a database error carries (see above). */
-export function serializeError(error: unknown): unknown {
+function serializeError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
   return scrubDatabaseFields(error, 0, new WeakSet());
 }

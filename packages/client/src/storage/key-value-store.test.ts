@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** One contract, every adapter (STYLE.md §4). */
+/** One contract, every adapter (house style §4, ../shared/STYLE.md). */
 function storeContract(name: string, make: () => KeyValueStore) {
   describe(`key-value store: ${name}`, () => {
     it('keeps JSON values, lists keys by prefix and deletes', async () => {

@@ -12,7 +12,7 @@ export function hashToken(token: string): Uint8Array {
   return createHash('sha256').update(token).digest();
 }
 
-export function newAccessToken(): string {
+function newAccessToken(): string {
   return `sk_${randomBytes(32).toString('base64url')}`;
 }
 

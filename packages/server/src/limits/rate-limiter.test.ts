@@ -24,7 +24,7 @@ async function takeAll(limiter: RateLimiter, key: string, times: number, cost = 
 }
 const allowed = (decisions: Array<{ ok: boolean }>) => decisions.filter((decision) => decision.ok).length;
 
-/** One suite, run against every implementation of the port (STYLE.md §4). */
+/** One suite, run against every implementation of the port (house style §4, ../shared/STYLE.md). */
 function rateLimiterContract(name: string, make: Make) {
   describe(`rate limiter: ${name}`, () => {
     const policy = { burst: 5, refillPerSecond: 1 };

@@ -1,6 +1,6 @@
 /**
  * A rate limit: a token bucket per key (a device, a pair of devices, …). One port with an
- * in-process and a Redis implementation (STYLE.md §4); `createRateLimiter` picks one.
+ * in-process and a Redis implementation (house style §4, ../shared/STYLE.md); `createRateLimiter` picks one.
  */
 export interface RatePolicy {
   /** How many tokens a full bucket holds: what a key may spend at once. */
@@ -40,7 +40,7 @@ export function checkCost(policy: RatePolicy, cost: number): void {
 }
 
 /** Refused: how long until `missing` more tokens have flowed in, in whole seconds (≥ 1). */
-export function refusal(policy: RatePolicy, missing: number): RateDecision {
+function refusal(policy: RatePolicy, missing: number): RateDecision {
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / policy.refillPerSecond)) };
 }
 

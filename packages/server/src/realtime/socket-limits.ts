@@ -29,7 +29,7 @@ type SocketLimitSettings = Pick<
 /** A burst of three seconds' worth: a person who types a few quick lines is never refused. */
 const burstOf = (perSecond: number) => Math.max(1, Math.ceil(perSecond * 3));
 
-export function socketPolicies(settings: SocketLimitSettings): Record<EventClass, RatePolicy> {
+function socketPolicies(settings: SocketLimitSettings): Record<EventClass, RatePolicy> {
   const sends = settings.RATE_LIMIT_SOCKET_SENDS_PER_SECOND;
   const events = settings.RATE_LIMIT_SOCKET_EVENTS_PER_SECOND;
   return {

@@ -8,7 +8,7 @@ import {
   type PresenceStore,
 } from '../store/presence-store.ts';
 
-/** One suite, run against every implementation of the port (STYLE.md §4). */
+/** One suite, run against every implementation of the port (house style §4, ../shared/STYLE.md). */
 function presenceContract(name: string, make: (now: () => number) => PresenceStore, expires: boolean) {
   describe(`presence store: ${name}`, () => {
     it('aggregates sockets: online wins over away, nothing is offline', async () => {

@@ -5,7 +5,7 @@ export type ConnectionStatus = Exclude<PresenceStatus, 'offline'>;
 
 /**
  * Who is connected, per person, counted by socket: one port with an in-process and a Redis
- * implementation (STYLE.md §4). Presence may be lost: after a node dies its entries expire
+ * implementation (house style §4, ../shared/STYLE.md). Presence may be lost: after a node dies its entries expire
  * within the TTL, and a person simply shows as offline until they reconnect.
  */
 export interface PresenceStore {

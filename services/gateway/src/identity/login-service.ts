@@ -8,7 +8,7 @@ import { verifyEd25519 } from './signatures.ts';
 import { insertChallenge, takeChallenge } from './store/challenge-store.ts';
 import { findLoginDevice, touchLastSeen, type LoginDevice } from './store/device-store.ts';
 
-export const CHALLENGE_TTL_MS = 60_000;
+const CHALLENGE_TTL_MS = 60_000;
 
 /** Device-key login: a single-use challenge, signed with the device's identity key, for a token. */
 export class LoginService {

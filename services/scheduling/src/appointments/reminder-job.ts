@@ -6,7 +6,7 @@ import { toAppointment, type AppointmentRow } from '../store/appointment-store.t
 import type { Job } from '../store/job-store.ts';
 
 /** Stored JSON of a reminder job. */
-export const reminderPayload = z.strictObject({
+const reminderPayload = z.strictObject({
   appointmentId: z.uuid(),
   sequence: z.number().int().min(0),
   offsetMinutes: z.number().int().min(1),

@@ -9,7 +9,7 @@ import { toUtcIso } from './local-time.ts';
 import { checkSlot, type ExistingBooking, type SlotErrorCode, type SlotRules } from './slots.ts';
 
 /** Only a face-to-face appointment has a location, and it always has one. */
-export type AppointmentPlace =
+type AppointmentPlace =
   | { readonly kind: 'in_person'; readonly location: AppointmentLocation }
   | { readonly kind: Exclude<AppointmentKind, 'in_person'>; readonly location: null };
 

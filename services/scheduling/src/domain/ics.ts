@@ -87,7 +87,7 @@ export function formatUtc(instant: Date): string {
     .replace(/[-:]/g, '');
 }
 
-export function eventUid(appointmentId: string, uidDomain: string): string {
+function eventUid(appointmentId: string, uidDomain: string): string {
   return `${singleLine(appointmentId, 'appointment id')}@${singleLine(uidDomain, 'uidDomain')}`;
 }
 

@@ -9,9 +9,8 @@ export interface Interval {
   readonly end: Date;
 }
 
-export const MINUTE_MS = 60_000;
+const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
-export const MINUTES_PER_DAY = 24 * 60;
 
 /**
  * Which instant a wall-clock time means when the clock shows it twice (the repeated hour in autumn):

@@ -32,7 +32,7 @@ import {
 export const DEFAULT_HORIZON_DAYS = MAX_CLOSED_RANGE_DAYS + weekdayNames.length;
 
 /** Where a day's hours came from, so a client can say "closed: Kerstvakantie". */
-export type DaySource =
+type DaySource =
   | 'weekly'
   | Exclude<DateOverride['kind'], 'hours'>
   | `hours_${Extract<DateOverride, { kind: 'hours' }>['mode']}`;

@@ -108,7 +108,7 @@ export function activeCount(state: QueueState, workerId: string): number {
   return state.entries.filter((entry) => entry.status === 'assigned' && entry.workerId === workerId).length;
 }
 
-export function onHoldCount(state: QueueState, workerId: string): number {
+function onHoldCount(state: QueueState, workerId: string): number {
   return state.entries.filter((entry) => entry.status === 'on_hold' && entry.workerId === workerId).length;
 }
 

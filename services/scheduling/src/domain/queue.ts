@@ -101,7 +101,7 @@ export type QueueEvent =
       readonly handlingSeconds: number;
     };
 
-export type QueueErrorCode =
+type QueueErrorCode =
   | 'ERR_SCHED_CLOSED'
   | 'ERR_SCHED_ALREADY_QUEUED'
   | 'ERR_SCHED_QUEUE_ENTRY_NOT_FOUND'
@@ -115,7 +115,7 @@ export type QueueErrorCode =
   | 'ERR_SCHED_OVER_CAPACITY'
   | 'ERR_SCHED_NOT_ON_DUTY';
 
-export interface QueueTransition {
+interface QueueTransition {
   readonly state: QueueState;
   /** Empty when nothing changed (then `state` is the input state: nothing to write). */
   readonly events: readonly QueueEvent[];

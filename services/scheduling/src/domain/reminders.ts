@@ -2,7 +2,7 @@ import type { Appointment } from './appointments.ts';
 import { addMinutes } from './local-time.ts';
 
 /** 24 hours and 1 hour before the start. */
-export const DEFAULT_REMINDER_OFFSETS_MINUTES: readonly number[] = [24 * 60, 60];
+const DEFAULT_REMINDER_OFFSETS_MINUTES: readonly number[] = [24 * 60, 60];
 
 /** A reminder to store as a job (in Postgres, so it survives a restart). */
 export interface ReminderJob {

@@ -50,7 +50,7 @@ export function slotStepMinutes(type: AppointmentType): number {
 }
 
 /** The appointment plus its buffers: the time no other booking's blocked time may overlap. */
-export function blockedInterval(
+function blockedInterval(
   appointment: Interval,
   buffers: { readonly bufferBeforeMinutes: number; readonly bufferAfterMinutes: number },
 ): Interval {
@@ -83,14 +83,14 @@ export function slotGrid(rules: SlotRules, date: LocalDate): CandidateSlot[] {
 }
 
 /** The last bookable date in the worker's calendar: today + bookingWindowDays. */
-export function lastBookableDate(rules: SlotRules, now: Date): LocalDate {
+function lastBookableDate(rules: SlotRules, now: Date): LocalDate {
   return addDays(
     localDateOf(now, rules.availability.weekly.timeZone),
     rules.appointmentType.bookingWindowDays,
   );
 }
 
-export function earliestBookableStart(rules: SlotRules, now: Date): Date {
+function earliestBookableStart(rules: SlotRules, now: Date): Date {
   return addMinutes(now, rules.appointmentType.minimumNoticeMinutes);
 }
 

@@ -3,7 +3,7 @@ import type { WaitEstimate } from '@spreekuur/protocol/scheduling';
 /** Handling time assumed when there is too little recent history: ten minutes. */
 export const DEFAULT_HANDLING_SECONDS = 600;
 /** The median of fewer samples than this says little; use the default instead. */
-export const MIN_HANDLING_SAMPLES = 3;
+const MIN_HANDLING_SAMPLES = 3;
 /** Only the most recent samples count, so the estimate follows today's pace. */
 export const MAX_HANDLING_SAMPLES = 20;
 

@@ -10,7 +10,7 @@ import { loadTeamSchedule, publishedTeams } from '../store/team-store.ts';
 import type { QueueService } from './queue-service.ts';
 
 /** Stored JSON of a team tick. */
-export const teamTickPayload = z.strictObject({ teamId: z.uuid(), at: z.iso.datetime() });
+const teamTickPayload = z.strictObject({ teamId: z.uuid(), at: z.iso.datetime() });
 
 export interface TeamTicksDeps {
   readonly db: Database;

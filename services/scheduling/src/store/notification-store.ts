@@ -8,7 +8,7 @@ import {
 import { toUtcIso } from '../domain/index.ts';
 
 /** The kind-specific fields of a notification (ids and times only, never content). */
-export type NotificationData<K extends SchedulingNotificationKind = SchedulingNotificationKind> = Omit<
+type NotificationData<K extends SchedulingNotificationKind = SchedulingNotificationKind> = Omit<
   Extract<SchedulingNotification, { kind: K }>,
   'id' | 'kind' | 'createdAt' | 'readAt'
 >;

@@ -19,7 +19,7 @@ export interface InviteRow extends Record<string, unknown> {
   created_at: Date;
 }
 
-export function toInvite(row: InviteRow): Invite {
+function toInvite(row: InviteRow): Invite {
   return {
     id: row.id,
     kind: row.kind,
