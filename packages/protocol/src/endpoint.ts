@@ -31,6 +31,8 @@ export interface EndpointDefinition {
   readonly contentType?: string;
   /** For an answer that is not JSON (no `response`), its content type, e.g. file ciphertext. */
   readonly responseContentType?: string;
+  /** What that non-JSON answer is, for the OpenAPI document (e.g. `RFC 5545 iCalendar`). */
+  readonly responseDescription?: string;
 }
 
 /** Declares an endpoint; the identity function keeps the literal types for both sides. */

@@ -3,7 +3,9 @@ import fp from 'fastify-plugin';
 import { DEFAULT_TIME_ZONE, type Reachability } from '@spreekuur/protocol/scheduling';
 import { rooms } from '@spreekuur/server';
 import { DAY_MS } from './domain/index.ts';
-import { appointmentRoutes, calendarFeedRoute } from './routes/appointment-routes.ts';
+import { appointmentRoutes } from './routes/appointment-routes.ts';
+import { calendarFeedRoute, calendarRoutes } from './routes/calendar-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
 import { officeHourRoutes } from './routes/office-hour-routes.ts';
 import { createSchedulingServices, type SchedulingServices } from './services.ts';
 import { purgeDoneJobs } from './store/job-store.ts';
@@ -89,13 +91,14 @@ export const schedulingService = fp(
     });
 
     // ---- REST -------------------------------------------------------------------------------
+    // Each route authenticates as its endpoint declares (routeGroup); the calendar feed is public.
     app.register(async (scope) => {
-      // onRequest: strangers are turned away before their body is read or validated.
-      scope.addHook('onRequest', scope.authenticate);
       await officeHourRoutes(scope, services);
       await appointmentRoutes(scope, services);
+      await calendarRoutes(scope, services);
+      await notificationRoutes(scope, services);
+      await calendarFeedRoute(scope, services);
     });
-    app.register(async (scope) => calendarFeedRoute(scope, services));
 
     // ---- Jobs -------------------------------------------------------------------------------
     let housekeeper: NodeJS.Timeout | null = null;

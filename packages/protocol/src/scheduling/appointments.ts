@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { id } from '../common.ts';
+import { id, idParams } from '../common.ts';
+import { endpoint } from '../endpoint.ts';
 import { daysBetween } from './date-span.ts';
-import { openingHours } from './office-hours.ts';
+import { openingHours, workerAvailability } from './office-hours.ts';
+import { teamParams, workerParams } from './params.ts';
 import { DEFAULT_TIME_ZONE, localDate, offsetDateTime, timeOfDay, timeZone, utcInstant } from './time.ts';
 
 /**
@@ -167,4 +169,120 @@ export const appointmentListQuery = z.strictObject({
   to: utcInstant.optional(),
 });
 
-export const appointmentList = z.strictObject({ appointments: z.array(appointment).max(1000) });
+// ---- Endpoints ------------------------------------------------------------------------
+
+const appointmentTags = ['appointments'];
+
+/** Appointment types, workers' availability, free slots, and booking, rescheduling, cancelling. */
+export const appointmentEndpoints = {
+  listTypes: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/appointment-types',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'What a team offers (chat, phone, video, face to face) and who can be booked',
+    params: teamParams,
+    response: appointmentTypeListing,
+  }),
+  createType: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/teams/:teamId/appointment-types',
+    access: 'device',
+    tags: appointmentTags,
+    params: teamParams,
+    body: appointmentTypeInput,
+    status: 201,
+    response: appointmentType,
+  }),
+  updateType: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/appointment-types/:id',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'Change a type (existing appointments keep what they were booked with)',
+    params: idParams,
+    body: appointmentTypeInput,
+    response: appointmentType,
+  }),
+  archiveType: endpoint({
+    method: 'DELETE',
+    path: '/v1/scheduling/appointment-types/:id',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'Stop offering a type (existing appointments stay)',
+    params: idParams,
+    status: 204,
+  }),
+  availability: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/workers/:workerId/availability',
+    access: 'device',
+    tags: appointmentTags,
+    params: workerParams,
+    response: workerAvailabilityDocument,
+  }),
+  publishAvailability: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/workers/:workerId/availability',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'Publish when you can be booked (weekly ranges in your zone plus date overrides)',
+    params: workerParams,
+    body: workerAvailability,
+    response: workerAvailabilityDocument,
+  }),
+  slots: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/slots',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'Free slots on your own dates, in your zone',
+    query: slotQuery,
+    response: slotListing,
+  }),
+  book: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/appointments',
+    access: 'device',
+    tags: appointmentTags,
+    summary:
+      'Book a slot (exactly one of two people racing for it gets it); a resident has at most the type’s maxOpenBookingsPerResident open bookings of it (default 2), else 409 ERR_SCHED_BOOKING_LIMIT',
+    body: bookAppointmentBody,
+    status: 201,
+    response: appointment,
+  }),
+  list: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/appointments',
+    access: 'device',
+    tags: appointmentTags,
+    summary: 'Your appointments (residents: your own; workers: yours and your teams’)',
+    query: appointmentListQuery,
+    response: z.strictObject({ appointments: z.array(appointment).max(1000) }),
+  }),
+  get: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/appointments/:id',
+    access: 'device',
+    tags: appointmentTags,
+    params: idParams,
+    response: appointment,
+  }),
+  reschedule: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/appointments/:id/reschedule',
+    access: 'device',
+    tags: appointmentTags,
+    params: idParams,
+    body: rescheduleAppointmentBody,
+    response: appointment,
+  }),
+  cancel: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/appointments/:id/cancel',
+    access: 'device',
+    tags: appointmentTags,
+    params: idParams,
+    response: appointment,
+  }),
+} as const;

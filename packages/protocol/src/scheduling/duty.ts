@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { id } from '../common.ts';
+import { endpoint } from '../endpoint.ts';
+import { shiftParams, teamParams, timeZoneQuery, workerParams } from './params.ts';
 import { utcInstant, zonedInstant } from './time.ts';
 
 /** Duty: the roster of shifts, switching oneself on or off, and whether a worker can be reached now. */
@@ -59,3 +61,67 @@ export const reachability = z.discriminatedUnion('reachable', [
   z.strictObject({ workerId: id, reachable: z.literal(false), seenFrom: zonedInstant.nullable() }),
 ]);
 export type Reachability = z.infer<typeof reachability>;
+
+// ---- Endpoints ------------------------------------------------------------------------
+
+const dutyTags = ['duty'];
+
+/** The roster, switching yourself on or off duty, and whether a worker can be reached now. */
+export const dutyEndpoints = {
+  roster: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/roster',
+    access: 'device',
+    tags: dutyTags,
+    params: teamParams,
+    query: rosterQuery,
+    response: z.strictObject({ shifts: z.array(rosterShift) }),
+  }),
+  addShift: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/teams/:teamId/roster',
+    access: 'device',
+    tags: dutyTags,
+    summary: 'Roster a worker of the team on duty for a stretch of time',
+    params: teamParams,
+    body: createRosterShiftBody,
+    status: 201,
+    response: rosterShift,
+  }),
+  removeShift: endpoint({
+    method: 'DELETE',
+    path: '/v1/scheduling/teams/:teamId/roster/:shiftId',
+    access: 'device',
+    tags: dutyTags,
+    params: shiftParams,
+    status: 204,
+  }),
+  status: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/duty',
+    access: 'device',
+    tags: dutyTags,
+    params: teamParams,
+    response: dutyStatus,
+  }),
+  switchDuty: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/teams/:teamId/duty',
+    access: 'device',
+    tags: dutyTags,
+    summary: 'Switch yourself on or off duty (holds until the end of the current or next opening)',
+    params: teamParams,
+    body: dutyToggleBody,
+    response: dutyStatus,
+  }),
+  reachability: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/workers/:workerId/reachability',
+    access: 'device',
+    tags: dutyTags,
+    summary: 'Whether a message reaches the worker now, or from when it will be seen',
+    params: workerParams,
+    query: timeZoneQuery,
+    response: reachability,
+  }),
+} as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id } from '../common.ts';
+import { endpoint } from '../endpoint.ts';
 import { utcInstant } from './time.ts';
 
 /** In-app notifications: reminders, booking changes and queue news. */
@@ -43,10 +44,31 @@ export const schedulingNotification = z.discriminatedUnion('kind', [
 export type SchedulingNotification = z.infer<typeof schedulingNotification>;
 export type SchedulingNotificationKind = SchedulingNotification['kind'];
 
-export const notificationList = z.strictObject({
-  notifications: z.array(schedulingNotification).max(200),
-});
 export const notificationQuery = z.strictObject({
   unread: z.enum(['true', 'false']).optional(),
 });
 export const markNotificationsReadBody = z.strictObject({ ids: z.array(id).min(1).max(200) });
+
+// ---- Endpoints ------------------------------------------------------------------------
+
+const notificationTags = ['notifications'];
+
+/** Your own in-app notifications (also pushed as `scheduling:notification`). */
+export const notificationEndpoints = {
+  list: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/notifications',
+    access: 'device',
+    tags: notificationTags,
+    query: notificationQuery,
+    response: z.strictObject({ notifications: z.array(schedulingNotification).max(200) }),
+  }),
+  markRead: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/notifications/read',
+    access: 'device',
+    tags: notificationTags,
+    body: markNotificationsReadBody,
+    response: z.strictObject({ marked: z.number().int() }),
+  }),
+} as const;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { id } from '../common.ts';
+import { endpoint } from '../endpoint.ts';
+import { entryParams, teamParams } from './params.ts';
 import { timeZone, utcInstant, zonedInstant } from './time.ts';
 
 /**
@@ -153,3 +155,97 @@ export const residentQueueEntry = z.strictObject({
   ended: z.strictObject({ reason: z.enum(['closed', 'left']), outcome: closeOutcome.nullable() }).nullable(),
 });
 export type ResidentQueueEntry = z.infer<typeof residentQueueEntry>;
+
+// ---- Endpoints ------------------------------------------------------------------------
+
+const queueTags = ['queue'];
+
+/**
+ * The live queue: residents join (outside hours as a question for the next opening), follow
+ * and leave their conversation; workers see the team's queue and pick, hold, transfer, close.
+ */
+export const queueEndpoints = {
+  join: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/teams/:teamId/queue',
+    access: 'device',
+    tags: queueTags,
+    summary:
+      'Start an office-hour conversation (residents); outside hours as a question for the next opening',
+    params: teamParams,
+    body: joinQueueBody,
+    status: 201,
+    response: residentQueueEntry,
+  }),
+  teamQueue: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/queue',
+    access: 'device',
+    tags: queueTags,
+    summary: 'The live queue as workers see it (also pushed as scheduling:queue to watchers)',
+    params: teamParams,
+    response: teamQueue,
+  }),
+  pick: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/teams/:teamId/queue/pick',
+    access: 'device',
+    tags: queueTags,
+    summary: 'Take the longest-waiting resident',
+    params: teamParams,
+    body: pickNextBody,
+    response: queueConversation,
+  }),
+  ownEntries: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/queue/mine',
+    access: 'device',
+    tags: queueTags,
+    summary: 'Your own conversations in office-hour queues (place, estimated wait, assignment)',
+    response: z.strictObject({ entries: z.array(residentQueueEntry) }),
+  }),
+  leave: endpoint({
+    method: 'DELETE',
+    path: '/v1/scheduling/queue/:entryId',
+    access: 'device',
+    tags: queueTags,
+    summary: 'Leave the queue, or end the conversation (residents)',
+    params: entryParams,
+    status: 204,
+  }),
+  transfer: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/queue/:entryId/transfer',
+    access: 'device',
+    tags: queueTags,
+    params: entryParams,
+    body: transferBody,
+    response: queueConversation,
+  }),
+  hold: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/queue/:entryId/hold',
+    access: 'device',
+    tags: queueTags,
+    params: entryParams,
+    response: queueConversation,
+  }),
+  resume: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/queue/:entryId/resume',
+    access: 'device',
+    tags: queueTags,
+    params: entryParams,
+    response: queueConversation,
+  }),
+  close: endpoint({
+    method: 'POST',
+    path: '/v1/scheduling/queue/:entryId/close',
+    access: 'device',
+    tags: queueTags,
+    summary: 'Close the conversation with an outcome',
+    params: entryParams,
+    body: closeConversationBody,
+    response: queueConversation,
+  }),
+} as const;

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { id } from '../common.ts';
+import { endpoint } from '../endpoint.ts';
 import { appointmentKind } from './appointments.ts';
-import { officeHoursStatus, openingHours } from './office-hours.ts';
+import { officeHoursStatus, openingHours, schedulingSettings, teamOfficeHours } from './office-hours.ts';
+import { teamParams, timeZoneQuery } from './params.ts';
 import { queueMode, queueSettings } from './queue.ts';
 import { utcInstant, zonedInstant } from './time.ts';
 
 /**
- * What a team publishes and what residents see of it. These bring office hours, the queue and
- * appointments together, so they live apart from each.
+ * What a team publishes and what residents see of it, and the office-hour endpoints that publish
+ * and show it. These bring office hours, the queue and appointments together, so they live apart
+ * from each.
  */
 
 /** A team's published office hours and queue settings. */
@@ -40,3 +43,64 @@ export const teamStatus = z.strictObject({
   appointmentKinds: z.array(appointmentKind),
 });
 export type TeamStatus = z.infer<typeof teamStatus>;
+
+// ---- Endpoints ------------------------------------------------------------------------
+
+const officeHourTags = ['office hours'];
+
+/** Organisation-wide settings, a team's office hours and queue settings, and its status now. */
+export const officeHoursEndpoints = {
+  settings: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/settings',
+    access: 'device',
+    tags: officeHourTags,
+    response: schedulingSettings,
+  }),
+  changeSettings: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/settings',
+    access: 'device',
+    tags: officeHourTags,
+    summary: 'Organisation-wide scheduling settings (admins)',
+    body: schedulingSettings,
+    response: schedulingSettings,
+  }),
+  hours: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/office-hours',
+    access: 'device',
+    tags: officeHourTags,
+    params: teamParams,
+    response: teamOfficeHoursDocument,
+  }),
+  publishHours: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/teams/:teamId/office-hours',
+    access: 'device',
+    tags: officeHourTags,
+    summary: 'Publish the weekly schedule (several ranges a day) and date overrides',
+    params: teamParams,
+    body: teamOfficeHours,
+    response: teamOfficeHoursDocument,
+  }),
+  changeQueueSettings: endpoint({
+    method: 'PUT',
+    path: '/v1/scheduling/teams/:teamId/queue-settings',
+    access: 'device',
+    tags: officeHourTags,
+    params: teamParams,
+    body: queueSettings,
+    response: teamOfficeHoursDocument,
+  }),
+  status: endpoint({
+    method: 'GET',
+    path: '/v1/scheduling/teams/:teamId/status',
+    access: 'device',
+    tags: officeHourTags,
+    summary: 'Open now or when it opens (in your zone), how to go ahead, and the other ways in',
+    params: teamParams,
+    query: timeZoneQuery,
+    response: teamStatus,
+  }),
+} as const;

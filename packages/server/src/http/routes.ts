@@ -9,10 +9,17 @@ import type { Principal } from '../auth/principal.ts';
 /** Every route answers failures with the one error body (docs/errors.md). */
 const errorResponses = { '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
 
-/** An answer that is not JSON (bytes, text), for the OpenAPI document; it is sent as it is. */
-const otherContent = (contentType: string) => ({
-  description: 'Default Response',
-  content: { [contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+/**
+ * An answer that is not JSON (bytes, text), for the OpenAPI document; it is sent as it is.
+ * Text (`text/calendar`) is a plain string, anything else binary.
+ */
+const otherContent = (contentType: string, description = 'Default Response') => ({
+  description,
+  content: {
+    [contentType]: {
+      schema: contentType.startsWith('text/') ? z.string() : z.string().meta({ format: 'binary' }),
+    },
+  },
 });
 
 /** OpenAPI security requirement per access kind. */
@@ -72,7 +79,7 @@ export function routeGroup(app: FastifyInstance, options: RouteGroupOptions = {}
           : endpoint.response
             ? { [status]: endpoint.response }
             : endpoint.responseContentType
-              ? { [status]: otherContent(endpoint.responseContentType) }
+              ? { [status]: otherContent(endpoint.responseContentType, endpoint.responseDescription) }
               : {};
       const guard = endpoint.access === 'operator' ? options.guards?.operator : undefined;
       if (endpoint.access === 'operator' && !guard)
@@ -105,7 +112,8 @@ export function routeGroup(app: FastifyInstance, options: RouteGroupOptions = {}
             reply,
           } as RouteContext<typeof endpoint>;
           const result: unknown = await handler(context);
-          if (result === reply) return reply;
+          // A reply is thenable: an async handler returning it resolves to undefined, once sent.
+          if (result === reply || reply.sent) return reply;
           return reply.code(status).send(status === 204 ? null : result);
         },
       });

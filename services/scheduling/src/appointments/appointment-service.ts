@@ -281,12 +281,15 @@ export class AppointmentService {
     return toAppointmentView(toAppointment(await this.accessible(principal, appointmentId)));
   }
 
-  async list(principal: Principal, query: { from?: string | undefined; to?: string | undefined }) {
+  async list(
+    principal: Principal,
+    query: { from?: string | undefined; to?: string | undefined },
+  ): Promise<AppointmentView[]> {
     const now = this.deps.clock();
     const from = query.from ? new Date(query.from) : new Date(now.getTime() - 7 * DAY_MS);
     const to = query.to ? new Date(query.to) : new Date(now.getTime() + 400 * DAY_MS);
     const rows = await listAppointmentsFor(this.deps.db, principal, from, to);
-    return { appointments: rows.map((row) => toAppointmentView(toAppointment(row))) };
+    return rows.map((row) => toAppointmentView(toAppointment(row)));
   }
 
   /**

@@ -10,11 +10,8 @@ export class NotificationService {
     private readonly clock: () => Date,
   ) {}
 
-  async list(
-    principal: Principal,
-    unreadOnly: boolean,
-  ): Promise<{ notifications: SchedulingNotification[] }> {
-    return { notifications: await listNotifications(this.db, principal, unreadOnly) };
+  list(principal: Principal, unreadOnly: boolean): Promise<SchedulingNotification[]> {
+    return listNotifications(this.db, principal, unreadOnly);
   }
 
   async markRead(principal: Principal, ids: readonly string[]): Promise<{ marked: number }> {
