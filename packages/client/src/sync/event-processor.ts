@@ -207,7 +207,8 @@ export class EventProcessor {
     const bytes = fromBase64Url(ciphertext);
     if (event.envelopeKind === 'group') {
       const inbound = await this.deps.groups.inbound(event.channelId);
-      const { senderId, plaintext } = inbound.decrypt(bytes);
+      // Looked up under (named sender device, key id): another member cannot squat a key id.
+      const { senderId, plaintext } = inbound.decrypt(bytes, event.senderDeviceId);
       await this.deps.groups.saveInbound(event.channelId, inbound);
       if (senderId !== event.senderDeviceId)
         throw new UnreadableMessage('group message from a device other than the one named');
