@@ -28,6 +28,7 @@ import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
 import { GroupKeys } from './crypto/group-keys.ts';
 import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
 import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
+import type { PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
 import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
@@ -50,6 +51,12 @@ export interface ClientOptions {
   transports?: Array<'websocket' | 'polling'>;
   /** Time allowed for an acknowledgement before a send is retried. */
   ackTimeoutMs?: number;
+  /**
+   * When a contact device shows another identity key than the one pinned: `block` (default)
+   * refuses to send to that person until `trust.accept`; `warn` takes the new key and only
+   * emits `trust:changed`. An organisation's policy; see docs/chat.md.
+   */
+  trustPolicy?: TrustPolicy;
 }
 
 export interface RegisterOptions extends ClientOptions {
@@ -92,6 +99,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly devices: DeviceDirectory;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
+  private readonly sessions: PairwiseSessions;
+  private readonly groups: GroupKeys;
 
   private constructor(
     readonly account: Account,
@@ -109,11 +118,25 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         token: () => this.token,
         refresh: () => this.refreshToken(),
       });
-    this.devices = new DeviceDirectory(this.http, store, account.deviceId, (device) =>
-      this.emit('contact-device-added', device),
+    this.devices = new DeviceDirectory(
+      this.http,
+      store,
+      account.deviceId,
+      (change) => {
+        this.emit('trust:changed', change);
+        if (change.change === 'device-added' && change.deviceId && change.identityKey)
+          this.emit('contact-device-added', {
+            deviceId: change.deviceId,
+            personId: change.personId,
+            identityKey: change.identityKey,
+          });
+      },
+      { policy: options.trustPolicy ?? 'block' },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
+    this.sessions = sessions;
+    this.groups = groups;
     const processor = new EventProcessor({
       store,
       sessions,
@@ -132,6 +155,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     });
     this.outbox = new Outbox({
       store,
+      self: { personId: account.personId, deviceId: account.deviceId },
       http: this.http,
       devices: this.devices,
       sessions,
@@ -481,17 +505,62 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return this.request('presence:set', update);
   }
 
-  /** Safety numbers with each device of a person you share this channel with (compare them in person). */
+  /**
+   * Safety numbers with each device of a person you share this channel with (compare them in
+   * person). Computed from the keys this device pinned (the ones its sessions use), never from
+   * what the server lists now; `state` says whether the server lists another key (`changed`)
+   * or the device gets nothing from us (`untrusted`), `verified` whether you compared them.
+   */
   async safetyNumbers(channelId: string, personId: string) {
-    const devices = (await this.devices.refresh(channelId)).filter((device) => device.personId === personId);
-    return devices.map((device) => ({
-      deviceId: device.deviceId,
-      ...computeSafetyNumber(
-        { id: this.account.deviceId, identityKey: this.account.identity.publicKey },
-        { id: device.deviceId, identityKey: fromBase64Url(device.identityKey) },
-      ),
-    }));
+    const listed = (await this.devices.refresh(channelId)).filter((device) => device.personId === personId);
+    const summary = await this.devices.trust.summary(personId);
+    return summary.devices
+      .filter((pin) => listed.some((device) => device.deviceId === pin.deviceId))
+      .map((pin) => ({
+        deviceId: pin.deviceId,
+        state: pin.state,
+        verified: summary.verified,
+        ...computeSafetyNumber(
+          { id: this.account.deviceId, identityKey: this.account.identity.publicKey },
+          { id: pin.deviceId, identityKey: fromBase64Url(pin.identityKey) },
+        ),
+      }));
   }
+
+  /**
+   * Whom this device trusts: the identity key pinned for each device of the people it talks to
+   * (trust on first use), whether each person was verified, and the changes waiting for a
+   * decision. Changes arrive as `trust:changed` events. See docs/chat.md, "Verifying".
+   */
+  readonly trust = {
+    /** Every person with pinned devices (or one person), with their devices' state. */
+    list: async (personId?: string): Promise<PersonTrustSummary[]> => {
+      const people = personId ? [personId] : await this.devices.trust.people();
+      return Promise.all(people.map((id) => this.devices.trust.summary(id)));
+    },
+    /**
+     * Marks a person verified after both compared safety numbers (in person or by QR). Refused
+     * with ERR_CLIENT_KEY_CHANGED while a change waits: accept it (and compare again) first.
+     */
+    verify: async (personId: string): Promise<void> => {
+      const { devices } = await this.devices.trust.summary(personId);
+      if (devices.some((device) => device.state === 'changed'))
+        throw new SpreekuurError('ERR_CLIENT_KEY_CHANGED', 'accept the changed key before verifying', {
+          personIds: [personId],
+        });
+      await this.devices.trust.verify(personId);
+    },
+    /**
+     * Accepts a person's pending changes: a changed key becomes the pin (sessions with that
+     * device start again) and untrusted devices are trusted. The person is unverified after.
+     */
+    accept: async (personId: string): Promise<void> => {
+      for (const deviceId of await this.devices.trust.accept(personId)) {
+        await this.sessions.forget(deviceId);
+        await this.groups.forgetHolder(deviceId);
+      }
+    },
+  };
 
   // ---- Internals --------------------------------------------------------------------------
 

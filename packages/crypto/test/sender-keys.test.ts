@@ -90,11 +90,16 @@ describe('sender keys (SPEC §6)', () => {
     // A distribution re-made with anna's key id but another signing key (a forgery).
     const forged = mine.distributionMessage();
     const signingKeyAt = forged.length - 2 - new TextEncoder().encode(GROUP).length - 32;
-    forged.set(createSenderKey(GROUP).distributionMessage().subarray(signingKeyAt, signingKeyAt + 32), signingKeyAt);
+    forged.set(
+      createSenderKey(GROUP)
+        .distributionMessage()
+        .subarray(signingKeyAt, signingKeyAt + 32),
+      signingKeyAt,
+    );
     expectCode(() => inbox.importDistribution('anna', forged), 'ERR_CRYPTO_KEY_CONFLICT');
   });
 
-  it('regression: a member forwarding another member\'s distribution first cannot squat its key id', () => {
+  it("regression: a member forwarding another member's distribution first cannot squat its key id", () => {
     const anna = createSenderKey(GROUP);
     const inbox = new InboundSenderKeys(GROUP);
     // Bert got anna's distribution as a member and forwards it to us before anna's arrives.

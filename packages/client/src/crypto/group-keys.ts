@@ -58,6 +58,15 @@ export class GroupKeys {
       await this.store.set(`group-rotate/${channelId}`, true);
   }
 
+  /** A device whose key changed no longer holds our keys: rotate wherever it did. */
+  async forgetHolder(deviceId: string): Promise<void> {
+    for (const key of await this.store.keys('group-out/')) {
+      const stored = await this.store.get<StoredOutbound>(key);
+      if (stored?.distributedTo.includes(deviceId))
+        await this.store.set(`group-rotate/${key.slice('group-out/'.length)}`, true);
+    }
+  }
+
   async inbound(channelId: string): Promise<InboundSenderKeys> {
     const stored = await this.store.get<unknown>(`group-in/${channelId}`);
     return stored ? InboundSenderKeys.fromJSON(stored) : new InboundSenderKeys(channelId);

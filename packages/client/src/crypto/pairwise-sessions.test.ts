@@ -47,7 +47,8 @@ describe('PairwiseSessions', () => {
       const first = await alice.sessions.encrypt(bob.deviceId, utf8Encode('hallo'));
       await bob.sessions.decrypt(alice.deviceId, alice.identity.publicKey, first);
       const fromBob: Uint8Array[] = [];
-      for (let i = 0; i < 6; i++) fromBob.push(await bob.sessions.encrypt(alice.deviceId, utf8Encode(`b${i}`)));
+      for (let i = 0; i < 6; i++)
+        fromBob.push(await bob.sessions.encrypt(alice.deviceId, utf8Encode(`b${i}`)));
 
       // Alice's outbox and inbox at once: six sends and six receipts, all interleaved.
       const sends = Array.from({ length: 6 }, (_, i) =>
@@ -62,14 +63,17 @@ describe('PairwiseSessions', () => {
       // Every message Alice sent opens at Bob (none reuses a key, so none reads as a replay).
       const opened = [];
       for (const message of sent)
-        opened.push(utf8Decode(await bob.sessions.decrypt(alice.deviceId, alice.identity.publicKey, message)));
+        opened.push(
+          utf8Decode(await bob.sessions.decrypt(alice.deviceId, alice.identity.publicKey, message)),
+        );
       expect(opened.sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
 
       // And nothing Alice already read decrypts again (no state from before a decryption was saved).
       for (const message of fromBob) {
-        const again = await alice.sessions
-          .decrypt(bob.deviceId, bob.identity.publicKey, message)
-          .then(() => 'decrypted', (error: unknown) => (isCryptoError(error) ? error.code : 'other'));
+        const again = await alice.sessions.decrypt(bob.deviceId, bob.identity.publicKey, message).then(
+          () => 'decrypted',
+          (error: unknown) => (isCryptoError(error) ? error.code : 'other'),
+        );
         expect(again).toBe('ERR_CRYPTO_REPLAY');
       }
     }

@@ -60,6 +60,11 @@ export class PairwiseSessions {
     );
   }
 
+  /** After a device's key change was accepted: the next message starts a new session. */
+  forget(deviceId: string): Promise<void> {
+    return this.lock.run(deviceId, () => this.store.delete(this.key(deviceId)));
+  }
+
   async has(deviceId: string): Promise<boolean> {
     return (await this.store.get<StoredSession[]>(this.key(deviceId)))?.length ? true : false;
   }
