@@ -57,6 +57,8 @@ export interface ClientOptions {
    * emits `trust:changed`. An organisation's policy; see docs/chat.md.
    */
   trustPolicy?: TrustPolicy;
+  /** The HTTP transport (defaults to the platform's fetch); tests put a scripted server here. */
+  fetch?: typeof fetch;
 }
 
 export interface RegisterOptions extends ClientOptions {
@@ -117,6 +119,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         locale: options.locale ?? 'nl',
         token: () => this.token,
         refresh: () => this.refreshToken(),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     this.devices = new DeviceDirectory(
       this.http,
@@ -179,6 +182,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       locale,
       token: () => token,
       refresh: async () => undefined,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     const account = await registerDevice(http, options.store, { ...options, locale });
     const created = await PrekeyStore.create(options.store, account.identity);

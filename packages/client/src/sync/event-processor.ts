@@ -198,6 +198,8 @@ export class EventProcessor {
         // the sender's device, the server busy, storage trouble) leaves the entry in the Inbox,
         // which tries again later; nothing of the ratchet has been used up by then.
         if (!isCryptoError(error) && !(error instanceof UnreadableMessage)) throw error;
+        // Unreadable: the author is whom the sender device is pinned to, not the envelope's claim.
+        author = (await this.deps.devices.trust.pin(event.senderDeviceId))?.personId ?? author;
         this.deps.emit('error', {
           code: error.code,
           message:
