@@ -150,7 +150,7 @@ describe('a malicious server', () => {
         ? rewriteMessages(body, (e) => ({ ...e, senderPersonId: carol.account.personId }))
         : body,
     );
-    let [message] = await victim.history(direct.id);
+    const [message] = await victim.history(direct.id);
     expect(message).toMatchObject({ status: 'unavailable', content: null });
     expect(message!.senderPersonId).not.toBe(carol.account.personId);
     evil.stop();
