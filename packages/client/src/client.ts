@@ -2,7 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import { ready } from '@spreekuur/crypto/ready';
 import { computeSafetyNumber } from '@spreekuur/crypto/safety-number';
-import { fromBase64Url } from '@spreekuur/crypto/encoding';
+import { signDeviceCertificate } from '@spreekuur/crypto/device-certificate';
+import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
 import {
   chatEndpoints,
   keyEndpoints,
@@ -37,6 +38,8 @@ import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
+import { DeviceVerifier } from './sync/device-verifier.ts';
+import { MembershipView } from './sync/membership-view.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
@@ -121,6 +124,12 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         refresh: () => this.refreshToken(),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
+    const membership = new MembershipView(store, this.http);
+    const verifier = new DeviceVerifier(this.http, membership, {
+      personId: account.personId,
+      deviceId: account.deviceId,
+      identity: account.identity,
+    });
     this.devices = new DeviceDirectory(
       this.http,
       store,
@@ -134,7 +143,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
             identityKey: change.identityKey,
           });
       },
-      { policy: options.trustPolicy ?? 'block' },
+      { policy: options.trustPolicy ?? 'block', verifier, membership },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
@@ -145,6 +154,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       sessions,
       groups,
       devices: this.devices,
+      membership,
       self: { personId: account.personId, deviceId: account.deviceId },
       emit: (event, value) => this.emit(event, value),
       delivered: (channelId, seq) => this.queueReceipt(channelId, { deliveredSeq: seq }),
@@ -191,6 +201,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     token = client.token;
     await client.http.call(keyEndpoints.publishSignedPrekeys, { body: created.signed });
     await client.http.call(keyEndpoints.addOneTimePrekeys, { body: { prekeys: created.oneTime } });
+    await client.certifySelf();
     return client;
   }
 
@@ -273,6 +284,17 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     });
     await this.refillPrekeys().catch(() => undefined);
+    await this.certifyIfUncertified().catch(() => undefined);
+  }
+
+  /** Devices registered before certificates existed vouch for themselves once (TOFU for their contacts). */
+  private async certifyIfUncertified(): Promise<void> {
+    if (await this.store.get('certified')) return;
+    const { certificates } = await this.http.call(keyEndpoints.fetchCertificates, {
+      body: { deviceIds: [this.account.deviceId] },
+    });
+    if (certificates.length === 0) await this.certifySelf();
+    await this.store.set('certified', true);
   }
 
   /**
@@ -348,6 +370,26 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   async revokeDevice(deviceId: string): Promise<void> {
     await this.http.call(identity.revokeOwnDevice, { params: { id: deviceId } });
+  }
+
+  /**
+   * Vouches for this device with its own signature (SPEC §13.2), as a person's first device
+   * does at registration. A device linked to an existing account needs the approval of one of
+   * the person's devices ({@link trust}.approveDevice) before contacts encrypt to it; the
+   * server never lets a self-signature replace such an approval.
+   */
+  private async certifySelf(): Promise<void> {
+    const subject = {
+      personId: this.account.personId,
+      deviceId: this.account.deviceId,
+      identityKey: this.account.identity.publicKey,
+    };
+    await this.http.call(keyEndpoints.publishCertificate, {
+      body: {
+        deviceId: this.account.deviceId,
+        signature: toBase64Url(signDeviceCertificate(this.account.identity, subject)),
+      },
+    });
   }
 
   /** A one-time code to link another device to this account. */
@@ -558,6 +600,24 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
      * Accepts a person's pending changes: a changed key becomes the pin (sessions with that
      * device start again) and untrusted devices are trusted. The person is unverified after.
      */
+    /**
+     * Approves a device linked to this account (the second step of linking): this device signs
+     * its certificate, so contacts start encrypting to it. Compare the device's name and time
+     * with what you just linked; `deviceId` comes from `listDevices()`.
+     */
+    approveDevice: async (deviceId: string): Promise<void> => {
+      const device = (await this.listDevices()).find((candidate) => candidate.id === deviceId);
+      if (!device || device.revokedAt)
+        throw new SpreekuurError('ERR_NOT_FOUND', 'no such active device of yours');
+      const subject = {
+        personId: this.account.personId,
+        deviceId,
+        identityKey: fromBase64Url(device.identityKey),
+      };
+      await this.http.call(keyEndpoints.publishCertificate, {
+        body: { deviceId, signature: toBase64Url(signDeviceCertificate(this.account.identity, subject)) },
+      });
+    },
     accept: async (personId: string): Promise<void> => {
       for (const deviceId of await this.devices.trust.accept(personId)) {
         await this.sessions.forget(deviceId);

@@ -55,6 +55,8 @@ export interface MembershipChange {
 export interface TrustChange {
   personId: string;
   deviceId?: string;
+  /** For `not-a-member`: the channel whose listing had the device. */
+  channelId?: string;
   /** For device changes: the key the server lists now. */
   identityKey?: string;
   change: 'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified';

@@ -226,3 +226,90 @@ describe('a malicious server', () => {
     expect(errors.every((e) => !JSON.stringify(e).includes('één'))).toBe(true);
   });
 });
+
+describe('ghost devices', () => {
+  it('a linked device nobody approved reads nothing from contacts who know the person, until approved', async () => {
+    const { worker, victim } = await cast('ghost-link');
+    await victim.connect();
+    const channel = await worker.openDirect(victim.account.personId);
+    const changes: Array<ClientEvents['trust:changed']> = [];
+    worker.on('trust:changed', (change) => changes.push(change));
+    await worker.sendText(channel.id, 'eerste'); // the worker pins the victim's phone
+    // A device appears under the victim's person (as a server could add one): unapproved.
+    const ghost = await SpreekuurClient.register({
+      serverUrl: gateway.url,
+      store: new MemoryStore(),
+      inviteCode: (await victim.linkDeviceCode()).code,
+      displayName: 'x',
+      deviceName: 'onbekend',
+    });
+    clients.push(ghost);
+    await ghost.connect();
+    const ghostBox = inbox(ghost);
+    const hidden = await worker.sendText(channel.id, 'alleen voor de telefoon');
+    const seen = async (seq: number) => {
+      for (let tries = 0; tries < 100 && !ghostBox.messages.some((m) => m.seq === seq); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      return ghostBox.messages.find((m) => m.seq === seq);
+    };
+    expect(await seen(hidden.seq)).toMatchObject({ status: 'unavailable', content: null });
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        deviceId: ghost.account.deviceId,
+        change: 'device-untrusted',
+        reason: 'uncertified',
+      }),
+    );
+    // The person approves it from the phone: from then on it reads along.
+    await victim.trust.approveDevice(ghost.account.deviceId);
+    const shown = await worker.sendText(channel.id, 'nu ook voor de tablet');
+    expect(await seen(shown.seq)).toMatchObject({
+      status: 'ok',
+      content: { type: 'text', text: 'nu ook voor de tablet' },
+    });
+    const [summary] = await worker.trust.list(victim.account.personId);
+    expect(summary!.devices.map((d) => d.state)).toEqual(['trusted', 'trusted']);
+  });
+
+  it('a device listed under a non-member, or an unsigned one under a member, is flagged and not trusted', async () => {
+    const { worker, victim, evil, events } = await cast('ghost-listing');
+    const changes = events('trust:changed');
+    const channel = await victim.openDirect(worker.account.personId);
+    await victim.safetyNumbers(channel.id, worker.account.personId); // pins the worker's device
+    const outsider = { deviceId: crypto.randomUUID(), personId: crypto.randomUUID() };
+    const extra = { deviceId: crypto.randomUUID(), personId: worker.account.personId };
+    evil.tamper((path, body) =>
+      isDevices(path)
+        ? {
+            devices: [
+              ...(body as { devices: ChannelDevice[] }).devices,
+              { ...outsider, identityKey: toBase64Url(generateIdentity().publicKey) },
+              { ...extra, identityKey: toBase64Url(generateIdentity().publicKey) },
+            ],
+          }
+        : body,
+    );
+    const numbers = await victim.safetyNumbers(channel.id, worker.account.personId);
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        deviceId: outsider.deviceId,
+        change: 'device-untrusted',
+        reason: 'not-a-member',
+      }),
+    );
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        deviceId: extra.deviceId,
+        change: 'device-untrusted',
+        reason: 'uncertified',
+      }),
+    );
+    expect(numbers.map((n) => n.state).sort()).toEqual(['trusted', 'untrusted']);
+    const [summary] = await victim.trust.list(worker.account.personId);
+    expect(summary!.devices.find((d) => d.deviceId === extra.deviceId)).toMatchObject({
+      state: 'untrusted',
+      reason: 'uncertified',
+    });
+    expect((await victim.trust.list()).map((p) => p.personId)).not.toContain(outsider.personId);
+  });
+});

@@ -9,22 +9,14 @@ import { SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { TrustChange } from '../types.ts';
+import type { DeviceVerifier, Verdict } from './device-verifier.ts';
+import type { MembershipView } from './membership-view.ts';
 
 /** A device to encrypt for, with the key we pinned (never the key the server lists now). */
 export interface RecipientDevice extends ChannelDevice {
   /** `untrusted` devices are addressed (the server wants every device) but get no readable copy. */
   state: Exclude<DeviceTrustState, 'changed'>;
 }
-
-/**
- * Checks the server's listing of a device before anything is encrypted to it: the
- * certificate chain and membership (the caller's view). Returns why a device is untrusted.
- */
-export type DeviceVerdict = (
-  channelId: string,
-  device: ChannelDevice,
-  listing: readonly ChannelDevice[],
-) => Promise<PinnedDevice['untrusted']>;
 
 /**
  * The devices of each channel's members, as the server reports them, cached per channel, and
@@ -39,14 +31,20 @@ export class DeviceDirectory {
     private readonly http: HttpClient,
     private readonly store: KeyValueStore,
     private readonly ownDeviceId: string,
-    onTrustChange: (change: TrustChange) => void,
-    options: { policy?: TrustPolicy; verdict?: DeviceVerdict } = {},
+    private readonly onTrustChange: (change: TrustChange) => void,
+    private readonly options: {
+      policy?: TrustPolicy;
+      verifier?: DeviceVerifier;
+      membership?: MembershipView;
+    } = {},
   ) {
     this.trust = new TrustStore(store, ownDeviceId, options.policy ?? 'block', onTrustChange);
-    this.verdict = options.verdict ?? (async () => undefined);
   }
 
-  private readonly verdict: DeviceVerdict;
+  /** Devices of this channel's listing whose person is not a member by our own view. */
+  private async outsiders(channelId: string): Promise<Record<string, true>> {
+    return (await this.store.get<Record<string, true>>(`outsiders/${channelId}`)) ?? {};
+  }
 
   async cached(channelId: string): Promise<ChannelDevice[] | undefined> {
     return this.store.get<ChannelDevice[]>(`devices/${channelId}`);
@@ -58,11 +56,32 @@ export class DeviceDirectory {
 
   async refresh(channelId: string): Promise<ChannelDevice[]> {
     const { devices } = await this.http.call(chatEndpoints.channelDevices, { params: { id: channelId } });
-    await this.store.set(`devices/${channelId}`, devices);
+    const verdicts: Map<string, Verdict> = this.options.verifier
+      ? await this.options.verifier.verdicts(channelId, devices, this.trust)
+      : new Map();
+    const before = await this.outsiders(channelId);
+    const outsiders: Record<string, true> = {};
     for (const device of devices) {
       if (device.deviceId === this.ownDeviceId) continue;
-      await this.trust.observe(device, await this.verdict(channelId, device, devices));
+      const verdict = verdicts.get(device.deviceId);
+      if (verdict === 'not-a-member') {
+        // Not pinned: membership is per channel, and this device has no business here.
+        outsiders[device.deviceId] = true;
+        if (!before[device.deviceId])
+          this.onTrustChange({
+            personId: device.personId,
+            deviceId: device.deviceId,
+            identityKey: device.identityKey,
+            channelId,
+            change: 'device-untrusted',
+            reason: 'not-a-member',
+          });
+        continue;
+      }
+      await this.trust.observe(device, verdict);
     }
+    await this.store.set(`outsiders/${channelId}`, outsiders);
+    await this.store.set(`devices/${channelId}`, devices);
     return devices;
   }
 
@@ -71,11 +90,19 @@ export class DeviceDirectory {
    * ERR_CLIENT_KEY_CHANGED when a device of a member shows another key than its pin.
    */
   async recipients(channelId: string, fresh = false): Promise<RecipientDevice[]> {
-    const devices = fresh ? await this.refresh(channelId) : await this.get(channelId);
+    const listed = fresh ? await this.refresh(channelId) : await this.get(channelId);
+    // An untrusted device may have been approved or added as a member since: look again.
+    const devices =
+      !fresh && (await this.anyUntrusted(channelId, listed)) ? await this.refresh(channelId) : listed;
     const recipients: RecipientDevice[] = [];
     const changed = new Set<string>();
+    const outsiders = await this.outsiders(channelId);
     for (const device of devices) {
       if (device.deviceId === this.ownDeviceId) continue;
+      if (outsiders[device.deviceId]) {
+        recipients.push({ ...device, state: 'untrusted' });
+        continue;
+      }
       const pin = (await this.trust.pin(device.deviceId)) ?? (await this.trust.observe(device));
       const state = TrustStore.state(pin);
       if (state === 'changed') changed.add(pin.personId);
@@ -97,6 +124,17 @@ export class DeviceDirectory {
     return recipients;
   }
 
+  private async anyUntrusted(channelId: string, devices: readonly ChannelDevice[]): Promise<boolean> {
+    const outsiders = await this.outsiders(channelId);
+    for (const device of devices) {
+      if (device.deviceId === this.ownDeviceId) continue;
+      if (outsiders[device.deviceId]) return true;
+      const pin = await this.trust.pin(device.deviceId);
+      if (pin && TrustStore.state(pin) !== 'trusted') return true;
+    }
+    return false;
+  }
+
   /**
    * The pinned identity key of a device in a channel (refreshing once if it is not known
    * yet), with its trust state: messages from devices that are not `trusted` are refused.
@@ -110,7 +148,16 @@ export class DeviceDirectory {
       await this.refresh(channelId);
       pin = await this.trust.pin(deviceId);
     }
-    return pin && { identityKey: pin.identityKey, personId: pin.personId, state: TrustStore.state(pin) };
+    if (!pin) return undefined;
+    // A trusted device of someone who is not a member here (by our view) may not write here,
+    // nor hand out a sender key for this channel.
+    const member =
+      !this.options.membership || (await this.options.membership.members(channelId)).has(pin.personId);
+    return {
+      identityKey: pin.identityKey,
+      personId: pin.personId,
+      state: member ? TrustStore.state(pin) : 'untrusted',
+    };
   }
 
   /** The pinned identity key of a device in a channel, refreshing once if it is not known yet. */

@@ -7,6 +7,7 @@ import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { ChatMessage, ClientEvents } from '../types.ts';
 import type { DeviceDirectory } from './device-directory.ts';
+import type { MembershipView } from './membership-view.ts';
 import { contextMismatch, decodePlaintext, type DecodedPlaintext } from './plaintext.ts';
 
 type MessageEvent = Extract<ChannelEvent, { kind: 'message' }>;
@@ -16,6 +17,8 @@ export interface ProcessorDeps {
   sessions: PairwiseSessions;
   groups: GroupKeys;
   devices: DeviceDirectory;
+  /** Our own view of who is a member, from the log (absent: the server's word). */
+  membership?: MembershipView;
   self: { personId: string; deviceId: string };
   emit: <K extends keyof ClientEvents>(event: K, value: ClientEvents[K]) => void;
   /** Called after each processed entry (delivery receipts). */
@@ -57,6 +60,7 @@ export class EventProcessor {
         await this.message(event);
         break;
       case 'member_added':
+        await this.deps.membership?.added(event.channelId, event.personId);
         if (event.personId === this.deps.self.personId)
           await this.deps.store.delete(`left/${event.channelId}`);
         await this.deps.devices.refresh(event.channelId).catch(() => undefined);
@@ -142,6 +146,7 @@ export class EventProcessor {
 
   private async memberRemoved(event: Extract<ChannelEvent, { kind: 'member_removed' }>): Promise<void> {
     const { channelId, personId } = event;
+    await this.deps.membership?.removed(channelId, personId);
     if (personId !== this.deps.self.personId) {
       // Their devices must not read what we send from now on: drop their keys, rotate ours.
       const known = (await this.deps.devices.cached(channelId)) ?? [];
