@@ -8,7 +8,8 @@ export interface TrustAnchor {
   identityKey: string;
 }
 
-const verifies = (signerKey: string, device: ChannelDevice, signature: string): boolean => {
+/** Whether `signature` by the device with `signerKey` vouches for `device` (never throws). */
+export const verifies = (signerKey: string, device: ChannelDevice, signature: string): boolean => {
   try {
     return verifyDeviceCertificate(
       fromBase64Url(signerKey),

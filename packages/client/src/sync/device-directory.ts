@@ -1,10 +1,5 @@
 import { chatEndpoints, type ChannelDevice } from '@spreekuur/protocol/chat';
-import {
-  TrustStore,
-  type DeviceTrustState,
-  type PinnedDevice,
-  type TrustPolicy,
-} from '../crypto/trust-store.ts';
+import { TrustStore, type DeviceTrustState, type TrustPolicy } from '../crypto/trust-store.ts';
 import { SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
@@ -56,9 +51,9 @@ export class DeviceDirectory {
 
   async refresh(channelId: string): Promise<ChannelDevice[]> {
     const { devices } = await this.http.call(chatEndpoints.channelDevices, { params: { id: channelId } });
-    const verdicts: Map<string, Verdict> = this.options.verifier
+    const verdicts = this.options.verifier
       ? await this.options.verifier.verdicts(channelId, devices, this.trust)
-      : new Map();
+      : new Map<string, Verdict>();
     const before = await this.outsiders(channelId);
     const outsiders: Record<string, true> = {};
     for (const device of devices) {

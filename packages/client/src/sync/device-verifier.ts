@@ -1,7 +1,7 @@
 import type { DeviceIdentity } from '@spreekuur/crypto/identity';
 import { toBase64Url } from '@spreekuur/crypto/encoding';
 import { keyEndpoints, type ChannelDevice, type DeviceCertificate } from '@spreekuur/protocol/chat';
-import { certifiedDeviceIds, type TrustAnchor } from '../crypto/device-certificates.ts';
+import { certifiedDeviceIds, verifies, type TrustAnchor } from '../crypto/device-certificates.ts';
 import { TrustStore } from '../crypto/trust-store.ts';
 import type { HttpClient } from '../http.ts';
 import type { MembershipView } from './membership-view.ts';
@@ -30,9 +30,11 @@ export class DeviceVerifier {
     if (others.length === 0) return verdicts;
     const members = await this.membership.members(channelId);
     const certificates = new Map<string, DeviceCertificate>();
-    for (let start = 0; start < others.length; start += 500) {
+    // Our own certificate too: the device that approved this one is trusted by it.
+    const wanted = [this.self.deviceId, ...others.map((device) => device.deviceId)];
+    for (let start = 0; start < wanted.length; start += 500) {
       const { certificates: page } = await this.http.call(keyEndpoints.fetchCertificates, {
-        body: { deviceIds: others.slice(start, start + 500).map((device) => device.deviceId) },
+        body: { deviceIds: wanted.slice(start, start + 500) },
       });
       for (const certificate of page) certificates.set(certificate.deviceId, certificate);
     }
@@ -47,11 +49,17 @@ export class DeviceVerifier {
       const anchors: TrustAnchor[] = (await trust.pinsOf(personId))
         .filter((pin) => TrustStore.state(pin) === 'trusted' && pin.deviceId !== this.self.deviceId)
         .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey }));
-      if (personId === this.self.personId)
-        anchors.push({
+      if (personId === this.self.personId) {
+        const me: ChannelDevice = {
           deviceId: this.self.deviceId,
+          personId,
           identityKey: toBase64Url(this.self.identity.publicKey),
-        });
+        };
+        anchors.push(me);
+        const mine = certificates.get(this.self.deviceId);
+        const approver = mine && devices.find((device) => device.deviceId === mine.signerDeviceId);
+        if (approver && verifies(approver.identityKey, me, mine.signature)) anchors.push(approver);
+      }
       const certified = certifiedDeviceIds(devices, certificates, anchors);
       for (const device of devices)
         if (!certified.has(device.deviceId)) verdicts.set(device.deviceId, 'uncertified');
