@@ -1,4 +1,3 @@
-import sumo from 'libsodium-wrappers-sumo';
 import { draw } from './draw.ts';
 import { CryptoError } from './errors.ts';
 import { systemRng, type Rng } from './random.ts';
@@ -6,8 +5,8 @@ import { sodium } from './sodium.ts';
 
 /**
  * Encryption of client state at rest (SPEC §9.2): a 32-byte key, from a passphrase or PIN with
- * Argon2id (libsodium `crypto_pwhash`, which only the larger "sumo" build has; it is loaded by
- * this module alone), and XChaCha20-Poly1305 with a random nonce per value. The associated
+ * Argon2id (libsodium `crypto_pwhash`, which only the larger "sumo" build has; loaded on the
+ * first derivation, by this module alone), and XChaCha20-Poly1305 with a random nonce per value. The associated
  * data binds each value to its name, so a stored value cannot be moved to another name.
  */
 
@@ -43,6 +42,8 @@ export async function deriveStateKey(passphrase: string, params: PassphraseParam
     throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', 'passphrase must be a non-empty string');
   if (params.salt.length !== STATE_SALT_BYTES)
     throw new CryptoError('ERR_CRYPTO_BAD_LENGTH', 'salt must be 16 bytes');
+  // Loaded on first use only: apps that never unlock with a passphrase never fetch the larger build.
+  const sumo = (await import('libsodium-wrappers-sumo')).default;
   await sumo.ready;
   if (params.opsLimit < sumo.crypto_pwhash_OPSLIMIT_MIN || params.memLimit < sumo.crypto_pwhash_MEMLIMIT_MIN)
     throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', 'Argon2id limits below the minimum');
