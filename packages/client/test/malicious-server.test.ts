@@ -314,6 +314,40 @@ describe('ghost devices', () => {
   });
 });
 
+describe('membership by our own view', () => {
+  it('a removed member the server keeps listing is flagged and no longer trusted in that channel', async () => {
+    const { org, worker, victim, evil, events } = await cast('ghost-removed');
+    const changes = events('trust:changed');
+    const carol = await sdkPerson(gateway, org.worker, org.team.id, 'Carol');
+    clients.push(carol);
+    const group = await worker.createGroup('Groep', [victim.account.personId, carol.account.personId]);
+    await victim.history(group.id);
+    expect(await victim.safetyNumbers(group.id, carol.account.personId)).toMatchObject([
+      { state: 'trusted' },
+    ]);
+    const kept: ChannelDevice = {
+      deviceId: carol.account.deviceId,
+      personId: carol.account.personId,
+      identityKey: toBase64Url(carol.account.identity.publicKey),
+    };
+    evil.tamper((path, body) => {
+      if (!isDevices(path)) return body;
+      const { devices } = body as { devices: ChannelDevice[] };
+      return { devices: [...devices.filter((d) => d.deviceId !== kept.deviceId), kept] };
+    });
+    await worker.removeMember(group.id, carol.account.personId);
+    await victim.history(group.id); // the removal entry updates our view
+    expect(changes).toContainEqual({
+      personId: carol.account.personId,
+      deviceId: carol.account.deviceId,
+      identityKey: kept.identityKey,
+      channelId: group.id,
+      change: 'device-untrusted',
+      reason: 'not-a-member',
+    });
+  });
+});
+
 describe('state at rest', () => {
   it('a device registered on an encrypted store opens again with its PIN only', async () => {
     const org = await seedOrganisation(gateway, 'at-rest');
