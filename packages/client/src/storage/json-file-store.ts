@@ -102,6 +102,14 @@ export class JsonFileStore implements KeyValueStore {
     await this.persist();
   }
 
+  /** Empties the store in one write (a device registered again on this profile). */
+  async clear(): Promise<void> {
+    await this.load();
+    this.data = {};
+    this.loading = Promise.resolve(this.data);
+    await this.persist();
+  }
+
   async keys(prefix: string): Promise<string[]> {
     return Object.keys(await this.load()).filter((key) => key.startsWith(prefix));
   }
