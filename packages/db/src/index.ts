@@ -6,3 +6,4 @@ export { createPostgresDatabase } from './postgres.ts';
 export { createEmbeddedDatabase, restrictToOwner } from './embedded.ts';
 export { DataDirLockedError } from './data-dir-lock.ts';
 export { databaseTargetFromConfig, openDatabase, type DatabaseTarget, type OpenedDatabase } from './open.ts';
+export { backupEmbedded, restoreEmbedded, type BackupManifest } from './embedded-backup.ts';
