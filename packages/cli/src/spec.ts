@@ -2,12 +2,12 @@ import type { z } from 'zod';
 import type { Context } from './context.ts';
 
 /** Text a person reads, Dutch first. */
-export interface Bilingual {
+interface Bilingual {
   nl: string;
   en: string;
 }
 
-export interface OptionSpec {
+interface OptionSpec {
   help: Bilingual;
   /** `flag`: no value (`--force`); `list`: may be given several times (`--member a --member b`). */
   kind?: 'value' | 'flag' | 'list';
@@ -37,7 +37,6 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
   run: (ctx: Context, args: z.output<S>) => Promise<CommandOutput>;
 }
 
-export const command = <S extends z.ZodObject>(spec: CommandSpec<S>): CommandSpec =>
-  spec as unknown as CommandSpec;
+export const command = <S extends z.ZodObject>(spec: CommandSpec<S>): CommandSpec => spec;
 
 export const output = (data: unknown, lines: string[]): CommandOutput => ({ data, lines });

@@ -39,7 +39,7 @@ describe('GET /metrics', () => {
   it('refuses a scrape without the right token and keeps the token out of sight', async () => {
     expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
     expect((await scrape('wrong-token-wrong-token-wrong-token-00')).status).toBe(401);
-    const openapi = (await (await fetch(`${gateway.url}/docs/json`)).text());
+    const openapi = await (await fetch(`${gateway.url}/docs/json`)).text();
     expect(openapi).not.toContain('/metrics');
   });
 

@@ -7,7 +7,6 @@ import { when } from '../i18n.ts';
 /** Argument schemas every command shares: checked before anything is sent. */
 export const uuid = z.uuid({ error: 'moet een id zijn (UUID) / must be an id (UUID)' });
 export const nonEmpty = z.string().trim().min(1, { error: 'mag niet leeg zijn / must not be empty' });
-export const optionalTeam = z.object({ team: uuid.optional() });
 
 export const teamHelp = {
   help: {
