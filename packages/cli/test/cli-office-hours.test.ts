@@ -276,3 +276,56 @@ describe('the first office hour from the command line', () => {
     ).toBe(0);
   });
 });
+
+describe('a group member who was removed', () => {
+  it('still reads the history up to the removal, and the others still see their name', async () => {
+    const org = await json<{ adminInvite: { code: string } }>(
+      null,
+      'operator',
+      'create-org',
+      '--name',
+      'Welzijn Oost',
+      '--slug',
+      'welzijn-oost-cli',
+    );
+    await json('oa.json', 'register', '--invite', org.adminInvite.code, '--name', 'Admin');
+    const team = await json<{ id: string }>('oa.json', 'team', 'create', '--name', 'Training');
+    const w = await json<{ code: string }>(
+      'oa.json',
+      'invite',
+      'create',
+      '--role',
+      'worker',
+      '--team',
+      team.id,
+    );
+    await json('ow.json', 'register', '--invite', w.code, '--name', 'Sanne');
+    const r = await json<{ code: string }>('ow.json', 'invite', 'create', '--role', 'resident');
+    const kim = await json<{ personId: string }>('ok.json', 'register', '--invite', r.code, '--name', 'Kim');
+    const group = await json<{ id: string }>(
+      'ow.json',
+      'group',
+      'create',
+      '--name',
+      'Ouders',
+      '--member',
+      kim.personId,
+    );
+    await json('ow.json', 'send', '--channel', group.id, 'Welkom in de groep');
+    await json('ok.json', 'send', '--channel', group.id, 'Hallo allemaal');
+    expect((await cli('ok.json', 'history', '--channel', group.id)).out).toContain(
+      'Sanne: Welkom in de groep',
+    );
+
+    await json('ow.json', 'group', 'remove', '--channel', group.id, '--person', kim.personId);
+    await json('ow.json', 'send', '--channel', group.id, 'Na het vertrek');
+
+    const removed = await cli('ok.json', 'history', '--channel', group.id);
+    expect(removed.code).toBe(0);
+    expect(removed.out).toContain('Sanne: Welkom in de groep');
+    expect(removed.out).toContain('Kim: Hallo allemaal');
+    expect(removed.out).not.toContain('Na het vertrek');
+    const others = await cli('ow.json', 'history', '--channel', group.id);
+    expect(others.out).toContain('Kim: Hallo allemaal');
+  });
+});
