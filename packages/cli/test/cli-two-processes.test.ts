@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
-import { runCliProcess } from '@spreekuur/testing/processes';
+import { spawnSync } from 'node:child_process';
+import { repositoryRoot, runCliProcess } from '@spreekuur/testing/processes';
 import { runCli } from '../src/main.ts';
 
 /**
@@ -131,4 +132,22 @@ describe('two processes on one profile', () => {
     const own = (await cli('w2.json', 'history', '--channel', channel)).out;
     for (const text of ['een', 'twee', 'drie']) expect(own).toContain(`Sanne: ${text}`);
   }, 90_000);
+
+  it('runs from the ./spreekuur entry point without pnpm: clean exit codes, one line, no stack', () => {
+    const help = spawnSync(join(repositoryRoot, 'spreekuur'), ['--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('queue take');
+    const missing = spawnSync(
+      join(repositoryRoot, 'spreekuur'),
+      ['whoami', '--profile', join(dir, 'none.json')],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SPREEKUUR_LANG: 'en' },
+      },
+    );
+    expect(missing.status).toBe(66);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      `This device is not linked yet (${join(dir, 'none.json')}). First run: spreekuur register --invite <code> --name <name>`,
+    ]);
+  });
 });
