@@ -101,7 +101,7 @@ describe('two processes on one profile', () => {
       }
       expect(history.out).not.toContain('niet te lezen');
     }
-  });
+  }, 90_000);
 
   it('lets two short commands on one profile take turns (the second waits) and both messages arrive readable', async () => {
     const org = await seedOrganisation(gateway, 'cli-procs-wait');
@@ -149,5 +149,5 @@ describe('two processes on one profile', () => {
     expect(missing.stderr.trim().split('\n')).toEqual([
       `This device is not linked yet (${join(dir, 'none.json')}). First run: spreekuur register --invite <code> --name <name>`,
     ]);
-  });
+  }, 60_000);
 });

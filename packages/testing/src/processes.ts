@@ -33,7 +33,7 @@ export function runTs(script: string, args: string[], env: Record<string, string
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const untilOutput = async (text: string | RegExp, timeoutMs = 20_000) => {
+  const untilOutput = async (text: string | RegExp, timeoutMs = 45_000) => {
     const deadline = Date.now() + timeoutMs;
     const seen = () => (typeof text === 'string' ? stdout.includes(text) : text.test(stdout));
     while (!seen()) {
@@ -59,7 +59,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Waits until `url/healthz` answers. */
-export async function untilHealthy(url: string, running: RunningProcess, timeoutMs = 40_000): Promise<void> {
+export async function untilHealthy(url: string, running: RunningProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (running.child.exitCode !== null) throw new Error(`server exited: ${running.stderr()}`);

@@ -54,5 +54,5 @@ describe('a second gateway process', () => {
     const again = runGatewayProcess({ ...env, PORT: String(againPort) });
     await untilHealthy(`http://127.0.0.1:${againPort}`, again);
     expect(await stop(again)).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
