@@ -524,8 +524,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * after catching up with the server, so nothing is missing.
    */
   async history(channelId: string, afterSeq = 0): Promise<ChatMessage[]> {
-    const channel = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
-    await this.inbox.catchUp(channelId, channel.lastSeq);
+    const channel = await this.http
+      .call(chatEndpoints.getChannel, { params: { id: channelId } })
+      .catch((error: unknown) => {
+        // A former member keeps what this device received up to their removal.
+        if (error instanceof SpreekuurError && error.code === 'ERR_CHAT_NOT_MEMBER') return null;
+        throw error;
+      });
+    if (channel) await this.inbox.catchUp(channelId, channel.lastSeq);
     const messages: ChatMessage[] = [];
     for (const key of await this.store.keys(`messages/${channelId}/`)) {
       const message = await this.store.get<ChatMessage>(key);
