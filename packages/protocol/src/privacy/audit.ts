@@ -27,7 +27,10 @@ export const auditQuery = z.strictObject({
   personId: id.optional(),
   since: isoDateTime.optional(),
   until: isoDateTime.optional(),
-  before: z.string().regex(/^[0-9]{1,19}$/).optional(),
+  before: z
+    .string()
+    .regex(/^[0-9]{1,19}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -21,7 +21,8 @@ export const privacyEndpoints = {
     path: '/v1/privacy/retention',
     access: 'device',
     tags: privacy,
-    summary: 'How long the organisation keeps messages, files, queue records, appointments and audit entries (admins)',
+    summary:
+      'How long the organisation keeps messages, files, queue records, appointments and audit entries (admins)',
     response: retentionView,
   }),
   updateRetention: endpoint({
@@ -38,7 +39,8 @@ export const privacyEndpoints = {
     path: '/v1/privacy/retention/teams/:id',
     access: 'device',
     tags: privacy,
-    summary: 'Set a team’s own retention of office-hour conversations, queue records and appointments (admins)',
+    summary:
+      'Set a team’s own retention of office-hour conversations, queue records and appointments (admins)',
     params: idParams,
     body: teamRetentionOverrides,
     response: retentionView,

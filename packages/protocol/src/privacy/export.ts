@@ -47,7 +47,13 @@ export const personExport = z.object({
     }),
   ),
   files: z.array(
-    z.object({ fileId: id, channelId: id, size: z.number().int(), createdAt: isoDateTime, expiresAt: isoDateTime.nullable() }),
+    z.object({
+      fileId: id,
+      channelId: id,
+      size: z.number().int(),
+      createdAt: isoDateTime,
+      expiresAt: isoDateTime.nullable(),
+    }),
   ),
   queueHistory: z.array(
     z.object({
@@ -71,7 +77,9 @@ export const personExport = z.object({
       status: z.string(),
     }),
   ),
-  notifications: z.array(z.object({ id, kind: z.string(), createdAt: isoDateTime, readAt: isoDateTime.nullable() })),
+  notifications: z.array(
+    z.object({ id, kind: z.string(), createdAt: isoDateTime, readAt: isoDateTime.nullable() }),
+  ),
   keyBackup: z.object({ size: z.number().int(), updatedAt: isoDateTime }).nullable(),
   audit: z.array(auditEntry),
 });

@@ -20,11 +20,7 @@ export const RETENTION_LIMITS = {
 export type RetentionField = keyof typeof RETENTION_LIMITS;
 
 const days = (field: RetentionField) =>
-  z
-    .number()
-    .int()
-    .min(RETENTION_LIMITS[field].min)
-    .max(RETENTION_LIMITS[field].max);
+  z.number().int().min(RETENTION_LIMITS[field].min).max(RETENTION_LIMITS[field].max);
 
 /** The fields a team may set differently from its organisation. */
 export const TEAM_RETENTION_FIELDS = ['officeHourDays', 'queueDays', 'appointmentsDays'] as const;

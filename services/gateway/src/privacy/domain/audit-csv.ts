@@ -6,7 +6,15 @@ function field(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-const HEADER = ['at', 'action', 'actor_person_id', 'actor_device_id', 'subject_type', 'subject_id', 'details'];
+const HEADER = [
+  'at',
+  'action',
+  'actor_person_id',
+  'actor_device_id',
+  'subject_type',
+  'subject_id',
+  'details',
+];
 
 /** The audit log as CSV, one entry a line, details as compact JSON. */
 export function auditCsv(entries: readonly AuditEntryView[]): string {

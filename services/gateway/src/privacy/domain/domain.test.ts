@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { RETENTION_LIMITS, retentionSettings } from '@spreekuur/protocol/privacy';
 import { auditCsv } from './audit-csv.ts';
 import { mayActOn, mayErase, type Caller, type Target } from './privacy-access.ts';
-import { changedFields, cutoff, defaultRetention, effectiveRetention, mergeTeamOverrides, retentionWords } from './retention-policy.ts';
+import {
+  changedFields,
+  cutoff,
+  defaultRetention,
+  effectiveRetention,
+  mergeTeamOverrides,
+  retentionWords,
+} from './retention-policy.ts';
 
 const org = '00000000-0000-4000-8000-000000000001';
 const other = '00000000-0000-4000-8000-000000000002';
@@ -22,13 +29,18 @@ describe('retention policy', () => {
   });
 
   it('merges team overrides: number replaces, null removes, absent keeps', () => {
-    const merged = mergeTeamOverrides({ officeHourDays: 10, queueDays: 5 }, { queueDays: null, appointmentsDays: 60 });
+    const merged = mergeTeamOverrides(
+      { officeHourDays: 10, queueDays: 5 },
+      { queueDays: null, appointmentsDays: 60 },
+    );
     expect(merged).toEqual({ officeHourDays: 10, queueDays: null, appointmentsDays: 60 });
   });
 
   it('computes cut-offs in whole days and names only changed fields', () => {
     expect(cutoff(new Date('2026-03-31T12:00:00Z'), 30).toISOString()).toBe('2026-03-01T12:00:00.000Z');
-    expect(changedFields(defaultRetention(), { ...defaultRetention(), filesDays: 3 })).toEqual({ filesDays: 3 });
+    expect(changedFields(defaultRetention(), { ...defaultRetention(), filesDays: 3 })).toEqual({
+      filesDays: 3,
+    });
   });
 
   it('says the periods in plain words in both languages', () => {

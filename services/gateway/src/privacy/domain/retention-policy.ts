@@ -38,10 +38,7 @@ export function cutoff(now: Date, days: number): Date {
 }
 
 /** Which fields changed, for the audit entry (values are periods, not personal data). */
-export function changedFields(
-  before: RetentionSettings,
-  after: RetentionSettings,
-): Record<string, number> {
+export function changedFields(before: RetentionSettings, after: RetentionSettings): Record<string, number> {
   const changed: Record<string, number> = {};
   for (const field of Object.keys(after) as RetentionField[]) {
     if (before[field] !== after[field]) changed[field] = after[field];
