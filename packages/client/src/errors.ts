@@ -11,7 +11,11 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_UNKNOWN_CHANNEL'
   | 'ERR_CLIENT_DEVICES_UNSTABLE'
   /** The server's history of a channel skips entries this device has not seen (never expected). */
-  | 'ERR_CLIENT_HISTORY_GAP';
+  | 'ERR_CLIENT_HISTORY_GAP'
+  /** A key backup that does not open: wrong recovery key, another person's, or changed. */
+  | 'ERR_CLIENT_BACKUP_INVALID'
+  /** This device's keys and history do not fit in the server's backup limit. */
+  | 'ERR_CLIENT_BACKUP_TOO_LARGE';
 
 /** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
 export class SpreekuurError extends Error {
