@@ -37,7 +37,7 @@ export interface RestoreSummary {
   fromDeviceId: string;
   createdAt: string;
   restored: number;
-  /** Entries this device already had (kept as they are). */
+  /** Entries this device already had and could read (kept as they are). */
   skipped: number;
   /** The backed-up identity, for the app to keep or show; restore does not replace this device's own. */
   identity: unknown;
@@ -119,7 +119,10 @@ export class KeyBackupClient {
     let skipped = 0;
     for (const [key, value] of Object.entries(parsed.entries)) {
       if (!RESTORED.some((prefix) => key.startsWith(prefix))) continue;
-      if ((await this.store.get(key)) !== undefined) {
+      const existing = await this.store.get<{ status?: string }>(key);
+      // A message this device could not decrypt (it was sent to the lost phone) is replaced.
+      const unreadable = key.startsWith('messages/') && existing?.status === 'unavailable';
+      if (existing !== undefined && !unreadable) {
         skipped++;
         continue;
       }
