@@ -45,12 +45,7 @@ describe('key backup through the SDK', () => {
       (value): value is string => typeof value === 'string' && value.length >= 16,
     );
     expect(keyMaterial.length).toBeGreaterThan(0);
-    const secrets = [
-      canary,
-      recoveryKey,
-      recoveryKey.replaceAll('-', ''),
-      ...keyMaterial,
-    ];
+    const secrets = [canary, recoveryKey, recoveryKey.replaceAll('-', ''), ...keyMaterial];
     for (const secret of secrets) {
       expect(stored.toString('latin1')).not.toContain(secret);
       expect(stored.toString('base64url')).not.toContain(secret);

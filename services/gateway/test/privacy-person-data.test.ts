@@ -162,7 +162,7 @@ describe('key backup', () => {
   });
 
   it('limits writes per device', async () => {
-    const statuses = [];
+    const statuses: number[] = [];
     for (let i = 0; i < 12; i++)
       statuses.push(
         (await api(gateway, org.worker, 'PUT', '/v1/me/key-backup', { ciphertext: 'AAAA' })).status,

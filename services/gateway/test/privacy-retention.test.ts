@@ -125,7 +125,7 @@ describe('retention', () => {
 
   it('turns old messages into tombstones, so catch-up still sees every sequence number', async () => {
     const direct = await openDirect(gateway, org.worker, org.resident.personId);
-    const old = [];
+    const old: number[] = [];
     for (let i = 0; i < 3; i++) old.push((await sendPairwise(gateway, org.worker, direct.id)).seq);
     const file = await uploadFile(gateway, org.worker, direct.id, 20_000);
     await later(8 * DAY);

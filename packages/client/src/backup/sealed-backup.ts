@@ -32,7 +32,7 @@ export const DEFAULT_KDF: KdfParams = { opsLimit: 3, memLimitBytes: 64 * 1024 * 
 const KDF_BOUNDS = { ops: [1, 10], memKiB: [8, 1024 * 1024] } as const;
 
 let initialised: Promise<void> | undefined;
-export function sodiumReady(): Promise<void> {
+function sodiumReady(): Promise<void> {
   initialised ??= sodium.ready;
   return initialised;
 }

@@ -8,8 +8,8 @@ import type { Queryable } from '@spreekuur/db';
  */
 
 /** Stands in for a removed device in tombstones of the person's messages. */
-export const ERASED_DEVICE_ID = '00000000-0000-0000-0000-000000000000';
-export const ERASED_NAME = 'Verwijderde persoon';
+const ERASED_DEVICE_ID = '00000000-0000-0000-0000-000000000000';
+const ERASED_NAME = 'Verwijderde persoon';
 
 export interface ErasureCounts {
   devicesRemoved: number;
