@@ -298,3 +298,19 @@ describe('erasure (AVG art. 17)', () => {
     expect((await api(gateway, self, 'GET', '/v1/me')).status).toBe(401);
   });
 });
+
+describe('metadata kept small', () => {
+  it('keeps no client IP address in the logs or the database', async () => {
+    const address = '203.0.113.77';
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      remoteAddress: address,
+      headers: { authorization: `Bearer ${org.admin.token}` },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(gateway.logs.some((line) => line.includes('/v1/me'))).toBe(true);
+    expect(gateway.logs.join('\n')).not.toContain(address);
+    expect(await tablesContaining(address)).toEqual({});
+  });
+});
