@@ -314,3 +314,20 @@ describe('metadata kept small', () => {
     expect(await tablesContaining(address)).toEqual({});
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every privacy endpoint', async () => {
+    const response = await gateway.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json<{ paths: Record<string, unknown> }>().paths);
+    for (const path of [
+      '/v1/privacy/retention',
+      '/v1/privacy/audit',
+      '/v1/privacy/audit.csv',
+      '/v1/me/export',
+      '/v1/me/key-backup',
+    ])
+      expect(paths).toContain(path);
+    expect(paths).toContain('/v1/people/{id}/erasure');
+  });
+});
