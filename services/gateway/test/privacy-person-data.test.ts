@@ -281,6 +281,8 @@ describe('erasure (AVG art. 17)', () => {
     expect(audit.entries).toEqual([
       expect.objectContaining({ subjectId: resident.personId, actorPersonId: org.admin.personId }),
     ]);
+    const listed = await expectOk<{ people: Array<{ id: string }> }>(gateway, org.admin, 'GET', '/v1/people');
+    expect(listed.people.map((person) => person.id)).not.toContain(resident.personId);
     // Erased is erased: a second erasure or export finds nobody.
     expect(
       (await api(gateway, org.admin, 'POST', `/v1/people/${resident.personId}/erasure`, { confirm: true }))
