@@ -8,6 +8,7 @@ import {
   uploadFile,
 } from '@spreekuur/testing/chat';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { privacyIsolationCases } from './privacy-isolation-cases.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 
 /**
@@ -403,6 +404,9 @@ Object.assign(cases, {
 });
 
 for (const [route, run] of Object.entries(schedulingIsolationCases)) {
+  cases[route] = () => run({ gateway, a, b });
+}
+for (const [route, run] of Object.entries(privacyIsolationCases)) {
   cases[route] = () => run({ gateway, a, b });
 }
 
