@@ -22,6 +22,7 @@ import {
   type ServerToClientEvents,
 } from '@spreekuur/protocol/realtime';
 import { resolveAccessToken } from '../auth/access-tokens.ts';
+import { isBackendUnavailable } from '../backend-unavailable.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
@@ -300,6 +301,11 @@ export const realtimePlugin = fp(
             (error: unknown) => {
               if (error instanceof AppError) {
                 ack?.(ackError(error.code, socket.data.locale, error.details));
+                return;
+              }
+              if (isBackendUnavailable(error)) {
+                app.log.warn({ err: error, event, socket: socket.id }, 'socket handler: backend unavailable');
+                ack?.(ackError('ERR_UNAVAILABLE', socket.data.locale));
                 return;
               }
               app.log.error({ err: error, event, socket: socket.id }, 'socket handler failed');
