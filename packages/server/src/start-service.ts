@@ -9,7 +9,7 @@ import {
   type MigrationReport,
 } from '@spreekuur/db';
 import type { ServerDeps } from './infrastructure.ts';
-import { createRedis } from './redis.ts';
+import { createRedis, logRedisConnection } from './redis.ts';
 import { installGracefulShutdown } from './shutdown.ts';
 
 /**
@@ -49,6 +49,7 @@ export async function startService<App extends FastifyInstance>(
   const { db, migrations } = await openDatabase(target);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   const app = await build({ config, db, redis });
+  if (redis) logRedisConnection(redis, app.log);
   installGracefulShutdown(app, {
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closeResources: async () => {
