@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // it starts and kills real processes, and timing under load matters more than parallelism.
 export default defineConfig({
   test: {
-    include: ['src/**/*.faults.test.ts'],
+    include: ['src/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 120_000,
