@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fastifyTrustProxy } from '@spreekuur/config';
+import { AppError } from '@spreekuur/protocol/errors';
 import { authenticationPlugin } from './auth/authenticate.ts';
 import { errorHandlerPlugin } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
@@ -10,6 +11,7 @@ import { rateLimitPlugin } from './http/rate-limit.ts';
 import { timeoutOptions } from './http/timeouts.ts';
 import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
 import { loggerOptions } from './logging.ts';
+import { nulCharacterIssue } from './nul-characters.ts';
 import { realtimePlugin } from './realtime/realtime.ts';
 
 export type App = FastifyInstance;
@@ -81,6 +83,17 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     // Also when the answer came before the body was read (401, 413, …): Node would otherwise
     // read the rest of a possibly huge or never-ending body before the connection's next request.
     if (closing || request.raw.complete === false) void reply.header('connection', 'close');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
+      const issue = nulCharacterIssue(value, part);
+      if (issue) throw new AppError('ERR_BAD_REQUEST', undefined, { issues: [issue] });
+    }
   });
 
   await app.register(infrastructurePlugin, deps);
