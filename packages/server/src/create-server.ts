@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fastifyTrustProxy } from '@spreekuur/config';
 import { AppError } from '@spreekuur/protocol/errors';
 import { authenticationPlugin } from './auth/authenticate.ts';
-import { errorHandlerPlugin } from './http/error-handler.ts';
+import { errorBody, errorHandlerPlugin } from './http/error-handler.ts';
+import { preferredLocale } from './http/locale.ts';
 import { healthRoutes } from './http/health.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { rateLimitPlugin } from './http/rate-limit.ts';
@@ -57,6 +58,13 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     // Idle keep-alive connections must not hold up a graceful shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A URL the router cannot take (bad percent-encoding, a parameter over 100 characters)
+    // never reaches the error handler: answer it with the catalogue's body too, without
+    // echoing the URL back.
+    frameworkErrors: (_error, request, reply) =>
+      (reply as unknown as FastifyReply)
+        .code(400)
+        .send(errorBody('ERR_BAD_REQUEST', preferredLocale(request.headers['accept-language']))),
   }).withTypeProvider<ZodTypeProvider>();
 
   // Every route, for tests that must cover them all (organisation isolation) and for docs.
