@@ -4,7 +4,14 @@
  * cannot connect. Such a failure is answered ERR_UNAVAILABLE (503), which clients retry
  * without limit, instead of ERR_INTERNAL, which they give up on after a few tries.
  */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 /** SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
 const POSTGRES_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 const MESSAGES = [

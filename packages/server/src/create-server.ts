@@ -61,10 +61,11 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     // A URL the router cannot take (bad percent-encoding, a parameter over 100 characters)
     // never reaches the error handler: answer it with the catalogue's body too, without
     // echoing the URL back.
-    frameworkErrors: (_error, request, reply) =>
-      (reply as unknown as FastifyReply)
+    frameworkErrors: (_error, request, reply) => {
+      void (reply as unknown as FastifyReply)
         .code(400)
-        .send(errorBody('ERR_BAD_REQUEST', preferredLocale(request.headers['accept-language']))),
+        .send(errorBody('ERR_BAD_REQUEST', preferredLocale(request.headers['accept-language'])));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // Every route, for tests that must cover them all (organisation isolation) and for docs.

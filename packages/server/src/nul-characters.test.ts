@@ -4,7 +4,13 @@ import { nulCharacterIssue } from './nul-characters.ts';
 describe('nulCharacterIssue', () => {
   it('finds a NUL in a string or a key at any depth, with its path', () => {
     expect(nulCharacterIssue({ name: 'Groep\u0000' }, 'body')?.path).toEqual(['body', 'name']);
-    expect(nulCharacterIssue({ a: [1, { b: ['ok', '\u0000'] }] }, 'body')?.path).toEqual(['body', 'a', 1, 'b', 1]);
+    expect(nulCharacterIssue({ a: [1, { b: ['ok', '\u0000'] }] }, 'body')?.path).toEqual([
+      'body',
+      'a',
+      1,
+      'b',
+      1,
+    ]);
     expect(nulCharacterIssue({ 'x\u0000': 1 }, 'query')?.path).toEqual(['query']);
     expect(nulCharacterIssue('\u0000', 'params')?.path).toEqual(['params']);
     let deep: unknown = 'bodem\u0000';

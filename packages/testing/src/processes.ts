@@ -42,7 +42,8 @@ export async function until(
     } catch {
       // not yet
     }
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
 }
@@ -52,7 +53,11 @@ interface Child {
   exited: Promise<number | null>;
 }
 
-function launch(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; onLine?: (line: string) => void }): Child {
+function launch(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; onLine?: (line: string) => void },
+): Child {
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: options.env ?? process.env,
@@ -162,9 +167,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       child = null;
     },
     async dump() {
-      const { stdout } = await run('pg_dump', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'faults'], {
-        maxBuffer: 512 * 1024 * 1024,
-      });
+      const { stdout } = await run(
+        'pg_dump',
+        ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'faults'],
+        {
+          maxBuffer: 512 * 1024 * 1024,
+        },
+      );
       return stdout;
     },
     async dispose() {
@@ -292,7 +301,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       await until(
         `gateway on port ${port}`,
         async () => {
-          if (started.process.exitCode !== null) throw new Error(`gateway exited: ${logs.slice(-5).join('\n')}`);
+          if (started.process.exitCode !== null)
+            throw new Error(`gateway exited: ${logs.slice(-5).join('\n')}`);
           return (await fetch(`${url}/healthz`)).ok;
         },
         60_000,

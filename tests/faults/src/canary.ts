@@ -9,7 +9,7 @@ export function newCanary(): string {
  * The spellings a leaked canary could take in a dump or a data file: as text, as bytea hex
  * (pg_dump writes `\x…`), and as base64 / base64url in each of the three alignments.
  */
-export function canaryForms(canary: string): string[] {
+function canaryForms(canary: string): string[] {
   const bytes = Buffer.from(canary, 'utf8');
   const forms = new Set([canary, bytes.toString('hex')]);
   for (let shift = 0; shift < 3; shift++) {

@@ -119,7 +119,9 @@ async function bothReady(): Promise<number> {
     last = await Promise.all(nodes.map((n) => n.readiness().catch((e: unknown) => String(e))));
     return last.every((status) => status === 200);
   }).catch((error: unknown) => {
-    throw new Error(`${String(error)}; last answers ${JSON.stringify(last)}, running ${nodes.map((n) => n.running).join(',')}`);
+    throw new Error(
+      `${String(error)}; last answers ${JSON.stringify(last)}, running ${nodes.map((n) => n.running).join(',')}`,
+    );
   });
 }
 
@@ -194,7 +196,9 @@ describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
       recordFigure('PostgreSQL restart: nodes ready after it is back (ms)', back);
     });
     expect(statuses).toContain(503);
-    const retried = Object.keys(counts.waitingCodes).filter((code) => counts.waitingCodes[code]! > (before[code] ?? 0));
+    const retried = Object.keys(counts.waitingCodes).filter(
+      (code) => counts.waitingCodes[code]! > (before[code] ?? 0),
+    );
     // The database being away is said as such (clients retry it for as long as it takes), not
     // as an internal error (which the SDK gives up on after a few tries).
     expect(retried).toContain('ERR_UNAVAILABLE');

@@ -141,7 +141,8 @@ export class Ledger {
   }
 
   private onOutgoing(update: OutgoingUpdate): void {
-    if (update.state === 'waiting' && update.code) this.waiting[update.code] = (this.waiting[update.code] ?? 0) + 1;
+    if (update.state === 'waiting' && update.code)
+      this.waiting[update.code] = (this.waiting[update.code] ?? 0) + 1;
   }
 }
 

@@ -18,7 +18,8 @@ import { databaseFingerprint } from './snapshot.ts';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 /** Tables that change on any authenticated request by design: none so far. */
 const VOLATILE: string[] = [];
-const INTERNAL = /\bat [^\s]+ \(|:\d+:\d+\)|node_modules|\/work\/|\bSELECT\b|\bINSERT\b|violates|ZodError|TypeError|ReferenceError|stack/;
+const INTERNAL =
+  /\bat [^\s]+ \(|:\d+:\d+\)|node_modules|\/work\/|\bSELECT\b|\bINSERT\b|violates|ZodError|TypeError|ReferenceError|stack/;
 
 let gateway: TestGateway;
 let org: Awaited<ReturnType<typeof seedOrganisation>>;
@@ -56,14 +57,18 @@ function problem(endpoint: EndpointDefinition, request: unknown, outcome: Outcom
   return null;
 }
 
-const invalid = (schema: z.ZodType | undefined, value: unknown) => Boolean(schema && !schema.safeParse(value).success);
+const invalid = (schema: z.ZodType | undefined, value: unknown) =>
+  Boolean(schema && !schema.safeParse(value).success);
 
 describe('every REST route, fuzzed with malformed requests', () => {
   it('the catalogue covers every route the gateway serves (so every route is fuzzed)', () => {
     const served = new Set(gateway.app.routeCatalog.map((r) => `${r.method} ${r.url}`));
     const declared = new Set(endpoints.map((e) => routeKey(e.endpoint)));
     const undeclared = [...served].filter(
-      (route) => !declared.has(route) && !/ \/(healthz|readyz|docs|openapi)/.test(route) && !route.startsWith('OPTIONS'),
+      (route) =>
+        !declared.has(route) &&
+        !/ \/(healthz|readyz|docs|openapi)/.test(route) &&
+        !route.startsWith('OPTIONS'),
     );
     expect(undeclared).toEqual([]);
     expect([...declared].filter((route) => !served.has(route))).toEqual([]);
@@ -81,7 +86,9 @@ describe('every REST route, fuzzed with malformed requests', () => {
             invalid(endpoint.params, parts.params) ||
             invalid(endpoint.query, parts.query) ||
             (endpoint.body !== undefined && parts.body.kind !== 'json') ||
-            (endpoint.body !== undefined && parts.body.kind === 'json' && invalid(endpoint.body, parts.body.value));
+            (endpoint.body !== undefined &&
+              parts.body.kind === 'json' &&
+              invalid(endpoint.body, parts.body.value));
           const auth = malformed ? parts.auth : parts.auth === 'valid' ? 'garbage' : parts.auth;
           const headers: Record<string, string> = {};
           if (auth === 'valid') {
@@ -101,17 +108,23 @@ describe('every REST route, fuzzed with malformed requests', () => {
               : { payload: parts.body.kind === 'json' ? JSON.stringify(parts.body.value) : parts.body.raw }),
           });
           sent++;
-          const found = problem(endpoint, { ...parts, auth }, {
-            status: response.statusCode,
-            text: response.body,
-            contentType: String(response.headers['content-type'] ?? ''),
-          });
+          const found = problem(
+            endpoint,
+            { ...parts, auth },
+            {
+              status: response.statusCode,
+              text: response.body,
+              contentType: String(response.headers['content-type'] ?? ''),
+            },
+          );
           if (found && problems.length < 20) problems.push(found);
         }),
         { numRuns: RUNS },
       );
     }
-    console.log(`[faults] fuzz: ${sent} malformed requests over ${endpoints.length} routes, ${problems.length} problems`);
+    console.log(
+      `[faults] fuzz: ${sent} malformed requests over ${endpoints.length} routes, ${problems.length} problems`,
+    );
     expect(problems).toEqual([]);
     expect(await databaseFingerprint(gateway.db, VOLATILE)).toEqual(before);
     expect((await gateway.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
@@ -126,7 +139,8 @@ describe('hand-made hostile bodies', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
       payload,
     });
-  const codeOf = (response: { body: string }) => (JSON.parse(response.body) as { error: { code: string } }).error.code;
+  const codeOf = (response: { body: string }) =>
+    (JSON.parse(response.body) as { error: { code: string } }).error.code;
 
   it('refuses an oversized body (413), deep nesting, broken JSON and huge arrays (400), without a stack', async () => {
     const before = await databaseFingerprint(gateway.db, VOLATILE);
@@ -140,20 +154,35 @@ describe('hand-made hostile bodies', () => {
     expect([broken.statusCode, codeOf(broken)]).toEqual([400, 'ERR_BAD_REQUEST']);
     const huge = await post(
       '/v1/channels/groups',
-      JSON.stringify({ name: 'Groep', memberIds: Array.from({ length: 20_000 }, () => org.resident.personId) }),
+      JSON.stringify({
+        name: 'Groep',
+        memberIds: Array.from({ length: 20_000 }, () => org.resident.personId),
+      }),
     );
     expect([huge.statusCode, codeOf(huge)]).toEqual([400, 'ERR_BAD_REQUEST']);
     const xml = await post('/v1/channels/groups', '<group><name>Groep</name></group>', 'application/xml');
     expect(xml.statusCode).toBeLessThan(500);
     expect(xml.statusCode).toBeGreaterThanOrEqual(400);
-    const polluted = await post('/v1/invites', '{"role":"resident","__proto__":{"role":"admin"},"constructor":{}}');
+    const polluted = await post(
+      '/v1/invites',
+      '{"role":"resident","__proto__":{"role":"admin"},"constructor":{}}',
+    );
     expect(polluted.statusCode).toBe(400);
-    for (const response of [big, deep, deepObject, broken, huge, xml, polluted]) expect(response.body).not.toMatch(INTERNAL);
+    for (const response of [big, deep, deepObject, broken, huge, xml, polluted])
+      expect(response.body).not.toMatch(INTERNAL);
     expect(await databaseFingerprint(gateway.db, VOLATILE)).toEqual(before);
   });
 
   it('NUL bytes and broken surrogates in otherwise valid text are refused or stored, never a 5xx', async () => {
-    const texts = ['\u0000', 'Groep\u0000naam', '\ud800', 'a\udfffb', '\u202egnitrats\u202c', 'ﷺ'.repeat(40), '𝕊𝕡𝕣𝕖𝕖𝕜'];
+    const texts = [
+      '\u0000',
+      'Groep\u0000naam',
+      '\ud800',
+      'a\udfffb',
+      '\u202egnitrats\u202c',
+      'ﷺ'.repeat(40),
+      '𝕊𝕡𝕣𝕖𝕖𝕜',
+    ];
     for (const name of texts) {
       for (const [url, body] of [
         ['/v1/channels/groups', { name, memberIds: [] }],
@@ -170,7 +199,10 @@ describe('hand-made hostile bodies', () => {
   it('generated values never crash the JSON body parser', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileJson, hostileString), async (value) => {
-        const response = await post('/v1/channels/groups', typeof value === 'string' ? value : JSON.stringify(value));
+        const response = await post(
+          '/v1/channels/groups',
+          typeof value === 'string' ? value : JSON.stringify(value),
+        );
         expect(response.statusCode).toBeLessThan(500);
       }),
       { numRuns: Math.min(RUNS, 300) },

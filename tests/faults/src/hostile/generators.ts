@@ -50,14 +50,21 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.base64String({ maxLength: 80 }) },
 );
 
-const hostileKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', '', 'role', 'orgId'), fc.string({ maxLength: 12 }));
+const hostileKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', '', 'role', 'orgId'),
+  fc.string({ maxLength: 12 }),
+);
 
 /** Any JSON, tilted towards what breaks code: odd keys, nesting, long arrays, extreme numbers. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     hostileString,
-    fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e308, -1e308, 2 ** 53 + 1)),
+    fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(0, -0, 1e308, -1e308, 2 ** 53 + 1),
+    ),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 6 }),
@@ -71,7 +78,7 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
-export type HostileBody =
+type HostileBody =
   | { kind: 'none' }
   | { kind: 'json'; value: unknown; contentType: string }
   | { kind: 'raw'; raw: string; contentType: string };
@@ -88,20 +95,29 @@ export interface HostileRequest {
 }
 
 /** encodeURIComponent, which throws on a lone surrogate: those go as U+FFFD, as a browser sends them. */
-const encode = (value: string) => encodeURIComponent(value.replace(/[\ud800-\udfff]/g, (c, i: number, all: string) => {
-  const pair = /[\ud800-\udbff][\udc00-\udfff]/.test(all.slice(c >= '\udc00' ? i - 1 : i, (c >= '\udc00' ? i - 1 : i) + 2));
-  return pair ? c : '\ufffd';
-}));
+const encode = (value: string) =>
+  encodeURIComponent(
+    value.replace(/[\ud800-\udfff]/g, (c, i: number, all: string) => {
+      const pair = /[\ud800-\udbff][\udc00-\udfff]/.test(
+        all.slice(c >= '\udc00' ? i - 1 : i, (c >= '\udc00' ? i - 1 : i) + 2),
+      );
+      return pair ? c : '\ufffd';
+    }),
+  );
 
 const paramNames = (path: string) => [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
 
 /** A request to `endpoint` with hostile params, query, body, content type and credentials. */
 export function hostileRequestParts(endpoint: EndpointDefinition): fc.Arbitrary<HostileRequest> {
   const names = paramNames(endpoint.path);
-  const params = fc.record(Object.fromEntries(names.map((name) => [name, hostileString])) as Record<string, fc.Arbitrary<string>>);
-  const query = fc.dictionary(fc.oneof(hostileKey, fc.constantFrom('limit', 'after', 'from', 'to', 'teamId', 'role')), hostileString, {
-    maxKeys: 4,
-  });
+  const params = fc.record(Object.fromEntries(names.map((name) => [name, hostileString])));
+  const query = fc.dictionary(
+    fc.oneof(hostileKey, fc.constantFrom('limit', 'after', 'from', 'to', 'teamId', 'role')),
+    hostileString,
+    {
+      maxKeys: 4,
+    },
+  );
   const body: fc.Arbitrary<HostileBody> = fc.oneof(
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
     {

@@ -5,7 +5,10 @@ import type { Queryable } from '@spreekuur/db';
  * prove that refused requests changed nothing. `volatile` tables are left out: they change on
  * every request by design (say why where it is used).
  */
-export async function databaseFingerprint(db: Queryable, volatile: readonly string[] = []): Promise<Record<string, string>> {
+export async function databaseFingerprint(
+  db: Queryable,
+  volatile: readonly string[] = [],
+): Promise<Record<string, string>> {
   const { rows: tables } = await db.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
