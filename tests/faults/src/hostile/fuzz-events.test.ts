@@ -66,7 +66,8 @@ describe('every socket event, fuzzed with malformed payloads', () => {
           async (payload, style) => {
             sent++;
             if (style === 'no-ack') socket.emit(event as never, payload as never);
-            else if (style === 'not-a-function') socket.emit(event as never, payload as never, 'ack' as never);
+            else if (style === 'not-a-function')
+              socket.emit(event as never, payload as never, 'ack' as never);
             else {
               const ack = await (style === 'extra-args'
                 ? ackOf(event, payload, { extra: true }, 42)
@@ -82,7 +83,9 @@ describe('every socket event, fuzzed with malformed payloads', () => {
     // Events nobody declared, with any payload.
     await fc.assert(
       fc.asyncProperty(
-        hostileString.filter((name) => !(name in clientEvents) && !['connect', 'disconnect', 'connect_error'].includes(name)),
+        hostileString.filter(
+          (name) => !(name in clientEvents) && !['connect', 'disconnect', 'connect_error'].includes(name),
+        ),
         hostileJson,
         async (name, payload) => {
           sent++;
@@ -92,7 +95,9 @@ describe('every socket event, fuzzed with malformed payloads', () => {
       ),
       { numRuns: RUNS },
     );
-    console.log(`[faults] socket fuzz: ${sent} malformed events over ${events.length} events, ${problems.length} problems`);
+    console.log(
+      `[faults] socket fuzz: ${sent} malformed events over ${events.length} events, ${problems.length} problems`,
+    );
     expect(problems).toEqual([]);
     expect(socket.connected).toBe(true);
     expect(await databaseFingerprint(gateway.db)).toEqual(before);
