@@ -66,8 +66,7 @@ describe('every socket event, fuzzed with malformed payloads', () => {
           async (payload, style) => {
             sent++;
             if (style === 'no-ack') socket.emit(event as never, payload);
-            else if (style === 'not-a-function')
-              socket.emit(event as never, payload, 'ack');
+            else if (style === 'not-a-function') socket.emit(event as never, payload, 'ack');
             else {
               const ack = await (style === 'extra-args'
                 ? ackOf(event, payload, { extra: true }, 42)
