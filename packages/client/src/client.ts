@@ -36,6 +36,8 @@ import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts'
 import { HttpClient, type CallArguments } from './http.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
+import { KeyBackupClient } from './backup/key-backup.ts';
+import type { KdfParams } from './backup/sealed-backup.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
 import { DeviceVerifier } from './sync/device-verifier.ts';
@@ -43,6 +45,7 @@ import { MembershipView } from './sync/membership-view.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
+import { privacyEndpoints, type PersonExport } from '@spreekuur/protocol/privacy';
 
 export interface ClientOptions {
   /** Where this device keeps its keys, sessions and messages. */
@@ -62,6 +65,8 @@ export interface ClientOptions {
   trustPolicy?: TrustPolicy;
   /** The HTTP transport (defaults to the platform's fetch); tests put a scripted server here. */
   fetch?: typeof fetch;
+  /** Argon2id cost of key backups (defaults: 3 passes over 64 MiB); tests make it cheap. */
+  backupKdf?: KdfParams;
 }
 
 export interface RegisterOptions extends ClientOptions {
@@ -342,6 +347,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     await this.inbox.idle();
   }
 
+  // ---- Privacy ----------------------------------------------------------------------------
+
+  /**
+   * The encrypted key backup under a recovery key (`generateRecoveryKey()`): `save`, `restore`
+   * on a new device, `remove`. The server only ever holds ciphertext (docs/privacy.md).
+   */
+  get backup(): KeyBackupClient {
+    return new KeyBackupClient(this.http, this.store, this.account, this.options.backupKdf);
+  }
+
+  /** Everything the server holds about this person (AVG art. 15/20); message content is on the device. */
+  exportMyData(): Promise<PersonExport> {
+    return this.http.call(privacyEndpoints.exportOwnData);
+  }
+
   // ---- Any REST endpoint ------------------------------------------------------------------
 
   /**
@@ -533,8 +553,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * after catching up with the server, so nothing is missing.
    */
   async history(channelId: string, afterSeq = 0): Promise<ChatMessage[]> {
-    const channel = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
-    await this.inbox.catchUp(channelId, channel.lastSeq);
+    const channel = await this.http
+      .call(chatEndpoints.getChannel, { params: { id: channelId } })
+      .catch((error: unknown) => {
+        // A former member keeps what this device received up to their removal.
+        if (error instanceof SpreekuurError && error.code === 'ERR_CHAT_NOT_MEMBER') return null;
+        throw error;
+      });
+    if (channel) await this.inbox.catchUp(channelId, channel.lastSeq);
     const messages: ChatMessage[] = [];
     for (const key of await this.store.keys(`messages/${channelId}/`)) {
       const message = await this.store.get<ChatMessage>(key);

@@ -19,7 +19,11 @@ export type ClientErrorCode =
   /** The store is locked: no key, or the wrong passphrase. */
   | 'ERR_CLIENT_LOCKED'
   /** The server's history of a channel skips entries this device has not seen (never expected). */
-  | 'ERR_CLIENT_HISTORY_GAP';
+  | 'ERR_CLIENT_HISTORY_GAP'
+  /** A key backup that does not open: wrong recovery key, another person's, or changed. */
+  | 'ERR_CLIENT_BACKUP_INVALID'
+  /** This device's keys and history do not fit in the server's backup limit. */
+  | 'ERR_CLIENT_BACKUP_TOO_LARGE';
 
 /** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
 export class SpreekuurError extends Error {

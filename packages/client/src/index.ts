@@ -13,3 +13,6 @@ export type {
   TrustChange,
   UploadProgress,
 } from './types.ts';
+export { generateRecoveryKey } from './backup/sealed-backup.ts';
+export type { KdfParams } from './backup/sealed-backup.ts';
+export type { BackupSummary, KeyBackupClient, RestoreSummary } from './backup/key-backup.ts';

@@ -8,6 +8,7 @@ import {
   uploadFile,
 } from '@spreekuur/testing/chat';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { privacyIsolationCases } from './privacy-isolation-cases.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 
 /**
@@ -65,6 +66,8 @@ const actorsOfA = () => [a.admin, a.worker, a.resident];
 const unscoped: Record<string, string> = {
   'GET /healthz': 'liveness, no data',
   'GET /readyz': 'readiness, no data',
+  'GET /metrics':
+    'deployment-wide counters that name no person, behind METRICS_TOKEN (tested in metrics.test.ts)',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
   'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
   'POST /v1/auth/login': 'proves a device key, reveals nothing of other organisations',
@@ -403,6 +406,9 @@ Object.assign(cases, {
 });
 
 for (const [route, run] of Object.entries(schedulingIsolationCases)) {
+  cases[route] = () => run({ gateway, a, b });
+}
+for (const [route, run] of Object.entries(privacyIsolationCases)) {
   cases[route] = () => run({ gateway, a, b });
 }
 
