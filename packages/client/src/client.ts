@@ -289,7 +289,16 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     });
     await this.refillPrekeys().catch(() => undefined);
+    await this.rotatePrekeys().catch(() => undefined);
     await this.certifyIfUncertified().catch(() => undefined);
+  }
+
+  /** Weekly signed and ML-KEM prekeys (kept locally first, published after; see PrekeyStore). */
+  private async rotatePrekeys(): Promise<void> {
+    const fresh = await this.prekeys.rotateIfDue(this.account.identity);
+    if (!fresh) return;
+    await this.http.call(keyEndpoints.publishSignedPrekeys, { body: fresh });
+    await this.prekeys.published();
   }
 
   /** Devices registered before certificates existed vouch for themselves once (TOFU for their contacts). */

@@ -2,8 +2,17 @@ export { SpreekuurClient, type ClientOptions, type RegisterOptions, type SentMes
 export { OperatorClient, type OperatorClientOptions } from './operator.ts';
 export { SpreekuurError, isSpreekuurError, type ClientErrorCode } from './errors.ts';
 export { MemoryStore, type KeyValueStore } from './storage/key-value-store.ts';
+export { EncryptedStore, type StateCipher } from './storage/encrypted-store.ts';
+export type { DeviceTrust, PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
 export type { FileSource } from './files.ts';
-export type { ChatMessage, ClientEvents, MembershipChange, OutgoingUpdate, UploadProgress } from './types.ts';
+export type {
+  ChatMessage,
+  ClientEvents,
+  MembershipChange,
+  OutgoingUpdate,
+  TrustChange,
+  UploadProgress,
+} from './types.ts';
 export { generateRecoveryKey } from './backup/sealed-backup.ts';
 export type { KdfParams } from './backup/sealed-backup.ts';
 export type { BackupSummary, KeyBackupClient, RestoreSummary } from './backup/key-backup.ts';

@@ -4,7 +4,7 @@ import { generateIdentity } from '@spreekuur/crypto/identity';
 import { ready } from '@spreekuur/crypto/ready';
 import { invite, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { chatEndpoints, type ChannelDevice, type ChannelEvent } from '@spreekuur/protocol/chat';
-import { MemoryStore, SpreekuurClient, type ClientEvents } from '../src/index.ts';
+import { EncryptedStore, MemoryStore, SpreekuurClient, type ClientEvents } from '../src/index.ts';
 import { TamperingFetch } from './malicious-server.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
@@ -311,5 +311,67 @@ describe('ghost devices', () => {
       reason: 'uncertified',
     });
     expect((await victim.trust.list()).map((p) => p.personId)).not.toContain(outsider.personId);
+  });
+});
+
+describe('membership by our own view', () => {
+  it('a removed member the server keeps listing is flagged and no longer trusted in that channel', async () => {
+    const { org, worker, victim, evil, events } = await cast('ghost-removed');
+    const changes = events('trust:changed');
+    const carol = await sdkPerson(gateway, org.worker, org.team.id, 'Carol');
+    clients.push(carol);
+    const group = await worker.createGroup('Groep', [victim.account.personId, carol.account.personId]);
+    await victim.history(group.id);
+    expect(await victim.safetyNumbers(group.id, carol.account.personId)).toMatchObject([
+      { state: 'trusted' },
+    ]);
+    const kept: ChannelDevice = {
+      deviceId: carol.account.deviceId,
+      personId: carol.account.personId,
+      identityKey: toBase64Url(carol.account.identity.publicKey),
+    };
+    evil.tamper((path, body) => {
+      if (!isDevices(path)) return body;
+      const { devices } = body as { devices: ChannelDevice[] };
+      return { devices: [...devices.filter((d) => d.deviceId !== kept.deviceId), kept] };
+    });
+    await worker.removeMember(group.id, carol.account.personId);
+    await victim.history(group.id); // the removal entry updates our view
+    expect(changes).toContainEqual({
+      personId: carol.account.personId,
+      deviceId: carol.account.deviceId,
+      identityKey: kept.identityKey,
+      channelId: group.id,
+      change: 'device-untrusted',
+      reason: 'not-a-member',
+    });
+  });
+});
+
+describe('state at rest', () => {
+  it('a device registered on an encrypted store opens again with its PIN only', async () => {
+    const org = await seedOrganisation(gateway, 'at-rest');
+    const disk = new MemoryStore();
+    const fast = { opsLimit: 1, memLimit: 65_536 };
+    const first = await SpreekuurClient.register({
+      serverUrl: gateway.url,
+      store: await EncryptedStore.withPassphrase(disk, '2468', fast),
+      inviteCode: await invite(gateway, org.worker, 'resident', org.team.id),
+      displayName: 'Fatima',
+      deviceName: 'telefoon',
+    });
+    await first.close();
+    const onDisk = JSON.stringify(await Promise.all((await disk.keys('')).map((key) => disk.get(key))));
+    expect(onDisk).not.toContain('Fatima');
+    expect(onDisk).not.toContain(first.account.personId);
+    await expect(EncryptedStore.withPassphrase(disk, '1357', fast)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_LOCKED',
+    });
+    const again = await SpreekuurClient.open({
+      store: await EncryptedStore.withPassphrase(disk, '2468', fast),
+    });
+    clients.push(again);
+    expect(again.account.deviceId).toBe(first.account.deviceId);
+    expect((await again.me()).person.id).toBe(first.account.personId);
   });
 });

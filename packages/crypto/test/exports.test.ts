@@ -60,6 +60,7 @@ const expected: Record<string, string[]> = {
   ],
   './safety-number': ['computeSafetyNumber', 'verifySafetyNumberQr', 'checkIdentityKey'],
   './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
+  './state-encryption': ['deriveStateKey', 'newPassphraseParams', 'sealState', 'openState'],
 };
 
 describe('package exports', () => {

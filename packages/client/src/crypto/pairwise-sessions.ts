@@ -161,7 +161,9 @@ export class PairwiseSessions {
         await this.save(deviceId, [session, ...sessions]);
         return plaintext;
       } catch (error) {
-        if (!isCryptoError(error, 'ERR_CRYPTO_BAD_MAC')) throw error;
+        // Another session's message reads as altered, or as far ahead of this session's chain.
+        if (!isCryptoError(error, 'ERR_CRYPTO_BAD_MAC') && !isCryptoError(error, 'ERR_CRYPTO_TOO_FAR_AHEAD'))
+          throw error;
         lastError = error;
       }
     }

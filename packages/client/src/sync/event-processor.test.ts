@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { utf8Encode } from '@spreekuur/crypto/encoding';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready } from '@spreekuur/crypto/ready';
+import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
+import { createSenderKey } from '@spreekuur/crypto/sender-keys';
 import { CryptoError } from '@spreekuur/crypto/errors';
 import { events, FakeChatServer } from '../../test/fake-chat-server.ts';
 import { GroupKeys } from '../crypto/group-keys.ts';
@@ -8,34 +10,52 @@ import { MemoryStore, type KeyValueStore } from '../storage/key-value-store.ts';
 import type { ChatMessage, ClientEvents, MembershipChange } from '../types.ts';
 import { DeviceDirectory } from './device-directory.ts';
 import { EventProcessor } from './event-processor.ts';
+import { MembershipView } from './membership-view.ts';
 import { Inbox } from './inbox.ts';
+
+beforeAll(() => ready());
 
 const channelId = crypto.randomUUID();
 const self = { personId: crypto.randomUUID(), deviceId: crypto.randomUUID() };
 const sender = { deviceId: crypto.randomUUID(), personId: crypto.randomUUID(), identityKey: 'AAAA' };
 
 /** Decrypts every message to this text (or throws what `fail` says) without real cryptography. */
-function fakeSessions(options: { fail?: () => Error } = {}) {
+function fakeSessions(options: { fail?: () => Error; plaintext?: unknown } = {}) {
   let calls = 0;
   const sessions = {
     decrypt: async () => {
       calls++;
       if (options.fail) throw options.fail();
-      return utf8Encode(JSON.stringify({ v: 1, content: { type: 'text', text: 'hallo' } }));
+      return utf8Encode(
+        JSON.stringify(options.plaintext ?? { v: 1, content: { type: 'text', text: 'hallo' } }),
+      );
     },
   } as unknown as PairwiseSessions;
   return { sessions, calls: () => calls };
 }
 
 /** A device: processor and Inbox over one store, as after opening the app. */
-function device(server: FakeChatServer, store: KeyValueStore, sessions: PairwiseSessions) {
+function device(
+  server: FakeChatServer,
+  store: KeyValueStore,
+  sessions: PairwiseSessions,
+  options: { membership?: boolean } = {},
+) {
   const emitted: Array<{ event: keyof ClientEvents; value: unknown }> = [];
   const http = server.http();
+  const membership = options.membership ? new MembershipView(store, http) : undefined;
   const processor = new EventProcessor({
     store,
     sessions,
     groups: new GroupKeys(store),
-    devices: new DeviceDirectory(http, store, self.deviceId, () => undefined),
+    devices: new DeviceDirectory(
+      http,
+      store,
+      self.deviceId,
+      () => undefined,
+      membership ? { membership } : {},
+    ),
+    ...(membership ? { membership } : {}),
     self,
     emit: (event, value) => emitted.push({ event, value }),
     delivered: () => undefined,
@@ -218,6 +238,76 @@ describe('EventProcessor', () => {
     await phone.inbox.receive(control);
     expect(phone.messages()).toEqual([]);
     expect(await store.get('sent/sender-key-1')).toBeUndefined();
+  });
+
+  it('regression: a sender key injected from a device that is not a member here is refused, not imported', async () => {
+    const server = new FakeChatServer();
+    const injected = events.message(channelId, 1, {
+      senderDeviceId: sender.deviceId,
+      senderPersonId: sender.personId,
+    });
+    // The server lists the outsider's device in this channel; by our own view it is no member.
+    server.channel(channelId, { log: [injected], devices: [sender] });
+    const store = new MemoryStore();
+    await store.set(`cursor/${channelId}`, 0);
+    await store.set(`members/${channelId}`, [self.personId]);
+    const distribution = toBase64Url(createSenderKey(channelId).distributionMessage());
+    const plaintext = {
+      v: 2,
+      sender: { personId: sender.personId, deviceId: sender.deviceId },
+      channelId,
+      sentAt: 0,
+      replacesSeq: null,
+      content: { type: 'sender_key', distribution },
+    };
+    const phone = device(server, store, fakeSessions({ plaintext }).sessions, { membership: true });
+    await phone.inbox.receive(injected);
+    expect((await new GroupKeys(store).inbound(channelId)).senders()).toEqual([]);
+    expect(phone.emitted.find((e) => e.event === 'error')?.value).toMatchObject({
+      code: 'ERR_CLIENT_UNTRUSTED_SENDER',
+    });
+    // Added as a member (a visible log entry), the same device's key is taken.
+    const store2 = new MemoryStore();
+    await store2.set(`cursor/${channelId}`, 0);
+    await store2.set(`members/${channelId}`, [self.personId, sender.personId]);
+    const member = device(server, store2, fakeSessions({ plaintext }).sessions, { membership: true });
+    await member.inbox.receive(injected);
+    expect((await new GroupKeys(store2).inbound(channelId)).senders()).toEqual([sender.deviceId]);
+  });
+
+  it('regression: a message whose plaintext names another channel or edit target is unavailable', async () => {
+    for (const [what, change] of [
+      ['channel', { channelId: crypto.randomUUID() }],
+      ['edit target', { replacesSeq: 3 }],
+      ['sender device', { sender: { personId: sender.personId, deviceId: crypto.randomUUID() } }],
+    ] as const) {
+      const server = new FakeChatServer();
+      const message = events.message(channelId, 1, {
+        senderDeviceId: sender.deviceId,
+        senderPersonId: sender.personId,
+      });
+      server.channel(channelId, { log: [message], devices: [sender] });
+      const store = new MemoryStore();
+      await store.set(`cursor/${channelId}`, 0);
+      const genuine = {
+        v: 2,
+        sender: { personId: sender.personId, deviceId: sender.deviceId },
+        sentAt: 0,
+        replacesSeq: null,
+        content: { type: 'text', text: 'hallo' },
+        channelId,
+      };
+      const plaintext: Record<string, unknown> = { ...genuine, ...change };
+      const phone = device(server, store, fakeSessions({ plaintext }).sessions);
+      await phone.inbox.receive(message);
+      expect(
+        phone.messages().map((m) => [m.status, m.content]),
+        what,
+      ).toEqual([['unavailable', null]]);
+      expect(phone.emitted.find((e) => e.event === 'error')?.value, what).toMatchObject({
+        code: 'ERR_CLIENT_MISMATCH',
+      });
+    }
   });
 
   describe('removal the server no longer shows', () => {
