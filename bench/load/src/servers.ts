@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+/** Starting the servers under test as their own processes, and reading their CPU time and memory. */
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ServerUnderTest {
+  name: 'spreekuur' | 'baseline';
+  url: string;
+  operatorToken: string;
+  /** CPU ms used so far by the server process and, on real PostgreSQL, its database backends. */
+  cpuMs(): Promise<{ server: number; database: number }>;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+/** utime + stime of a process, in ms (0 once it is gone). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+function processRssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
+
+async function untilReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('server not ready within 60 s');
+}
+
+/**
+ * The real gateway (`services/gateway/src/main.ts`) in a process of its own, on embedded
+ * PostgreSQL in a temporary directory or, with `databaseUrl`, on a fresh schema of real
+ * PostgreSQL (its connections tagged so their backends' CPU time can be counted).
+ */
+export async function startSpreekuur(options: {
+  databaseUrl?: string | undefined;
+  redisUrl?: string | undefined;
+  env?: Record<string, string>;
+}): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'spreekuur-load-'));
+  const operatorToken = `op_${randomBytes(32).toString('base64url')}`;
+  const run = randomBytes(4).toString('hex');
+  const applicationName = `spreekuur-load-${run}`;
+  const schema = `load_${run}`;
+  const databaseUrl = options.databaseUrl
+    ? `${options.databaseUrl}${options.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`
+    : undefined;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/gateway/src/main.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      OPERATOR_TOKEN: operatorToken,
+      LOG_LEVEL: 'warn',
+      // A load test is many devices from one address, each sending far more than a person would.
+      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+      RATE_LIMIT_DEVICE_PER_MINUTE: '1000000',
+      RATE_LIMIT_DEVICE_BURST: '1000000',
+      RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '1000000',
+      RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '1000000',
+      RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: '1000000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : { DATABASE_URL: '' }),
+      ...(options.redisUrl
+        ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `load-${run}` }
+        : { REDIS_URL: '' }),
+      ...options.env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await untilReady(url, child);
+  const pool = databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 1 }) : null;
+  const backendPids = async (): Promise<number[]> => {
+    if (!pool) return [];
+    const { rows } = await pool.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+    return rows.map((row) => row.pid);
+  };
+  return {
+    name: 'spreekuur',
+    url,
+    operatorToken,
+    async cpuMs() {
+      const pids = await backendPids();
+      return {
+        server: processCpuMs(child.pid!),
+        database: pids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
+      };
+    },
+    rssMb: () => processRssMb(child.pid!),
+    async stop() {
+      await stopProcess(child);
+      if (pool) {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+        await pool.end();
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The bare socket.io relay (baseline-server.ts) in a process of its own. */
+export async function startBaseline(): Promise<ServerUnderTest> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./baseline-server.ts', import.meta.url))],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n')[0];
+      if (output.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
+  });
+  return {
+    name: 'baseline',
+    url: `http://127.0.0.1:${port}`,
+    operatorToken: '',
+    cpuMs: async () => ({ server: processCpuMs(child.pid!), database: 0 }),
+    rssMb: () => processRssMb(child.pid!),
+    stop: () => stopProcess(child),
+  };
+}
