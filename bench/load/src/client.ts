@@ -85,6 +85,10 @@ async function connectAll(url: string, plans: DevicePlan[]): Promise<number> {
             });
             const device = { plan, socket };
             socket.on('chat:event', (event: PushedEvent) => onPush(device, event));
+            socket.on('disconnect', (reason) => {
+              if (phase)
+                phase.errors[`disconnect: ${reason}`] = (phase.errors[`disconnect: ${reason}`] ?? 0) + 1;
+            });
             socket.once('connect', () => {
               devices.push(device);
               resolve();
@@ -99,6 +103,9 @@ async function connectAll(url: string, plans: DevicePlan[]): Promise<number> {
   }
   return failures;
 }
+
+/** An ack that has not come by then counts as failed (a lost socket must not hang the run). */
+const ACK_TIMEOUT_MS = 30_000;
 
 let clientIds = 0;
 const clientPrefix = randomBytes(6).toString('base64url');
@@ -140,23 +147,28 @@ async function run(spec: RunSpec): Promise<PhaseResult> {
                     ciphertext,
                     recipientDeviceIds: target.recipients,
                   };
-            device.socket.emit('chat:send', envelope, (ack: Ack) => {
-              inFlight--;
-              const at = now();
-              if (ack.ok && ack.data) {
-                result.acked++;
-                result.lastAck = at;
-                record(result.ackLatencies, at - sentAt);
-                const senders = (ledger.acked[target.channelId] ??= {});
-                (senders[device.plan.deviceId] ??= []).push(ack.data.seq);
-              } else {
-                result.failed++;
-                const code = ack.error?.code ?? 'unknown';
-                result.errors[code] = (result.errors[code] ?? 0) + 1;
-              }
-              if (now() < stopAt && device.socket.connected) sendOne();
-              else if (inFlight === 0) resolve();
-            });
+            device.socket
+              .timeout(ACK_TIMEOUT_MS)
+              .emit('chat:send', envelope, (timedOut: Error | null, ack: Ack) => {
+                inFlight--;
+                const at = now();
+                if (timedOut) {
+                  result.failed++;
+                  result.errors.timeout = (result.errors.timeout ?? 0) + 1;
+                } else if (ack.ok && ack.data) {
+                  result.acked++;
+                  result.lastAck = at;
+                  record(result.ackLatencies, at - sentAt);
+                  const senders = (ledger.acked[target.channelId] ??= {});
+                  (senders[device.plan.deviceId] ??= []).push(ack.data.seq);
+                } else {
+                  result.failed++;
+                  const code = ack.error?.code ?? 'unknown';
+                  result.errors[code] = (result.errors[code] ?? 0) + 1;
+                }
+                if (now() < stopAt && device.socket.connected) sendOne();
+                else if (inFlight === 0) resolve();
+              });
           };
           for (let i = 0; i < spec.window; i++) sendOne();
         }),

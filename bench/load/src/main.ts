@@ -14,6 +14,7 @@
  *   LOAD_SECONDS     length of each measured run (default 10), LOAD_WARMUP_SECONDS (default 3)
  *   LOAD_RUNS        measured runs per scenario and target (default 2)
  *   LOAD_TARGETS     comma list of spreekuur, baseline (default both)
+ *   LOAD_CPU_PROF    a directory: the Spreekuur server writes a V8 CPU profile there
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

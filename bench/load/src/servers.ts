@@ -98,7 +98,11 @@ export async function startSpreekuur(options: {
   const databaseUrl = options.databaseUrl
     ? `${options.databaseUrl}${options.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`
     : undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/gateway/src/main.ts'], {
+  // LOAD_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.LOAD_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'services/gateway/src/main.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
