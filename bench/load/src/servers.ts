@@ -130,27 +130,32 @@ export async function startSpreekuur(options: {
   const url = `http://127.0.0.1:${port}`;
   await untilReady(url, child);
   const pool = databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 1 }) : null;
-  const backendPids = async (): Promise<number[]> => {
-    if (!pool) return [];
+  // The pool's connections come and go: remember every backend's CPU time as last seen, so one
+  // that closed between two readings still counts (sampled twice a second to lose little).
+  const backendCpu = new Map<number, number>();
+  const sampleBackends = async () => {
+    if (!pool) return;
     const { rows } = await pool.query<{ pid: number }>(
       'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
       [applicationName],
     );
-    return rows.map((row) => row.pid);
+    for (const { pid } of rows) backendCpu.set(pid, Math.max(backendCpu.get(pid) ?? 0, processCpuMs(pid)));
   };
+  const sampler = pool ? setInterval(() => void sampleBackends().catch(() => undefined), 500) : undefined;
   return {
     name: 'spreekuur',
     url,
     operatorToken,
     async cpuMs() {
-      const pids = await backendPids();
+      await sampleBackends();
       return {
         server: processCpuMs(child.pid!),
-        database: pids.reduce((sum, pid) => sum + processCpuMs(pid), 0),
+        database: [...backendCpu.values()].reduce((sum, ms) => sum + ms, 0),
       };
     },
     rssMb: () => processRssMb(child.pid!),
     async stop() {
+      clearInterval(sampler);
       await stopProcess(child);
       if (pool) {
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
