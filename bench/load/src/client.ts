@@ -110,7 +110,11 @@ const ACK_TIMEOUT_MS = 30_000;
 let clientIds = 0;
 const clientPrefix = randomBytes(6).toString('base64url');
 
-/** Sends from every sending device, each keeping `window` messages in flight, for `durationMs`. */
+/**
+ * Sends from every sending device for `durationMs`: closed loop (each keeps `window` messages
+ * in flight, the next sent when one is acked) or, with `ratePerSender`, open loop (a message
+ * every 1/rate s whatever the acks, so latency is read at a fixed load).
+ */
 async function run(spec: RunSpec): Promise<PhaseResult> {
   const result = newPhase(spec.phase);
   phase = result;
@@ -166,11 +170,27 @@ async function run(spec: RunSpec): Promise<PhaseResult> {
                   const code = ack.error?.code ?? 'unknown';
                   result.errors[code] = (result.errors[code] ?? 0) + 1;
                 }
-                if (now() < stopAt && device.socket.connected) sendOne();
-                else if (inFlight === 0) resolve();
+                const more = now() < stopAt && device.socket.connected;
+                if (more && !spec.ratePerSender) sendOne();
+                else if (!more && inFlight === 0) resolve();
               });
           };
-          for (let i = 0; i < spec.window; i++) sendOne();
+          if (spec.ratePerSender) {
+            const interval = 1000 / spec.ratePerSender;
+            // Senders start at random offsets, so the load is even rather than in bursts.
+            setTimeout(() => {
+              const timer = setInterval(() => {
+                if (now() >= stopAt || !device.socket.connected) {
+                  clearInterval(timer);
+                  if (inFlight === 0) resolve();
+                  return;
+                }
+                sendOne();
+              }, interval);
+            }, Math.random() * interval);
+          } else {
+            for (let i = 0; i < spec.window; i++) sendOne();
+          }
         }),
     ),
   );

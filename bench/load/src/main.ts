@@ -5,7 +5,8 @@
  *
  * Settings (environment):
  *   LOAD_BACKEND     embedded (default) or postgres (uses DATABASE_URL, and REDIS_URL if set)
- *   LOAD_SCENARIOS   comma list of 1to1, group (default both)
+ *   LOAD_SCENARIOS   comma list of 1to1, 1to1-open, group (default all three)
+ *   LOAD_OPEN_RATE   total msg/s of the open-loop 1:1 scenario (default 1000)
  *   LOAD_CLIENTS     client processes (default 2)
  *   LOAD_PAIRS       1:1 conversations, both sides sending (default 50)
  *   LOAD_WINDOW      unacknowledged messages per sender (default 4)
@@ -28,7 +29,8 @@ import type { DevicePlan, FromClient, Ledger, PhaseResult, RunSpec, ToClient } f
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   backend: process.env.LOAD_BACKEND === 'postgres' ? ('postgres' as const) : ('embedded' as const),
-  scenarios: (process.env.LOAD_SCENARIOS ?? '1to1,group').split(','),
+  scenarios: (process.env.LOAD_SCENARIOS ?? '1to1,1to1-open,group').split(','),
+  openRate: env('LOAD_OPEN_RATE', 1000),
   targets: (process.env.LOAD_TARGETS ?? 'baseline,spreekuur').split(','),
   clients: env('LOAD_CLIENTS', 2),
   pairs: env('LOAD_PAIRS', 50),
@@ -44,12 +46,14 @@ const settings = {
 const log = (text: string) => process.stderr.write(`[load] ${text}\n`);
 
 interface Scenario {
-  name: '1to1' | 'group';
+  name: '1to1' | '1to1-open' | 'group';
   /** Every device of the scenario, with what it sends. */
   devices: DevicePlan[];
   /** channel → its member devices (who must receive what is sent there). */
   channels: Map<string, string[]>;
   window: number;
+  /** Open loop: messages per second per sender. */
+  ratePerSender?: number;
   ciphertextBytes: number;
 }
 
@@ -91,7 +95,12 @@ function scenarios(cast: Cast): Scenario[] {
     window: settings.groupWindow,
     ciphertextBytes: 300,
   };
-  return [oneToOne, group].filter((scenario) => settings.scenarios.includes(scenario.name));
+  const openLoop: Scenario = {
+    ...oneToOne,
+    name: '1to1-open',
+    ratePerSender: settings.openRate / oneToOne.devices.length,
+  };
+  return [oneToOne, openLoop, group].filter((scenario) => settings.scenarios.includes(scenario.name));
 }
 
 /** The same shape of cast for the baseline, which has no API: made-up ids, no tokens. */
@@ -214,6 +223,7 @@ async function runScenario(server: ServerUnderTest, scenario: Scenario): Promise
       durationMs: (warmup ? settings.warmupSeconds : settings.seconds) * 1000,
       window: scenario.window,
       ciphertextBytes: scenario.ciphertextBytes,
+      ...(scenario.ratePerSender ? { ratePerSender: scenario.ratePerSender } : {}),
     };
     const load = loadavg()
       .map((n) => n.toFixed(2))
@@ -286,9 +296,12 @@ function table(all: RunFigures[]): string {
     all.find((b) => b.target === 'baseline' && b.scenario === figures.scenario && b.run === figures.run);
   const rows = all.map((f) => {
     const base = f.target === 'baseline' ? undefined : baseline(f);
-    const ratio = base
-      ? `${round((f.scenario === 'group' ? f.deliveriesPerSec / base.deliveriesPerSec : f.msgPerSec / base.msgPerSec) * 100, 0)} %`
-      : '';
+    // Throughput as a share of the baseline's; for the open loop (same rate) the latency multiple.
+    const ratio = !base
+      ? ''
+      : f.scenario === '1to1-open'
+        ? `p99 ${round(f.p99 / base.p99, 1)}×`
+        : `${round((f.scenario === 'group' ? f.deliveriesPerSec / base.deliveriesPerSec : f.msgPerSec / base.msgPerSec) * 100, 0)} %`;
     return [
       `${f.target} (${f.backend})`,
       `${f.scenario} #${f.run}`,

@@ -19,6 +19,8 @@ export interface RunSpec {
   durationMs: number;
   /** Unacknowledged messages each sender keeps in flight (closed loop). */
   window: number;
+  /** Open loop instead: messages per second each sender sends, acked or not. */
+  ratePerSender?: number;
   /** Ciphertext bytes per recipient device (pairwise) or for all (group). */
   ciphertextBytes: number;
 }
