@@ -15,6 +15,8 @@
  *   LOAD_SECONDS     length of each measured run (default 10), LOAD_WARMUP_SECONDS (default 3)
  *   LOAD_RUNS        measured runs per scenario and target (default 2)
  *   LOAD_TARGETS     comma list of spreekuur, baseline (default both)
+ *   LOAD_NODES       Spreekuur nodes (default 1; 2 needs LOAD_BACKEND=postgres and REDIS_URL). With
+ *                    2 nodes and 2 client processes every 1:1 message crosses from one node to the other.
  *   LOAD_CPU_PROF    a directory: the Spreekuur server writes a V8 CPU profile there
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -41,6 +43,7 @@ const settings = {
   seconds: env('LOAD_SECONDS', 10),
   warmupSeconds: env('LOAD_WARMUP_SECONDS', 3),
   runs: env('LOAD_RUNS', 2),
+  nodes: env('LOAD_NODES', 1),
 };
 
 const log = (text: string) => process.stderr.write(`[load] ${text}\n`);
@@ -208,7 +211,11 @@ async function runScenario(server: ServerUnderTest, scenario: Scenario): Promise
   scenario.devices.forEach((device, index) => shares[index % clients.length]!.push(device));
   const connected = await Promise.all(
     clients.map((client, index) =>
-      client.ask<'connected'>({ type: 'connect', url: server.url, devices: shares[index]! }),
+      client.ask<'connected'>({
+        type: 'connect',
+        url: server.urls[index % server.urls.length]!,
+        devices: shares[index]!,
+      }),
     ),
   );
   const failures = connected.reduce((sum, answer) => sum + answer.failures, 0);
@@ -270,7 +277,10 @@ function summarise(
   const databaseMs = cpuAfter.database - cpuBefore.database;
   return {
     target: server.name,
-    backend: server.name === 'baseline' ? 'memory' : settings.backend,
+    backend:
+      server.name === 'baseline'
+        ? 'memory'
+        : `${settings.backend}${server.urls.length > 1 ? `, ${server.urls.length} nodes` : ''}`,
     scenario: scenario.name,
     run,
     load,
@@ -352,12 +362,13 @@ async function main(): Promise<void> {
         : await startSpreekuur({
             databaseUrl: settings.backend === 'postgres' ? process.env.DATABASE_URL : undefined,
             redisUrl: settings.backend === 'postgres' ? process.env.REDIS_URL : undefined,
+            nodes: settings.nodes,
           });
     try {
       const cast =
         target === 'baseline'
           ? syntheticCast()
-          : await setUpCast(server.url, server.operatorToken, {
+          : await setUpCast(server.urls[0]!, server.operatorToken, {
               pairs: settings.pairs,
               groups: settings.scenarios.includes('group') ? 1 : 0,
               groupSize: settings.groupSize,

@@ -14,7 +14,8 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface ServerUnderTest {
   name: 'spreekuur' | 'baseline';
-  url: string;
+  /** One address per node; client process i connects to node i mod n. */
+  urls: string[];
   operatorToken: string;
   /** CPU ms used so far by the server process and, on real PostgreSQL, its database backends. */
   cpuMs(): Promise<{ server: number; database: number }>;
@@ -80,16 +81,20 @@ async function untilReady(url: string, child: ChildProcess): Promise<void> {
 }
 
 /**
- * The real gateway (`services/gateway/src/main.ts`) in a process of its own, on embedded
- * PostgreSQL in a temporary directory or, with `databaseUrl`, on a fresh schema of real
- * PostgreSQL (its connections tagged so their backends' CPU time can be counted).
+ * The real gateway (`services/gateway/src/main.ts`), each node a process of its own, on
+ * embedded PostgreSQL in a temporary directory or, with `databaseUrl`, on a fresh schema of
+ * real PostgreSQL (its connections tagged so their backends' CPU time can be counted). More
+ * than one node needs PostgreSQL and Redis: they share the schema and the Redis prefix.
  */
 export async function startSpreekuur(options: {
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;
+  nodes?: number;
   env?: Record<string, string>;
 }): Promise<ServerUnderTest> {
-  const port = await freePort();
+  const nodes = options.nodes ?? 1;
+  if (nodes > 1 && !(options.databaseUrl && options.redisUrl))
+    throw new Error('more than one node needs DATABASE_URL and REDIS_URL');
   const dataDir = await mkdtemp(join(tmpdir(), 'spreekuur-load-'));
   const operatorToken = `op_${randomBytes(32).toString('base64url')}`;
   const run = randomBytes(4).toString('hex');
@@ -102,33 +107,42 @@ export async function startSpreekuur(options: {
   const profile = process.env.LOAD_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'services/gateway/src/main.ts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      OPERATOR_TOKEN: operatorToken,
-      LOG_LEVEL: 'warn',
-      // A load test is many devices from one address, each sending far more than a person would.
-      RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
-      RATE_LIMIT_DEVICE_PER_MINUTE: '1000000',
-      RATE_LIMIT_DEVICE_BURST: '1000000',
-      RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '1000000',
-      RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '1000000',
-      RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: '1000000',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : { DATABASE_URL: '' }),
-      ...(options.redisUrl
-        ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `load-${run}` }
-        : { REDIS_URL: '' }),
-      ...options.env,
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await untilReady(url, child);
+  const startNode = async (node: number) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'services/gateway/src/main.ts'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NODE_ID: `load-${node + 1}`,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        OPERATOR_TOKEN: operatorToken,
+        LOG_LEVEL: 'warn',
+        // A load test is many devices from one address, each sending far more than a person would.
+        RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+        RATE_LIMIT_DEVICE_PER_MINUTE: '1000000',
+        RATE_LIMIT_DEVICE_BURST: '1000000',
+        RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '1000000',
+        RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '1000000',
+        RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: '1000000',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : { DATABASE_URL: '' }),
+        ...(options.redisUrl
+          ? { REDIS_URL: options.redisUrl, REDIS_PREFIX: `load-${run}` }
+          : { REDIS_URL: '' }),
+        ...options.env,
+      },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await untilReady(url, child);
+    return { child, url };
+  };
+  // One after the other: the first migrates the schema.
+  const started: Array<{ child: ChildProcess; url: string }> = [];
+  for (let node = 0; node < nodes; node++) started.push(await startNode(node));
+  const children = started.map((node) => node.child);
   const pool = databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 1 }) : null;
   // The pool's connections come and go: remember every backend's CPU time as last seen, so one
   // that closed between two readings still counts (sampled twice a second to lose little).
@@ -144,19 +158,19 @@ export async function startSpreekuur(options: {
   const sampler = pool ? setInterval(() => void sampleBackends().catch(() => undefined), 500) : undefined;
   return {
     name: 'spreekuur',
-    url,
+    urls: started.map((node) => node.url),
     operatorToken,
     async cpuMs() {
       await sampleBackends();
       return {
-        server: processCpuMs(child.pid!),
+        server: children.reduce((sum, child) => sum + processCpuMs(child.pid!), 0),
         database: [...backendCpu.values()].reduce((sum, ms) => sum + ms, 0),
       };
     },
-    rssMb: () => processRssMb(child.pid!),
+    rssMb: () => children.reduce((sum, child) => sum + processRssMb(child.pid!), 0),
     async stop() {
       clearInterval(sampler);
-      await stopProcess(child);
+      await Promise.all(children.map(stopProcess));
       if (pool) {
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
         await pool.end();
@@ -187,7 +201,7 @@ export async function startBaseline(): Promise<ServerUnderTest> {
   });
   return {
     name: 'baseline',
-    url: `http://127.0.0.1:${port}`,
+    urls: [`http://127.0.0.1:${port}`],
     operatorToken: '',
     cpuMs: async () => ({ server: processCpuMs(child.pid!), database: 0 }),
     rssMb: () => processRssMb(child.pid!),
