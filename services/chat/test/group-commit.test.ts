@@ -184,4 +184,44 @@ describe('group commit', () => {
     // A batch did fail: the poisoned send was tried together with others first.
     expect(largestBatch()).toBeGreaterThan(1);
   });
+
+  // Two nodes on one PostgreSQL: each batches its own sends, and the channel row lock orders
+  // them. (Embedded PostgreSQL is one process, so it has no second node.)
+  it.skipIf(!process.env.DATABASE_URL)(
+    'two nodes sending to the same channels at once: numbers stay unique and gapless in each',
+    async () => {
+      const second = await startTestApp({ build: buildApp, env: LIMITS, backends: chat.backends });
+      try {
+        const org = await cast(chat, 'gc-two-nodes');
+        const other = await cast(chat, 'gc-two-nodes-b');
+        const channels = [
+          { actor: org.worker, channelId: org.direct.id },
+          { actor: other.worker, channelId: other.direct.id },
+        ];
+        const envelopes = await Promise.all(
+          channels.map(({ actor, channelId }) => pairwiseEnvelope(chat, actor, channelId)),
+        );
+        const sends = channels.flatMap(({ actor }, index) =>
+          Array.from({ length: 30 }, (_, i) =>
+            api<{ seq: number }>(i % 2 === 0 ? chat : second, actor, 'POST', '/v1/messages', {
+              ...envelopes[index]!,
+              clientId: randomUUID(),
+            }),
+          ),
+        );
+        const results = await Promise.all(sends);
+        expect(results.every((response) => response.status === 200)).toBe(true);
+        for (const [index, { channelId }] of channels.entries()) {
+          const acked = results
+            .slice(index * 30, index * 30 + 30)
+            .map((response) => response.body.seq)
+            .sort((a, b) => a - b);
+          expect(acked).toEqual(Array.from({ length: 30 }, (_, i) => i + 3));
+          expect(await seqsOf(channelId)).toEqual(acked);
+        }
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });
