@@ -21,7 +21,7 @@ export class Delivery {
   async pushPairwise(
     row: EventRow,
     payloads: ReadonlyMap<string, Uint8Array>,
-    devices?: readonly ChannelDevice[],
+    devices?: ReadonlyArray<Pick<ChannelDevice, 'deviceId'>>,
   ): Promise<void> {
     for (const device of devices ?? (await memberDevices(this.db, row.channel_id))) {
       this.realtime.io

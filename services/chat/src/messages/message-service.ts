@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
-import type { ChannelDevice, ChannelEvent, SendAck, SendMessage } from '@spreekuur/protocol/chat';
+import type { ChannelEvent, SendAck, SendMessage } from '@spreekuur/protocol/chat';
 import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
@@ -10,6 +10,8 @@ import { checkRecipientDevices } from '../domain/device-set.ts';
 import { addressedDevices, envelopeBytes } from '../domain/envelopes.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import {
+  channelAudiences,
+  lockChannels,
   memberDevices,
   requireMembership,
   requireReadableMembership,
@@ -19,17 +21,26 @@ import {
   appendEvent,
   appendEventRow,
   eraseMessageContent,
+  eventRow,
   findByClientId,
+  findByClientIds,
   findMessage,
+  insertEventRows,
+  insertPayloadRows,
   insertPayloads,
   lockExpiredMessages,
   readLog,
+  sendKey,
   senderOfMessage,
+  setLastSeqs,
   toChannelEvent,
+  type EventInsert,
   type EventRow,
   type MessageRef,
+  type PayloadRow,
 } from '../store/event-store.ts';
 import { countOwnCompletedFiles, deleteFilesNoLongerAttached } from '../store/file-store.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export interface MessageLimits {
   maxEnvelopeBytes: number;
@@ -38,30 +49,71 @@ export interface MessageLimits {
 type Stored = {
   ack: SendAck;
   /** Present when this call stored the message (not for a duplicate): what to push. */
-  delivery?: { row: EventRow; payloads: Map<string, Uint8Array>; devices: ChannelDevice[] };
+  delivery?: {
+    row: EventRow;
+    payloads: Map<string, Uint8Array>;
+    devices: ReadonlyArray<{ deviceId: string; personId: string }>;
+  };
 };
+
+interface Send {
+  principal: Principal;
+  envelope: SendMessage;
+}
+
+/** Most sends one transaction stores (bounded so one slow batch does not hold up acks for long). */
+const MAX_BATCH = 256;
 
 /**
  * The encrypted message log: sending (store, acknowledge, push), reading it back, deleting
  * for everyone, and the disappearing-messages sweep.
  */
 export class MessageService {
+  private readonly batches: GroupCommit<Send, Stored>;
+
   constructor(
     private readonly db: Database,
     private readonly delivery: Delivery,
     private readonly blobs: BlobStore,
     private readonly clock: () => Date,
     private readonly limits: MessageLimits,
-  ) {}
+  ) {
+    // PGlite is one connection whose transactions run one after another: one lane. On a pool,
+    // a few lanes keep several connections busy while each channel stays in one lane.
+    this.batches = new GroupCommit(
+      (sends) => this.storeBatch(sends),
+      (send) => send.envelope.channelId,
+      db.kind === 'embedded' ? 1 : 4,
+      MAX_BATCH,
+    );
+  }
 
   /**
-   * Stores an envelope durably, then acknowledges, then pushes it. A resend with the same
+   * Stores an envelope durably, then pushes it, then acknowledges. A resend with the same
    * clientId (after a dropped connection) returns the first ack and stores nothing new.
+   * Plain messages are stored together with the other sends of the moment (group commit);
+   * edits and messages with files, rare and with more to check, one by one.
    */
   async send(principal: Principal, envelope: SendMessage): Promise<SendAck> {
     if (envelopeBytes(envelope) > this.limits.maxEnvelopeBytes)
       throw new AppError('ERR_CHAT_ENVELOPE_TOO_LARGE');
+    const stored =
+      envelope.replacesSeq === undefined && (envelope.fileIds ?? []).length === 0
+        ? await this.batches.submit({ principal, envelope })
+        : await this.storeAlone(principal, envelope);
+    await this.push(envelope, stored);
+    return stored.ack;
+  }
 
+  private async push(envelope: SendMessage, stored: Stored): Promise<void> {
+    if (!stored.delivery) return;
+    const { row, payloads, devices } = stored.delivery;
+    if (envelope.kind === 'pairwise') await this.delivery.pushPairwise(row, payloads, devices);
+    else await this.delivery.pushToMembers(row, [], [...new Set(devices.map((device) => device.personId))]);
+  }
+
+  /** One send in a transaction of its own. */
+  private async storeAlone(principal: Principal, envelope: SendMessage): Promise<Stored> {
     let stored: Stored;
     try {
       stored = await this.db.transaction((tx) => this.store(tx, principal, envelope));
@@ -70,14 +122,134 @@ export class MessageService {
       if (!isUniqueViolation(error, 'channel_events_client_id_key')) throw error;
       const earlier = await this.earlierAck(this.db, principal, envelope);
       if (!earlier) throw error;
-      return earlier;
+      return { ack: earlier };
     }
-    if (stored.delivery) {
-      const { row, payloads, devices } = stored.delivery;
-      if (envelope.kind === 'pairwise') await this.delivery.pushPairwise(row, payloads, devices);
-      else await this.delivery.pushToMembers(row, [], [...new Set(devices.map((device) => device.personId))]);
+    return stored;
+  }
+
+  /**
+   * Stores a batch of plain sends in one transaction: the channels locked (in id order), the
+   * earlier sends of the same clientIds, members and devices each read once for the whole
+   * batch, then numbers allocated per channel in arrival order and every row inserted with
+   * multi-row statements. A send that fails its checks fails alone; if the transaction
+   * itself fails, nothing of it was acknowledged and each send is stored alone, so only the
+   * one at fault fails.
+   */
+  private async storeBatch(sends: Send[]): Promise<Array<Stored | Error>> {
+    try {
+      return await this.db.transaction((tx) => this.storeMany(tx, sends));
+    } catch {
+      const outcomes: Array<Stored | Error> = [];
+      for (const { principal, envelope } of sends) {
+        outcomes.push(
+          await this.storeAlone(principal, envelope).catch((error: unknown) =>
+            error instanceof Error ? error : new Error(String(error)),
+          ),
+        );
+      }
+      return outcomes;
     }
-    return stored.ack;
+  }
+
+  private async storeMany(tx: Queryable, sends: Send[]): Promise<Array<Stored | AppError>> {
+    const channelIds = [...new Set(sends.map((send) => send.envelope.channelId))].sort();
+    const channels = await lockChannels(tx, channelIds);
+    const earlier = await findByClientIds(
+      tx,
+      sends.map(({ principal, envelope }) => ({
+        channelId: envelope.channelId,
+        deviceId: principal.deviceId,
+        clientId: envelope.clientId,
+      })),
+    );
+    const audiences = await channelAudiences(tx, channelIds);
+    const lastSeqs = new Map<string, number>();
+    const now = this.clock();
+    const outcomes: Array<Stored | AppError> = [];
+    const accepted = new Map<string, SendAck>();
+    const rows: EventInsert[] = [];
+    const payloadRows: PayloadRow[] = [];
+
+    for (const { principal, envelope } of sends) {
+      const key = sendKey(envelope.channelId, principal.deviceId, envelope.clientId);
+      const stored = earlier.get(key);
+      const repeated = accepted.get(key);
+      if (stored || repeated) {
+        outcomes.push({
+          ack: repeated
+            ? { ...repeated, duplicate: true }
+            : {
+                channelId: envelope.channelId,
+                seq: stored!.seq,
+                createdAt: stored!.createdAt.toISOString(),
+                duplicate: true,
+              },
+        });
+        continue;
+      }
+      const channel = channels.get(envelope.channelId);
+      if (!channel || channel.org_id !== principal.orgId) {
+        outcomes.push(new AppError('ERR_NOT_FOUND', 'channel not found'));
+        continue;
+      }
+      const audience = audiences.get(envelope.channelId);
+      const role = audience?.roles.get(principal.personId);
+      if (!audience || !role) {
+        outcomes.push(new AppError('ERR_CHAT_NOT_MEMBER'));
+        continue;
+      }
+      if (!maySend(channel.announcements_only, role)) {
+        outcomes.push(new AppError('ERR_CHAT_ROLE_REQUIRED'));
+        continue;
+      }
+      const mismatch = deviceSetError(audience.devices, principal.deviceId, envelope);
+      if (mismatch) {
+        outcomes.push(mismatch);
+        continue;
+      }
+
+      const seq = (lastSeqs.get(channel.id) ?? channel.last_seq) + 1;
+      lastSeqs.set(channel.id, seq);
+      const row = eventRow(channel.id, seq, this.messageEvent(principal, envelope, channel, now), now);
+      rows.push({
+        row,
+        orgId: channel.org_id,
+        recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
+      });
+      const payloads = pairwisePayloads(envelope);
+      for (const [deviceId, ciphertext] of payloads)
+        payloadRows.push({ channelId: channel.id, seq, deviceId, ciphertext });
+      const ack = { channelId: channel.id, seq, createdAt: now.toISOString(), duplicate: false };
+      accepted.set(key, ack);
+      outcomes.push({ ack, delivery: { row, payloads, devices: audience.devices } });
+    }
+
+    await setLastSeqs(tx, lastSeqs);
+    await insertEventRows(tx, rows);
+    await insertPayloadRows(tx, payloadRows);
+    return outcomes;
+  }
+
+  /** What a message envelope stores in the log (its numbering aside). */
+  private messageEvent(
+    principal: Principal,
+    envelope: SendMessage,
+    channel: { disappearing_seconds: number | null },
+    now: Date,
+  ) {
+    const seconds = channel.disappearing_seconds;
+    return {
+      kind: 'message' as const,
+      senderPersonId: principal.personId,
+      senderDeviceId: principal.deviceId,
+      clientId: envelope.clientId,
+      envelopeKind: envelope.kind,
+      groupCiphertext: envelope.kind === 'group' ? fromBase64Url(envelope.ciphertext) : null,
+      recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
+      replacesSeq: envelope.replacesSeq ?? null,
+      data: { fileIds: envelope.fileIds ?? [] },
+      expiresAt: seconds ? new Date(now.getTime() + seconds * 1000) : null,
+    };
   }
 
   /** The ack of this device's earlier send under the envelope's clientId, if there was one. */
@@ -106,20 +278,8 @@ export class MessageService {
       throw new AppError('ERR_CHAT_ROLE_REQUIRED');
 
     const devices = await memberDevices(tx, envelope.channelId);
-    const expected = devices
-      .map((device) => device.deviceId)
-      .filter((deviceId) => deviceId !== principal.deviceId);
-    const check = checkRecipientDevices(expected, addressedDevices(envelope));
-    if (!check.ok) {
-      if ('duplicate' in check) {
-        throw new AppError('ERR_BAD_REQUEST', 'device addressed twice', {
-          issues: [{ path: ['payloads'], message: `device ${check.duplicate} is addressed twice` }],
-        });
-      }
-      throw new AppError('ERR_CHAT_DEVICES_CHANGED', 'recipient devices differ', {
-        mismatch: check.mismatch,
-      });
-    }
+    const mismatch = deviceSetError(devices, principal.deviceId, envelope);
+    if (mismatch) throw mismatch;
 
     if (envelope.replacesSeq !== undefined)
       await this.assertOwnMessage(tx, principal, envelope.channelId, envelope.replacesSeq);
@@ -127,29 +287,13 @@ export class MessageService {
     if (fileIds.length > 0) await this.assertOwnFilesOfChannel(tx, principal, envelope.channelId, fileIds);
 
     const now = this.clock();
-    const seconds = membership.channel.disappearing_seconds;
     const row = await appendEventRow(
       tx,
       membership.channel,
-      {
-        kind: 'message',
-        senderPersonId: principal.personId,
-        senderDeviceId: principal.deviceId,
-        clientId: envelope.clientId,
-        envelopeKind: envelope.kind,
-        groupCiphertext: envelope.kind === 'group' ? fromBase64Url(envelope.ciphertext) : null,
-        recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
-        replacesSeq: envelope.replacesSeq ?? null,
-        data: { fileIds },
-        expiresAt: seconds ? new Date(now.getTime() + seconds * 1000) : null,
-      },
+      this.messageEvent(principal, envelope, membership.channel, now),
       now,
     );
-    const payloads = new Map<string, Uint8Array>(
-      envelope.kind === 'pairwise'
-        ? envelope.payloads.map((payload) => [payload.deviceId, fromBase64Url(payload.ciphertext)])
-        : [],
-    );
+    const payloads = pairwisePayloads(envelope);
     await insertPayloads(tx, envelope.channelId, row.seq, payloads);
     return {
       ack: { channelId: envelope.channelId, seq: row.seq, createdAt: now.toISOString(), duplicate: false },
@@ -244,6 +388,35 @@ export class MessageService {
     await this.blobs.deleteBlobs(erased.fileIds);
     return erased.count;
   }
+}
+
+/** A pairwise envelope's ciphertext per device (none for a group envelope). */
+function pairwisePayloads(envelope: SendMessage): Map<string, Uint8Array> {
+  return new Map(
+    envelope.kind === 'pairwise'
+      ? envelope.payloads.map((payload) => [payload.deviceId, fromBase64Url(payload.ciphertext)])
+      : [],
+  );
+}
+
+/**
+ * Why the envelope does not address exactly the channel's member devices other than the
+ * sending one (null: it does).
+ */
+function deviceSetError(
+  devices: ReadonlyArray<{ deviceId: string }>,
+  senderDeviceId: string,
+  envelope: SendMessage,
+): AppError | null {
+  const expected = devices.map((device) => device.deviceId).filter((deviceId) => deviceId !== senderDeviceId);
+  const check = checkRecipientDevices(expected, addressedDevices(envelope));
+  if (check.ok) return null;
+  if ('duplicate' in check) {
+    return new AppError('ERR_BAD_REQUEST', 'device addressed twice', {
+      issues: [{ path: ['payloads'], message: `device ${check.duplicate} is addressed twice` }],
+    });
+  }
+  return new AppError('ERR_CHAT_DEVICES_CHANGED', 'recipient devices differ', { mismatch: check.mismatch });
 }
 
 /** Erases messages and the files no other live message attaches; returns those files (their bytes go next). */

@@ -294,3 +294,59 @@ export async function getChannel(
   ]);
   return toChannel(rows[0]!);
 }
+
+/**
+ * Locks the rows of several channels (in id order, so two batches never deadlock) until the
+ * transaction ends; the send batch's {@link lockChannel}.
+ */
+export async function lockChannels(
+  db: Queryable,
+  channelIds: readonly string[],
+): Promise<Map<string, ChannelRow>> {
+  const { rows } = await db.query<ChannelRow>(
+    'SELECT * FROM channels WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
+    [[...channelIds]],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** A channel's current members (their roles) and their active devices, as a send checks them. */
+export interface ChannelAudience {
+  roles: Map<string, ChannelRole>;
+  devices: Array<{ deviceId: string; personId: string }>;
+}
+
+/**
+ * The audience of each channel, in one statement. Read after {@link lockChannels} in the same
+ * transaction, so (as with {@link requireMembership}) a removal that committed while the
+ * lock was awaited is seen.
+ */
+export async function channelAudiences(
+  db: Queryable,
+  channelIds: readonly string[],
+): Promise<Map<string, ChannelAudience>> {
+  const { rows } = await db.query<{
+    channel_id: string;
+    person_id: string;
+    role: ChannelRole;
+    device_id: string | null;
+  }>(
+    `SELECT m.channel_id, m.person_id, m.role, d.id AS device_id
+       FROM channel_members m
+       LEFT JOIN devices d ON d.person_id = m.person_id AND d.org_id = m.org_id AND d.revoked_at IS NULL
+      WHERE m.channel_id = ANY($1::uuid[]) AND m.left_seq IS NULL
+      ORDER BY m.channel_id, m.person_id, d.id`,
+    [[...channelIds]],
+  );
+  const audiences = new Map<string, ChannelAudience>();
+  for (const row of rows) {
+    let audience = audiences.get(row.channel_id);
+    if (!audience) {
+      audience = { roles: new Map(), devices: [] };
+      audiences.set(row.channel_id, audience);
+    }
+    audience.roles.set(row.person_id, row.role);
+    if (row.device_id) audience.devices.push({ deviceId: row.device_id, personId: row.person_id });
+  }
+  return audiences;
+}

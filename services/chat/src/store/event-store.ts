@@ -131,9 +131,18 @@ export async function appendEventRow(
     'UPDATE channels SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
     [channel.id],
   );
-  const row: EventRow = {
-    channel_id: channel.id,
-    seq: rows[0]!.last_seq,
+  const row = eventRow(channel.id, rows[0]!.last_seq, event, now);
+  await insertEventRows(tx, [
+    { row, orgId: channel.org_id, recipientDevices: event.recipientDevices ?? null },
+  ]);
+  return row;
+}
+
+/** The row an event becomes at `seq` (what is stored, and what is pushed). */
+export function eventRow(channelId: string, seq: number, event: NewEvent, now: Date): EventRow {
+  return {
+    channel_id: channelId,
+    seq,
     kind: event.kind,
     sender_person_id: event.senderPersonId ?? null,
     sender_device_id: event.senderDeviceId ?? null,
@@ -146,28 +155,68 @@ export async function appendEventRow(
     expires_at: event.expiresAt ?? null,
     deleted_at: null,
   };
-  await tx.query(
-    `INSERT INTO channel_events (channel_id, seq, org_id, kind, sender_person_id, sender_device_id, client_id,
-                                 envelope_kind, group_ciphertext, recipient_devices, replaces_seq, data, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [
-      row.channel_id,
-      row.seq,
-      channel.org_id,
-      row.kind,
-      row.sender_person_id,
-      row.sender_device_id,
-      row.client_id,
-      row.envelope_kind,
-      row.group_ciphertext,
-      event.recipientDevices ?? null,
-      row.replaces_seq,
-      JSON.stringify(row.data),
-      now,
-      row.expires_at,
-    ],
+}
+
+/** An event row to insert, with what is stored but not part of {@link EventRow}. */
+export interface EventInsert {
+  row: EventRow;
+  orgId: string;
+  recipientDevices: string[] | null;
+}
+
+/**
+ * The stored columns of channel_events and where each value comes from: the one list both
+ * the single append and the batch insert use, so a new column is added in one place.
+ */
+const EVENT_COLUMNS: ReadonlyArray<readonly [string, (event: EventInsert) => unknown]> = [
+  ['channel_id', (e) => e.row.channel_id],
+  ['seq', (e) => e.row.seq],
+  ['org_id', (e) => e.orgId],
+  ['kind', (e) => e.row.kind],
+  ['sender_person_id', (e) => e.row.sender_person_id],
+  ['sender_device_id', (e) => e.row.sender_device_id],
+  ['client_id', (e) => e.row.client_id],
+  ['envelope_kind', (e) => e.row.envelope_kind],
+  ['group_ciphertext', (e) => e.row.group_ciphertext],
+  ['recipient_devices', (e) => e.recipientDevices],
+  ['replaces_seq', (e) => e.row.replaces_seq],
+  ['data', (e) => JSON.stringify(e.row.data)],
+  ['created_at', (e) => e.row.created_at],
+  ['expires_at', (e) => e.row.expires_at],
+];
+
+/** PostgreSQL takes at most 65,535 parameters per statement; stay well below. */
+const MAX_PARAMETERS = 30_000;
+
+/** Multi-row `INSERT … VALUES`, split into statements below the parameter limit. */
+async function insertRows(
+  tx: Queryable,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      const first = values.length;
+      values.push(...row);
+      return `(${row.map((_, i) => `$${first + i + 1}`).join(', ')})`;
+    });
+    await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+  }
+}
+
+/** Inserts log entries whose seqs were allocated (the channels locked) in this transaction. */
+export async function insertEventRows(tx: Queryable, events: readonly EventInsert[]): Promise<void> {
+  if (events.length === 0) return;
+  await insertRows(
+    tx,
+    'channel_events',
+    EVENT_COLUMNS.map(([column]) => column),
+    events.map((event) => EVENT_COLUMNS.map(([, value]) => value(event))),
   );
-  return row;
 }
 
 /** A pairwise message's ciphertexts, all in one statement. */
@@ -177,17 +226,79 @@ export async function insertPayloads(
   seq: number,
   payloads: ReadonlyMap<string, Uint8Array>,
 ): Promise<void> {
-  if (payloads.size === 0) return;
-  // ($1, $2) are the channel and seq, then (device, ciphertext) pairs.
-  const values: unknown[] = [channelId, seq];
-  const tuples = [...payloads].map(([deviceId, ciphertext], index) => {
-    values.push(deviceId, ciphertext);
-    return `($1, $2, $${3 + index * 2}, $${4 + index * 2})`;
+  await insertPayloadRows(
+    tx,
+    [...payloads].map(([deviceId, ciphertext]) => ({ channelId, seq, deviceId, ciphertext })),
+  );
+}
+
+/** One recipient device's ciphertext of a pairwise message. */
+export interface PayloadRow {
+  channelId: string;
+  seq: number;
+  deviceId: string;
+  ciphertext: Uint8Array;
+}
+
+/** Pairwise ciphertexts of any number of messages, in as few statements as the parameter limit allows. */
+export async function insertPayloadRows(tx: Queryable, payloads: readonly PayloadRow[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await insertRows(
+    tx,
+    'channel_event_payloads',
+    ['channel_id', 'seq', 'recipient_device_id', 'ciphertext'],
+    payloads.map((p) => [p.channelId, p.seq, p.deviceId, p.ciphertext]),
+  );
+}
+
+/** Sets each channel's last_seq after a batch allocated numbers in it (its row is locked). */
+export async function setLastSeqs(tx: Queryable, lastSeqs: ReadonlyMap<string, number>): Promise<void> {
+  if (lastSeqs.size === 0) return;
+  const values: unknown[] = [];
+  const tuples = [...lastSeqs].map(([channelId, seq]) => {
+    values.push(channelId, seq);
+    return `($${values.length - 1}::uuid, $${values.length}::bigint)`;
   });
   await tx.query(
-    `INSERT INTO channel_event_payloads (channel_id, seq, recipient_device_id, ciphertext) VALUES ${tuples.join(', ')}`,
+    `UPDATE channels SET last_seq = v.last_seq FROM (VALUES ${tuples.join(', ')}) AS v(id, last_seq) WHERE channels.id = v.id`,
     values,
   );
+}
+
+/** Key of a send for idempotency: channel, sending device, clientId. */
+export const sendKey = (channelId: string, deviceId: string, clientId: string) =>
+  `${channelId} ${deviceId} ${clientId}`;
+
+/** The messages already stored under any of these (channel, device, clientId) keys, by {@link sendKey}. */
+export async function findByClientIds(
+  db: Queryable,
+  keys: ReadonlyArray<{ channelId: string; deviceId: string; clientId: string }>,
+): Promise<Map<string, { seq: number; createdAt: Date }>> {
+  const found = new Map<string, { seq: number; createdAt: Date }>();
+  if (keys.length === 0) return found;
+  const values: unknown[] = [];
+  const tuples = keys.map((key) => {
+    values.push(key.channelId, key.deviceId, key.clientId);
+    return `($${values.length - 2}::uuid, $${values.length - 1}::uuid, $${values.length}::text)`;
+  });
+  const { rows } = await db.query<{
+    channel_id: string;
+    sender_device_id: string;
+    client_id: string;
+    seq: number;
+    created_at: Date;
+  }>(
+    `SELECT e.channel_id, e.sender_device_id, e.client_id, e.seq, e.created_at
+       FROM channel_events e JOIN (VALUES ${tuples.join(', ')}) AS k(channel_id, device_id, client_id)
+         ON e.channel_id = k.channel_id AND e.sender_device_id = k.device_id AND e.client_id = k.client_id`,
+    values,
+  );
+  for (const row of rows)
+    found.set(sendKey(row.channel_id, row.sender_device_id, row.client_id), {
+      seq: row.seq,
+      createdAt: row.created_at,
+    });
+  return found;
 }
 
 /** The message a device stored under a clientId in a channel, if any (for resends). */

@@ -1,0 +1,226 @@
+/**
+ * One load-client process: holds many sockets (one per simulated device), sends in a closed
+ * loop when told to, and records what it acknowledged and received. Run by main.ts with
+ * `fork`; it talks to its parent only over the IPC channel.
+ *
+ * The ciphertext is random bytes of a realistic size, not real encryption: the server never
+ * decrypts, so real crypto would only measure this process. Its first 9 bytes carry the send
+ * time (float64, ms since the epoch with sub-ms precision) and the phase, so the recipient can
+ * measure send → push latency (all processes share this machine's clock).
+ */
+import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { newHistogram, record } from './histogram.ts';
+import type { DevicePlan, FromClient, Ledger, PhaseResult, RunSpec, ToClient } from './wire.ts';
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (message: FromClient) => process.send!(message);
+
+interface Device {
+  plan: DevicePlan;
+  socket: Socket;
+}
+
+interface Ack {
+  ok: boolean;
+  data?: { seq: number };
+  error?: { code: string };
+}
+
+interface PushedEvent {
+  kind: string;
+  channelId: string;
+  seq: number;
+  ciphertext?: string | null;
+}
+
+const devices: Device[] = [];
+const ledger: Ledger = { acked: {}, received: {} };
+let phase: PhaseResult | null = null;
+
+function newPhase(number: number): PhaseResult {
+  return {
+    phase: number,
+    firstSend: Infinity,
+    lastAck: 0,
+    lastDelivery: 0,
+    acked: 0,
+    failed: 0,
+    errors: {},
+    deliveries: 0,
+    latencies: newHistogram(),
+    ackLatencies: newHistogram(),
+    clientCpuMs: 0,
+  };
+}
+
+function onPush(device: Device, event: PushedEvent): void {
+  if (event.kind !== 'message' || !event.ciphertext) return;
+  const channels = (ledger.received[device.plan.deviceId] ??= {});
+  (channels[event.channelId] ??= []).push(event.seq);
+  const header = Buffer.from(event.ciphertext.slice(0, 12), 'base64url');
+  const sentAt = header.readDoubleLE(0);
+  const sentInPhase = header[8];
+  const at = now();
+  if (!phase || sentInPhase !== phase.phase) return;
+  phase.deliveries++;
+  phase.lastDelivery = at;
+  record(phase.latencies, at - sentAt);
+}
+
+async function connectAll(url: string, plans: DevicePlan[]): Promise<number> {
+  let failures = 0;
+  // A few at a time: the server authenticates each handshake with a token lookup.
+  for (let i = 0; i < plans.length; i += 20) {
+    await Promise.all(
+      plans.slice(i, i + 20).map(
+        (plan) =>
+          new Promise<void>((resolve) => {
+            const socket = io(url, {
+              transports: ['websocket'],
+              forceNew: true,
+              auth: { token: plan.token },
+              query: { device: plan.deviceId },
+              reconnection: false,
+            });
+            const device = { plan, socket };
+            socket.on('chat:event', (event: PushedEvent) => onPush(device, event));
+            socket.on('disconnect', (reason) => {
+              if (phase)
+                phase.errors[`disconnect: ${reason}`] = (phase.errors[`disconnect: ${reason}`] ?? 0) + 1;
+            });
+            socket.once('connect', () => {
+              devices.push(device);
+              resolve();
+            });
+            socket.once('connect_error', () => {
+              failures++;
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+  return failures;
+}
+
+/** An ack that has not come by then counts as failed (a lost socket must not hang the run). */
+const ACK_TIMEOUT_MS = 30_000;
+
+let clientIds = 0;
+const clientPrefix = randomBytes(6).toString('base64url');
+
+/**
+ * Sends from every sending device for `durationMs`: closed loop (each keeps `window` messages
+ * in flight, the next sent when one is acked) or, with `ratePerSender`, open loop (a message
+ * every 1/rate s whatever the acks, so latency is read at a fixed load).
+ */
+async function run(spec: RunSpec): Promise<PhaseResult> {
+  const result = newPhase(spec.phase);
+  phase = result;
+  const cpuBefore = process.cpuUsage();
+  const stopAt = now() + spec.durationMs;
+  const senders = devices.filter((device) => device.plan.sends);
+  await Promise.all(
+    senders.map(
+      (device) =>
+        new Promise<void>((resolve) => {
+          const target = device.plan.sends!;
+          const body = randomBytes(spec.ciphertextBytes);
+          let inFlight = 0;
+          const sendOne = () => {
+            inFlight++;
+            const sentAt = now();
+            if (sentAt < result.firstSend) result.firstSend = sentAt;
+            body.writeDoubleLE(sentAt, 0);
+            body[8] = spec.phase;
+            const ciphertext = body.toString('base64url');
+            const clientId = `${clientPrefix}${(clientIds++).toString(36)}`;
+            const envelope =
+              target.kind === 'pairwise'
+                ? {
+                    kind: 'pairwise',
+                    channelId: target.channelId,
+                    clientId,
+                    payloads: target.recipients.map((deviceId) => ({ deviceId, ciphertext })),
+                  }
+                : {
+                    kind: 'group',
+                    channelId: target.channelId,
+                    clientId,
+                    ciphertext,
+                    recipientDeviceIds: target.recipients,
+                  };
+            device.socket
+              .timeout(ACK_TIMEOUT_MS)
+              .emit('chat:send', envelope, (timedOut: Error | null, ack: Ack) => {
+                inFlight--;
+                const at = now();
+                if (timedOut) {
+                  result.failed++;
+                  result.errors.timeout = (result.errors.timeout ?? 0) + 1;
+                } else if (ack.ok && ack.data) {
+                  result.acked++;
+                  result.lastAck = at;
+                  record(result.ackLatencies, at - sentAt);
+                  const senders = (ledger.acked[target.channelId] ??= {});
+                  (senders[device.plan.deviceId] ??= []).push(ack.data.seq);
+                } else {
+                  result.failed++;
+                  const code = ack.error?.code ?? 'unknown';
+                  result.errors[code] = (result.errors[code] ?? 0) + 1;
+                }
+                const more = now() < stopAt && device.socket.connected;
+                if (more && !spec.ratePerSender) sendOne();
+                else if (!more && inFlight === 0) resolve();
+              });
+          };
+          if (spec.ratePerSender) {
+            const interval = 1000 / spec.ratePerSender;
+            // Senders start at random offsets, so the load is even rather than in bursts.
+            setTimeout(() => {
+              const timer = setInterval(() => {
+                if (now() >= stopAt || !device.socket.connected) {
+                  clearInterval(timer);
+                  if (inFlight === 0) resolve();
+                  return;
+                }
+                sendOne();
+              }, interval);
+            }, Math.random() * interval);
+          } else {
+            for (let i = 0; i < spec.window; i++) sendOne();
+          }
+        }),
+    ),
+  );
+  const rest = stopAt - now();
+  if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+  // Let the pushes of the last messages arrive: until nothing came for half a second.
+  let seen = -1;
+  while (seen !== result.deliveries) {
+    seen = result.deliveries;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  result.clientCpuMs = (cpu.user + cpu.system) / 1000;
+  phase = null;
+  return result;
+}
+
+process.on('message', (message: ToClient) => {
+  switch (message.type) {
+    case 'connect':
+      void connectAll(message.url, message.devices).then((failures) => send({ type: 'connected', failures }));
+      return;
+    case 'run':
+      void run(message.spec).then((result) => send({ type: 'phase', result }));
+      return;
+    case 'report':
+      send({ type: 'ledger', ledger });
+      return;
+    case 'exit':
+      for (const device of devices) device.socket.close();
+      process.exit(0);
+  }
+});
