@@ -59,6 +59,15 @@ const expected: Record<string, string[]> = {
     'attachmentDescriptorFromJSON',
   ],
   './safety-number': ['computeSafetyNumber', 'verifySafetyNumberQr', 'checkIdentityKey'],
+  './franking': [
+    'newFrankingKey',
+    'frankingCommitment',
+    'serverOpening',
+    'verifyFranking',
+    'verifyServerOpening',
+    'sealReveal',
+    'openReveal',
+  ],
 };
 
 describe('package exports', () => {
