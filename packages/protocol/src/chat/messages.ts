@@ -77,6 +77,8 @@ export const channelEvent = z.discriminatedUnion('kind', [
     fileIds: z.array(id),
     expiresAt: isoDateTime.nullable(),
     deleted: z.boolean(),
+    /** Moderation: the sender's franking commitment, which the recipient checks after decrypting (SPEC §13.2). */
+    frankingCommitment: frankingBytes.optional(),
   }),
   z.object({
     ...eventBase,

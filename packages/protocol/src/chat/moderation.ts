@@ -105,6 +105,9 @@ export const report = z.object({
 });
 export type Report = z.infer<typeof report>;
 
+/** Socket event `moderation:report`: a report was made in a channel you moderate, or one of yours was handled. */
+export const reportNotice = z.object({ reportId: id, channelId: id, status: reportStatus });
+
 export const reportQueueQuery = z.strictObject({ status: reportStatus.optional() });
 export const resolveReportBody = z.strictObject({ resolution: reportResolution });
 

@@ -5,6 +5,7 @@ import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
 import type { Delivery } from '../delivery/delivery.ts';
+import type { SendGuard } from '../moderation/send-guard.ts';
 import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
 import { checkRecipientDevices } from '../domain/device-set.ts';
 import { addressedDevices, envelopeBytes } from '../domain/envelopes.ts';
@@ -52,6 +53,8 @@ export class MessageService {
     private readonly blobs: BlobStore,
     private readonly clock: () => Date,
     private readonly limits: MessageLimits,
+    /** Moderation: lock, mute and slow mode on send, and the franking tag (moderation/send-guard.ts). */
+    private readonly guard: SendGuard,
   ) {}
 
   /**
@@ -102,6 +105,8 @@ export class MessageService {
     if (earlier) return { ack: earlier };
 
     const membership = await requireMembership(tx, principal, envelope.channelId, { lock: true });
+    const now = this.clock();
+    await this.guard.check(tx, membership, principal, now);
     if (!maySend(membership.channel.announcements_only, membership.role))
       throw new AppError('ERR_CHAT_ROLE_REQUIRED');
 
@@ -126,7 +131,6 @@ export class MessageService {
     const fileIds = envelope.fileIds ?? [];
     if (fileIds.length > 0) await this.assertOwnFilesOfChannel(tx, principal, envelope.channelId, fileIds);
 
-    const now = this.clock();
     const seconds = membership.channel.disappearing_seconds;
     const row = await appendEventRow(
       tx,
@@ -140,7 +144,10 @@ export class MessageService {
         groupCiphertext: envelope.kind === 'group' ? fromBase64Url(envelope.ciphertext) : null,
         recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
         replacesSeq: envelope.replacesSeq ?? null,
-        data: { fileIds },
+        data: {
+          fileIds,
+          ...(envelope.frankingCommitment ? { frankingCommitment: envelope.frankingCommitment } : {}),
+        },
         expiresAt: seconds ? new Date(now.getTime() + seconds * 1000) : null,
       },
       now,
@@ -151,6 +158,7 @@ export class MessageService {
         : [],
     );
     await insertPayloads(tx, envelope.channelId, row.seq, payloads);
+    await this.guard.recordFranking(tx, row, envelope.frankingCommitment);
     return {
       ack: { channelId: envelope.channelId, seq: row.seq, createdAt: now.toISOString(), duplicate: false },
       delivery: { row, payloads, devices },
