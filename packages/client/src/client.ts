@@ -32,6 +32,7 @@ import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
 import { HttpClient, type CallArguments } from './http.ts';
+import { ModerationClient } from './moderation.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { EventProcessor } from './sync/event-processor.ts';
@@ -92,6 +93,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly devices: DeviceDirectory;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
+  /** Moderating groups and reporting messages (moderation.ts). */
+  readonly moderation: ModerationClient;
 
   private constructor(
     readonly account: Account,
@@ -109,6 +112,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         token: () => this.token,
         refresh: () => this.refreshToken(),
       });
+    this.moderation = new ModerationClient(this.http, account);
     this.devices = new DeviceDirectory(this.http, store, account.deviceId, (device) =>
       this.emit('contact-device-added', device),
     );
@@ -210,6 +214,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       'scheduling:queue': (queue) => this.emit('queue', queue),
       'scheduling:queue:entry': (entry) => this.emit('queue-entry', entry),
       'scheduling:notification': (notification) => this.emit('notification', notification),
+      'moderation:report': (notice) => this.emit('report', notice),
     };
     for (const event of Object.keys(pushes) as ServerEventName[]) this.onPush(socket, event, pushes[event]);
     socket.on('connect', () => void this.onConnected());

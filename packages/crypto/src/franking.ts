@@ -71,8 +71,13 @@ export function frankingCommitment(frankingKey: Uint8Array, plaintext: Uint8Arra
  * (a message whose commitment does not open cannot be reported, so it is not shown), and
  * moderators check a report's reveal. Constant-time comparison; wrong lengths are false.
  */
-export function verifyFranking(commitment: Uint8Array, frankingKey: Uint8Array, plaintext: Uint8Array): boolean {
-  if (commitment.length !== FRANKING_COMMITMENT_BYTES || frankingKey.length !== FRANKING_KEY_BYTES) return false;
+export function verifyFranking(
+  commitment: Uint8Array,
+  frankingKey: Uint8Array,
+  plaintext: Uint8Array,
+): boolean {
+  if (commitment.length !== FRANKING_COMMITMENT_BYTES || frankingKey.length !== FRANKING_KEY_BYTES)
+    return false;
   return equalBytes(frankingCommitment(frankingKey, plaintext), commitment);
 }
 
@@ -99,7 +104,10 @@ export interface Reveal {
 function encodeReveal(reveal: Reveal): Uint8Array {
   const note = utf8Encode(reveal.note);
   if (note.length > REPORT_NOTE_BYTES_MAX)
-    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `note is longer than ${REPORT_NOTE_BYTES_MAX} bytes`);
+    throw new CryptoError(
+      'ERR_CRYPTO_INVALID_ARGUMENT',
+      `note is longer than ${REPORT_NOTE_BYTES_MAX} bytes`,
+    );
   return concatBytes(
     Uint8Array.of(REVEAL_VERSION),
     lengthPrefixed(expectLength(reveal.frankingKey, FRANKING_KEY_BYTES, 'franking key')),
@@ -110,7 +118,8 @@ function encodeReveal(reveal: Reveal): Uint8Array {
 
 function decodeReveal(bytes: Uint8Array): Reveal {
   const reader = new ByteReader(bytes, 'reveal');
-  if (reader.u8() !== REVEAL_VERSION) throw new CryptoError('ERR_CRYPTO_BAD_VERSION', 'unknown reveal version');
+  if (reader.u8() !== REVEAL_VERSION)
+    throw new CryptoError('ERR_CRYPTO_BAD_VERSION', 'unknown reveal version');
   const frankingKey = expectLength(reader.bytes(reader.u32()), FRANKING_KEY_BYTES, 'franking key');
   const plaintext = reader.bytes(reader.u32());
   const note = utf8Decode(reader.bytes(reader.u32()));

@@ -55,7 +55,10 @@ describe('message franking (SPEC §13)', () => {
       const ok =
         vector.check === 'plaintext'
           ? verifyFranking(commitment, fromHex(vector.frankingKey), fromHex(vector.plaintext))
-          : verifyServerOpening(commitment, { bindingKey: fromHex(vector.bindingKey), digest: fromHex(vector.digest) });
+          : verifyServerOpening(commitment, {
+              bindingKey: fromHex(vector.bindingKey),
+              digest: fromHex(vector.digest),
+            });
       expect(ok).toBe(false);
     });
   }

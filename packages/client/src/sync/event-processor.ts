@@ -87,6 +87,14 @@ export class EventProcessor {
           byPersonId: event.byPersonId,
         });
         break;
+      case 'moderation':
+        this.deps.emit('moderation', {
+          channelId: event.channelId,
+          seq: event.seq,
+          change: event.change,
+          byPersonId: event.byPersonId,
+        });
+        break;
     }
     this.deps.delivered(event.channelId, event.seq);
   }

@@ -76,7 +76,10 @@ export class FrankingTagger {
  * The server key: FRANKING_SERVER_KEY when set (the same on every node), otherwise made once
  * into DATA_DIR/franking-key (mode 0600). Several nodes must share it: set the variable.
  */
-export async function loadFrankingKey(config: { FRANKING_SERVER_KEY?: string | undefined; DATA_DIR: string }): Promise<Uint8Array> {
+export async function loadFrankingKey(config: {
+  FRANKING_SERVER_KEY?: string | undefined;
+  DATA_DIR: string;
+}): Promise<Uint8Array> {
   if (config.FRANKING_SERVER_KEY) return fromBase64Url(config.FRANKING_SERVER_KEY);
   const file = join(config.DATA_DIR, 'franking-key');
   try {

@@ -3,11 +3,7 @@ import { PINS_MAX, type ModerationChange, type ModerationState } from '@spreekuu
 import { AppError } from '@spreekuur/protocol/errors';
 import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
 import type { Delivery } from '../delivery/delivery.ts';
-import {
-  removeMember,
-  requireMembership,
-  type Membership,
-} from '../store/channel-store.ts';
+import { removeMember, requireMembership, type Membership } from '../store/channel-store.ts';
 import { appendEvent, findMessage } from '../store/event-store.ts';
 import { isModerated, mayActOn, mayChangeRoles, mayModerate } from './domain/moderation-rules.ts';
 import {
@@ -131,7 +127,8 @@ export class ModerationService {
     role: 'moderator' | 'member',
   ): Promise<ModerationState> {
     return this.act(principal, channelId, async (tx, membership) => {
-      if (!mayChangeRoles(membership.channel.kind, membership.role)) throw new AppError('ERR_CHAT_ROLE_REQUIRED');
+      if (!mayChangeRoles(membership.channel.kind, membership.role))
+        throw new AppError('ERR_CHAT_ROLE_REQUIRED');
       const current = await activeRole(tx, channelId, personId);
       if (current === null) throw new AppError('ERR_NOT_FOUND', 'not a member');
       if (current === 'owner') throw new AppError('ERR_MOD_PROTECTED_MEMBER');
@@ -148,13 +145,19 @@ export class ModerationService {
   private async act(
     principal: Principal,
     channelId: string,
-    apply: (tx: Queryable, membership: Membership, now: Date, outcome: Outcome) => Promise<ModerationChange | null>,
+    apply: (
+      tx: Queryable,
+      membership: Membership,
+      now: Date,
+      outcome: Outcome,
+    ) => Promise<ModerationChange | null>,
   ): Promise<ModerationState> {
     const outcome: Outcome = { seqs: [] };
     await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, channelId, { lock: true });
       if (!isModerated(membership.channel.kind)) throw new AppError('ERR_MOD_GROUPS_ONLY');
-      if (!mayModerate(membership.channel.kind, membership.role)) throw new AppError('ERR_CHAT_ROLE_REQUIRED');
+      if (!mayModerate(membership.channel.kind, membership.role))
+        throw new AppError('ERR_CHAT_ROLE_REQUIRED');
       const now = this.clock();
       const change = await apply(tx, membership, now, outcome);
       if (!change) return;

@@ -4,7 +4,15 @@ import { isUniqueViolation } from '@spreekuur/db';
 import type { CreateReport, Report } from '@spreekuur/protocol/chat';
 import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
-import { actorOf, emitTo, recordAudit, rooms, type Principal, type RateLimiter, type Realtime } from '@spreekuur/server';
+import {
+  actorOf,
+  emitTo,
+  recordAudit,
+  rooms,
+  type Principal,
+  type RateLimiter,
+  type Realtime,
+} from '@spreekuur/server';
 import { checkRecipientDevices } from '../domain/device-set.ts';
 import { requireMembership, requireReadableMembership, visibleLastSeq } from '../store/channel-store.ts';
 import { isModerated, mayHandleReports } from './domain/moderation-rules.ts';
@@ -39,7 +47,8 @@ export class ReportService {
 
   async create(principal: Principal, body: CreateReport): Promise<Report> {
     const allowed = await this.limiter.take(`${principal.orgId}:${principal.personId}`);
-    if (!allowed.ok) throw new AppError('ERR_RATE_LIMITED', undefined, { retryAfter: allowed.retryAfterSeconds });
+    if (!allowed.ok)
+      throw new AppError('ERR_RATE_LIMITED', undefined, { retryAfter: allowed.retryAfterSeconds });
 
     const { report, moderators } = await this.db.transaction(async (tx) => {
       // Former members may report what they could read; nobody may report beyond that.
@@ -61,7 +70,9 @@ export class ReportService {
       // A commitment altered in the database no longer carries the server's tag.
       if (!this.tagger.verify(tagged, message.serverTag)) throw new AppError('ERR_MOD_REPORT_FORGED');
       const opening = body.opening;
-      if (!opensCommitment(message.commitment, fromBase64Url(opening.bindingKey), fromBase64Url(opening.digest)))
+      if (
+        !opensCommitment(message.commitment, fromBase64Url(opening.bindingKey), fromBase64Url(opening.digest))
+      )
         throw new AppError('ERR_MOD_REPORT_FORGED');
 
       // The reveal must be sealed to exactly the moderators' devices (not the reporter's own).
@@ -77,7 +88,9 @@ export class ReportService {
           throw new AppError('ERR_BAD_REQUEST', 'device addressed twice', {
             issues: [{ path: ['sealed'], message: `device ${check.duplicate} is addressed twice` }],
           });
-        throw new AppError('ERR_CHAT_DEVICES_CHANGED', 'moderator devices differ', { mismatch: check.mismatch });
+        throw new AppError('ERR_CHAT_DEVICES_CHANGED', 'moderator devices differ', {
+          mismatch: check.mismatch,
+        });
       }
 
       const id = randomUUID();
@@ -113,18 +126,28 @@ export class ReportService {
   }
 
   /** A channel's reports, for its owners and moderators, each with this device's sealed reveal. */
-  async queue(principal: Principal, channelId: string, status: Report['status'] | undefined): Promise<Report[]> {
+  async queue(
+    principal: Principal,
+    channelId: string,
+    status: Report['status'] | undefined,
+  ): Promise<Report[]> {
     const membership = await requireMembership(this.db, principal, channelId);
-    if (!mayHandleReports(membership.channel.kind, membership.role)) throw new AppError('ERR_CHAT_ROLE_REQUIRED');
+    if (!mayHandleReports(membership.channel.kind, membership.role))
+      throw new AppError('ERR_CHAT_ROLE_REQUIRED');
     return channelReports(this.db, channelId, principal.deviceId, status);
   }
 
-  async resolve(principal: Principal, reportId: string, resolution: 'dismissed' | 'action_taken'): Promise<Report> {
+  async resolve(
+    principal: Principal,
+    reportId: string,
+    resolution: 'dismissed' | 'action_taken',
+  ): Promise<Report> {
     const found = await findReport(this.db, principal.orgId, reportId, principal.deviceId);
     if (!found) throw new AppError('ERR_NOT_FOUND', 'report not found');
     await this.db.transaction(async (tx) => {
       const membership = await requireMembership(tx, principal, found.channelId, { lock: true });
-      if (!mayHandleReports(membership.channel.kind, membership.role)) throw new AppError('ERR_CHAT_ROLE_REQUIRED');
+      if (!mayHandleReports(membership.channel.kind, membership.role))
+        throw new AppError('ERR_CHAT_ROLE_REQUIRED');
       if (!(await resolveReport(tx, reportId, resolution, principal.personId, this.clock())))
         throw new AppError('ERR_MOD_REPORT_RESOLVED');
       await recordAudit(tx, {

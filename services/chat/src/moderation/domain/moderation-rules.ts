@@ -55,7 +55,8 @@ export type SendRefusal =
 export function sendRefusal(context: SendContext): SendRefusal | null {
   if (!isModerated(context.kind) || isModerator(context.role)) return null;
   if (context.locked) return { code: 'ERR_MOD_CHANNEL_LOCKED' };
-  if (context.mutedUntil && context.mutedUntil > context.now) return { code: 'ERR_MOD_MUTED', until: context.mutedUntil };
+  if (context.mutedUntil && context.mutedUntil > context.now)
+    return { code: 'ERR_MOD_MUTED', until: context.mutedUntil };
   if (context.slowModeSeconds > 0 && context.lastMessageAt) {
     const readyAt = context.lastMessageAt.getTime() + context.slowModeSeconds * 1000;
     const waitMs = readyAt - context.now.getTime();

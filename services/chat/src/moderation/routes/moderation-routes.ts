@@ -14,13 +14,21 @@ export async function moderationRoutes(
   routes.add(endpoints.mute, ({ principal, params, body }) =>
     moderation.mute(principal, params.id, body.personId, body.seconds),
   );
-  routes.add(endpoints.unmute, ({ principal, params }) => moderation.unmute(principal, params.id, params.personId));
-  routes.add(endpoints.ban, ({ principal, params, body }) => moderation.ban(principal, params.id, body.personId));
-  routes.add(endpoints.unban, ({ principal, params }) => moderation.unban(principal, params.id, params.personId));
+  routes.add(endpoints.unmute, ({ principal, params }) =>
+    moderation.unmute(principal, params.id, params.personId),
+  );
+  routes.add(endpoints.ban, ({ principal, params, body }) =>
+    moderation.ban(principal, params.id, body.personId),
+  );
+  routes.add(endpoints.unban, ({ principal, params }) =>
+    moderation.unban(principal, params.id, params.personId),
+  );
   routes.add(endpoints.slowMode, ({ principal, params, body }) =>
     moderation.setSlowMode(principal, params.id, body.seconds),
   );
-  routes.add(endpoints.lock, ({ principal, params, body }) => moderation.setLocked(principal, params.id, body.locked));
+  routes.add(endpoints.lock, ({ principal, params, body }) =>
+    moderation.setLocked(principal, params.id, body.locked),
+  );
   routes.add(endpoints.pin, ({ principal, params, body }) => moderation.pin(principal, params.id, body.seq));
   routes.add(endpoints.unpin, ({ principal, params }) => moderation.unpin(principal, params.id, params.seq));
   routes.add(endpoints.setRole, ({ principal, params, body }) =>
@@ -34,5 +42,7 @@ export async function moderationRoutes(
     reports.resolve(principal, params.id, body.resolution),
   );
   routes.add(endpoints.myReports, async ({ principal }) => ({ reports: await reports.mine(principal) }));
-  routes.add(endpoints.reportOverview, async ({ principal }) => ({ reports: await reports.overview(principal) }));
+  routes.add(endpoints.reportOverview, async ({ principal }) => ({
+    reports: await reports.overview(principal),
+  }));
 }

@@ -160,26 +160,30 @@ export async function setRole(
   ]);
 }
 
-export async function loadModerationState(db: Queryable, channelId: string, now: Date): Promise<ModerationState> {
+export async function loadModerationState(
+  db: Queryable,
+  channelId: string,
+  now: Date,
+): Promise<ModerationState> {
   // One after another: `db` may be a transaction's single connection.
   const settings = await db.query<{ slow_mode_seconds: number | null; announcements_only: boolean }>(
-      `SELECT c.announcements_only, m.slow_mode_seconds
+    `SELECT c.announcements_only, m.slow_mode_seconds
          FROM channels c LEFT JOIN channel_moderation m ON m.channel_id = c.id WHERE c.id = $1`,
-      [channelId],
-    );
+    [channelId],
+  );
   const mutes = await db.query<{ person_id: string; muted_until: Date }>(
-      `SELECT person_id, muted_until FROM channel_member_moderation
+    `SELECT person_id, muted_until FROM channel_member_moderation
         WHERE channel_id = $1 AND muted_until > $2 ORDER BY muted_until`,
-      [channelId, now],
-    );
+    [channelId, now],
+  );
   const bans = await db.query<{ person_id: string; banned_at: Date; banned_by: string | null }>(
-      'SELECT person_id, banned_at, banned_by FROM channel_bans WHERE channel_id = $1 ORDER BY banned_at',
-      [channelId],
-    );
+    'SELECT person_id, banned_at, banned_by FROM channel_bans WHERE channel_id = $1 ORDER BY banned_at',
+    [channelId],
+  );
   const pins = await db.query<{ seq: number; pinned_by: string | null; pinned_at: Date }>(
-      'SELECT seq, pinned_by, pinned_at FROM channel_pins WHERE channel_id = $1 ORDER BY seq',
-      [channelId],
-    );
+    'SELECT seq, pinned_by, pinned_at FROM channel_pins WHERE channel_id = $1 ORDER BY seq',
+    [channelId],
+  );
   const row = settings.rows[0];
   return {
     channelId,

@@ -84,11 +84,10 @@ export async function insertReport(tx: Queryable, report: NewReport): Promise<vo
     ],
   );
   for (const [deviceId, ciphertext] of report.sealed) {
-    await tx.query('INSERT INTO message_report_reveals (report_id, device_id, ciphertext) VALUES ($1, $2, $3)', [
-      report.id,
-      deviceId,
-      ciphertext,
-    ]);
+    await tx.query(
+      'INSERT INTO message_report_reveals (report_id, device_id, ciphertext) VALUES ($1, $2, $3)',
+      [report.id, deviceId, ciphertext],
+    );
   }
 }
 
