@@ -55,7 +55,9 @@ export const environmentSchema = z.object({
   IDLE_TIMEOUT_MS: positiveInt(60_000),
   OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
   FRANKING_SERVER_KEY: optional(
-    z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 random bytes in base64url (43 characters)' }),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 random bytes in base64url (43 characters)' }),
   ),
 });
 
