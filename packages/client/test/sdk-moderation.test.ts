@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
+import { frankingCommitment, newFrankingKey } from '@spreekuur/crypto/franking';
+import { chatEndpoints } from '@spreekuur/protocol/chat';
+import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { isSpreekuurError, MemoryStore, type SpreekuurClient } from '../src/index.ts';
+import type { ClientEvents } from '../src/index.ts';
+import { sdkPerson } from './sdk-fixtures.ts';
+
+/** `client.moderation` against a real gateway: actions, their events, and a report opened on a moderator's device. */
+let gateway: TestGateway;
+const clients: SpreekuurClient[] = [];
+beforeAll(async () => {
+  gateway = await startGateway();
+});
+afterAll(async () => {
+  for (const client of clients) await client.close();
+  await gateway.close();
+});
+
+async function group(slug: string) {
+  const org = await seedOrganisation(gateway, slug);
+  const person = async (name: string, role: 'resident' | 'worker' = 'resident') => {
+    const client = await sdkPerson(gateway, role === 'worker' ? org.admin : org.worker, org.team.id, name, {
+      role,
+      store: new MemoryStore(),
+    });
+    clients.push(client);
+    return client;
+  };
+  const trainer = await person('Trainer', 'worker');
+  const member = await person('Deelnemer');
+  const other = await person('Andere deelnemer');
+  const channel = await trainer.createGroup('Training', [member.account.personId, other.account.personId]);
+  return { trainer, member, other, channel };
+}
+
+const next = <K extends keyof ClientEvents>(client: SpreekuurClient, event: K) =>
+  new Promise<ClientEvents[K]>((resolve) => {
+    const off = client.on(event, (value) => {
+      off();
+      resolve(value);
+    });
+  });
+
+describe('client.moderation', () => {
+  it('a moderator mutes; the member hears of it and is refused with ERR_MOD_MUTED; a member acting as moderator is refused', async () => {
+    const { trainer, member, other, channel } = await group('sdk-mod-mute');
+    const heard = next(member, 'moderation');
+    const state = await trainer.moderation.mute(channel.id, member.account.personId, 600);
+    expect(state.mutes.map((mute) => mute.personId)).toEqual([member.account.personId]);
+    expect(await heard).toMatchObject({
+      channelId: channel.id,
+      change: { type: 'muted', personId: member.account.personId },
+    });
+
+    const muted = await member.sendText(channel.id, 'Mag ik iets zeggen?').catch((error: unknown) => error);
+    expect(isSpreekuurError(muted) && muted.code).toBe('ERR_MOD_MUTED');
+
+    const refused = await member.moderation.setSlowMode(channel.id, 10).catch((error: unknown) => error);
+    expect(isSpreekuurError(refused) && refused.code).toBe('ERR_CHAT_ROLE_REQUIRED');
+    expect((await other.moderation.state(channel.id)).slowModeSeconds).toBe(0);
+
+    await trainer.moderation.setSlowMode(channel.id, 30);
+    await trainer.moderation.setLocked(channel.id, true);
+    expect(await member.moderation.state(channel.id)).toMatchObject({ slowModeSeconds: 30, locked: true });
+  });
+
+  it('a member reports a franked message; the moderator opens the reveal on their device and sees it verified', async () => {
+    const { trainer, member, other, channel } = await group('sdk-mod-report');
+    // A franked message as the sender's device sends it (the plaintext travels encrypted; opaque here).
+    const frankingKey = newFrankingKey();
+    const plaintext = utf8Encode(
+      JSON.stringify({ v: 2, type: 'text', text: 'Jij bent dom', frankingKey: toBase64Url(frankingKey) }),
+    );
+    const { devices } = await other.call(chatEndpoints.channelDevices, { params: { id: channel.id } });
+    const sent = await other.call(chatEndpoints.send, {
+      body: {
+        channelId: channel.id,
+        clientId: randomUUID(),
+        kind: 'group',
+        ciphertext: toBase64Url(utf8Encode('ciphertext stand-in')),
+        recipientDeviceIds: devices
+          .map((device) => device.deviceId)
+          .filter((id) => id !== other.account.deviceId),
+        frankingCommitment: toBase64Url(frankingCommitment(frankingKey, plaintext)),
+      },
+    });
+
+    const noticed = next(trainer, 'report');
+    const report = await member.moderation.report(channel.id, sent.seq, {
+      reason: 'harassment',
+      note: 'Al de tweede keer vandaag.',
+      plaintext,
+      frankingKey,
+    });
+    expect(report).toMatchObject({
+      status: 'open',
+      serverVerified: true,
+      senderPersonId: other.account.personId,
+    });
+    expect(await noticed).toMatchObject({ reportId: report.id, status: 'open' });
+
+    const [opened] = await trainer.moderation.queue(channel.id, 'open');
+    expect(opened?.reveal).toEqual({
+      plaintext: new TextDecoder().decode(plaintext),
+      note: 'Al de tweede keer vandaag.',
+      verified: true,
+    });
+
+    // A reporter claiming other words for the same message: the server refuses.
+    const forged = await member.moderation
+      .report(channel.id, sent.seq, { reason: 'spam', plaintext: utf8Encode('iets anders'), frankingKey })
+      .catch((error: unknown) => error);
+    expect(isSpreekuurError(forged) && forged.code).toBe('ERR_MOD_REPORT_FORGED');
+
+    const handled = next(member, 'report');
+    await trainer.moderation.resolve(report.id, 'action_taken');
+    expect(await handled).toMatchObject({ reportId: report.id, status: 'action_taken' });
+    expect((await member.moderation.mine()).map((mine) => mine.status)).toEqual(['action_taken']);
+  });
+});
