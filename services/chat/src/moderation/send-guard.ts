@@ -19,7 +19,8 @@ export class SendGuard {
 
   /** Refuses a send the group's moderation forbids; under slow mode records when this member posted. */
   async check(tx: Queryable, membership: Membership, principal: Principal, now: Date): Promise<void> {
-    if (!isModerated(membership.channel.kind)) return;
+    // Owners and moderators are never held back: no lookup for them.
+    if (!isModerated(membership.channel.kind) || membership.role !== 'member') return;
     const limits = await sendLimits(tx, membership.channel.id, principal.personId);
     const refusal = sendRefusal({
       kind: membership.channel.kind,
