@@ -131,6 +131,16 @@ describe('moderated groups', () => {
     );
     expect(lifted.body.mutes).toEqual([]);
     expect((await send(g.member, g.id)).status).toBe(200);
+    // Lifting a mute nobody has is refused and logs nothing.
+    const seq = await lastSeq(g.id);
+    const nothing = await api<ErrorBody>(
+      chat,
+      g.owner,
+      'DELETE',
+      `/v1/channels/${g.id}/moderation/mutes/${g.other.personId}`,
+    );
+    expect([nothing.status, nothing.body.error.code]).toEqual([404, 'ERR_NOT_FOUND']);
+    expect(await lastSeq(g.id)).toBe(seq);
   });
 
   it('a member acting as a moderator is refused for every action, and nothing changes', async () => {

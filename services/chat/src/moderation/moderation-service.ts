@@ -10,6 +10,7 @@ import {
   activeRole,
   addBan,
   addPin,
+  clearMute,
   countPins,
   loadModerationState,
   removeBan,
@@ -55,8 +56,8 @@ export class ModerationService {
   }
 
   unmute(principal: Principal, channelId: string, personId: string): Promise<ModerationState> {
-    return this.act(principal, channelId, async (tx, membership) => {
-      await setMutedUntil(tx, membership.channel, personId, null);
+    return this.act(principal, channelId, async (tx) => {
+      if (!(await clearMute(tx, channelId, personId))) throw new AppError('ERR_NOT_FOUND', 'not muted');
       return { type: 'unmuted', personId };
     });
   }
@@ -104,7 +105,8 @@ export class ModerationService {
 
   pin(principal: Principal, channelId: string, seq: number): Promise<ModerationState> {
     return this.act(principal, channelId, async (tx, membership, now) => {
-      const message = await findMessage(tx, channelId, seq, 0);
+      // Only what the moderator can see themselves: from their joining on.
+      const message = await findMessage(tx, channelId, seq, membership.joinedSeq);
       if (!message || message.deleted_at !== null) throw new AppError('ERR_NOT_FOUND', 'message not found');
       if ((await countPins(tx, channelId)) >= PINS_MAX) throw new AppError('ERR_MOD_TOO_MANY_PINS');
       if (!(await addPin(tx, membership.channel, seq, principal.personId, now))) return null;

@@ -45,13 +45,23 @@ export async function setMutedUntil(
   tx: Queryable,
   channel: { id: string; org_id: string },
   personId: string,
-  until: Date | null,
+  until: Date,
 ): Promise<void> {
   await tx.query(
     `INSERT INTO channel_member_moderation (channel_id, org_id, person_id, muted_until) VALUES ($1, $2, $3, $4)
      ON CONFLICT (channel_id, person_id) DO UPDATE SET muted_until = EXCLUDED.muted_until`,
     [channel.id, channel.org_id, personId, until],
   );
+}
+
+/** Lifts a mute; false when the person was not muted here (nothing to lift). */
+export async function clearMute(tx: Queryable, channelId: string, personId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE channel_member_moderation SET muted_until = NULL
+      WHERE channel_id = $1 AND person_id = $2 AND muted_until IS NOT NULL`,
+    [channelId, personId],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 export async function setSlowMode(
