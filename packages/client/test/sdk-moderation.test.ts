@@ -4,7 +4,7 @@ import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
 import { frankingCommitment, newFrankingKey } from '@spreekuur/crypto/franking';
 import { chatEndpoints } from '@spreekuur/protocol/chat';
 import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
-import { isSpreekuurError, MemoryStore, type SpreekuurClient } from '../src/index.ts';
+import { isSpreekuurError, MemoryStore, SpreekuurClient } from '../src/index.ts';
 import type { ClientEvents } from '../src/index.ts';
 import { sdkPerson } from './sdk-fixtures.ts';
 
@@ -21,11 +21,14 @@ afterAll(async () => {
 
 async function group(slug: string) {
   const org = await seedOrganisation(gateway, slug);
+  const stores = new Map<string, MemoryStore>();
   const person = async (name: string, role: 'resident' | 'worker' = 'resident') => {
+    const store = new MemoryStore();
     const client = await sdkPerson(gateway, role === 'worker' ? org.admin : org.worker, org.team.id, name, {
       role,
-      store: new MemoryStore(),
+      store,
     });
+    stores.set(client.account.personId, store);
     clients.push(client);
     return client;
   };
@@ -33,7 +36,7 @@ async function group(slug: string) {
   const member = await person('Deelnemer');
   const other = await person('Andere deelnemer');
   const channel = await trainer.createGroup('Training', [member.account.personId, other.account.personId]);
-  return { trainer, member, other, channel };
+  return { trainer, member, other, channel, stores };
 }
 
 const next = <K extends keyof ClientEvents>(client: SpreekuurClient, event: K) =>
@@ -65,6 +68,26 @@ describe('client.moderation', () => {
     await trainer.moderation.setSlowMode(channel.id, 30);
     await trainer.moderation.setLocked(channel.id, true);
     expect(await member.moderation.state(channel.id)).toMatchObject({ slowModeSeconds: 30, locked: true });
+  });
+
+  it('a device that was offline hears of moderation actions when it catches up (they are in the channel log)', async () => {
+    const { trainer, member, channel, stores } = await group('sdk-mod-offline');
+    await member.close();
+    await trainer.moderation.setSlowMode(channel.id, 15);
+    await trainer.moderation.mute(channel.id, member.account.personId, 120);
+    const reopened = await SpreekuurClient.open({
+      store: stores.get(member.account.personId)!,
+      serverUrl: gateway.url,
+    });
+    clients.push(reopened);
+    const heard: Array<ClientEvents['moderation']> = [];
+    reopened.on('moderation', (event) => heard.push(event));
+    await reopened.connect();
+    await reopened.settled();
+    const deadline = Date.now() + 10_000;
+    while (heard.length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard.map((event) => event.change.type)).toEqual(['slow_mode', 'muted']);
   });
 
   it('a member reports a franked message; the moderator opens the reveal on their device and sees it verified', async () => {
