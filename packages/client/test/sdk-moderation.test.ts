@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
-import { frankingCommitment, newFrankingKey } from '@spreekuur/crypto/franking';
-import { chatEndpoints } from '@spreekuur/protocol/chat';
+import { fromBase64Url, toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
+import { frankingCommitment, newFrankingKey, sealReveal, serverOpening } from '@spreekuur/crypto/franking';
+import { chatEndpoints, moderationEndpoints } from '@spreekuur/protocol/chat';
 import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { isSpreekuurError, MemoryStore, SpreekuurClient } from '../src/index.ts';
 import type { ClientEvents } from '../src/index.ts';
@@ -137,6 +137,37 @@ describe('client.moderation', () => {
       .report(channel.id, sent.seq, { reason: 'spam', plaintext: utf8Encode('iets anders'), frankingKey })
       .catch((error: unknown) => error);
     expect(isSpreekuurError(forged) && forged.code).toBe('ERR_MOD_REPORT_FORGED');
+
+    // A reporter with the right opening who seals other words: the server cannot tell (it never
+    // sees the plaintext), the moderator's device can.
+    const opening = serverOpening(frankingKey, plaintext);
+    const trainerDevice = devices.find((device) => device.personId === trainer.account.personId)!;
+    const lie = await other.call(moderationEndpoints.createReport, {
+      body: {
+        channelId: channel.id,
+        seq: sent.seq,
+        reason: 'threat',
+        opening: { bindingKey: toBase64Url(opening.bindingKey), digest: toBase64Url(opening.digest) },
+        sealed: [
+          {
+            deviceId: trainerDevice.deviceId,
+            ciphertext: toBase64Url(
+              sealReveal(fromBase64Url(trainerDevice.identityKey), {
+                frankingKey,
+                plaintext: utf8Encode('Ik maak je af'),
+                note: '',
+              }),
+            ),
+          },
+        ],
+      },
+    });
+    const queued = await trainer.moderation.queue(channel.id, 'open');
+    expect(queued.find((entry) => entry.id === lie.id)?.reveal).toEqual({
+      plaintext: 'Ik maak je af',
+      note: '',
+      verified: false,
+    });
 
     const handled = next(member, 'report');
     await trainer.moderation.resolve(report.id, 'action_taken');
