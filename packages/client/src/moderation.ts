@@ -34,7 +34,7 @@ export interface ReportInput {
 
 /**
  * `client.moderation`: moderating groups (owners and moderators) and reporting messages under
- * end-to-end encryption with message franking (packages/crypto/SPEC.md §13, docs/moderation.md).
+ * end-to-end encryption with message franking (packages/crypto/SPEC.md §14, docs/moderation.md).
  * Every method refuses with the server's error code (`SpreekuurError.code`), e.g.
  * `ERR_CHAT_ROLE_REQUIRED` for a member acting as a moderator.
  */

@@ -59,6 +59,7 @@ export const environmentSchema = z.object({
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 random bytes in base64url (43 characters)' }),
   ),
+  METRICS_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -110,4 +111,6 @@ export const environmentDocs: Record<keyof Environment, string> = {
     'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
   FRANKING_SERVER_KEY:
     'Key of the server tag on message franking commitments (reports, docs/moderation.md); 32 bytes base64url, the same on every node. Unset: generated once into `DATA_DIR/franking-key`.',
+  METRICS_TOKEN:
+    'Bearer token for `GET /metrics` (Prometheus text format). Unset: `/metrics` is off (404). See docs/operations.md.',
 };

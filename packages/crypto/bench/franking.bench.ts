@@ -1,5 +1,5 @@
 /**
- * Message franking primitives (SPEC §13): µs per operation on this machine.
+ * Message franking primitives (SPEC §14): µs per operation on this machine.
  *   pnpm --filter @spreekuur/crypto exec tsx bench/franking.bench.ts
  */
 import { utf8Encode } from '../src/encoding.ts';

@@ -6,7 +6,7 @@ import { systemRng, type Rng } from './random.ts';
 import { sodium } from './sodium.ts';
 
 /**
- * Message franking (SPEC §13): a commitment to each message's plaintext that a recipient can
+ * Message franking (SPEC §14): a commitment to each message's plaintext that a recipient can
  * later open to report the message, so a report cannot be made up about a message that was
  * never sent, and a sender cannot deny a reported message.
  *
@@ -44,12 +44,12 @@ export interface ServerOpening {
   digest: Uint8Array;
 }
 
-/** A fresh franking key for one message (put it in the plaintext, SPEC §13.1). */
+/** A fresh franking key for one message (put it in the plaintext, SPEC §14.1). */
 export function newFrankingKey(rng: Rng = systemRng): Uint8Array {
   return rng.randomBytes(FRANKING_KEY_BYTES);
 }
 
-/** The opening the server checks (SPEC §13.2). */
+/** The opening the server checks (SPEC §14.2). */
 export function serverOpening(frankingKey: Uint8Array, plaintext: Uint8Array): ServerOpening {
   const { bindingKey, hidingKey } = splitKey(frankingKey);
   return { bindingKey, digest: mac(hidingKey, 'franking/digest', [plaintext]) };
@@ -61,7 +61,7 @@ export function commitmentFromOpening(opening: ServerOpening): Uint8Array {
   return mac(opening.bindingKey, 'franking/commitment', [opening.digest]);
 }
 
-/** The sender's commitment to a plaintext under its franking key (SPEC §13.2). */
+/** The sender's commitment to a plaintext under its franking key (SPEC §14.2). */
 export function frankingCommitment(frankingKey: Uint8Array, plaintext: Uint8Array): Uint8Array {
   return commitmentFromOpening(serverOpening(frankingKey, plaintext));
 }
@@ -81,7 +81,7 @@ export function verifyFranking(
   return equalBytes(frankingCommitment(frankingKey, plaintext), commitment);
 }
 
-/** The server's check of a report (SPEC §13.3); wrong lengths are false. */
+/** The server's check of a report (SPEC §14.3); wrong lengths are false. */
 export function verifyServerOpening(commitment: Uint8Array, opening: ServerOpening): boolean {
   if (
     commitment.length !== FRANKING_COMMITMENT_BYTES ||
@@ -129,7 +129,7 @@ function decodeReveal(bytes: Uint8Array): Reveal {
 
 /**
  * Seals a reveal to one device (libsodium sealed box to the X25519 form of its Ed25519 identity
- * key, SPEC §13.4): only that device opens it; the server stores it as opaque bytes.
+ * key, SPEC §14.4): only that device opens it; the server stores it as opaque bytes.
  */
 export function sealReveal(recipientIdentityKey: Uint8Array, reveal: Reveal): Uint8Array {
   const s = sodium();

@@ -68,6 +68,7 @@ const expected: Record<string, string[]> = {
     'sealReveal',
     'openReveal',
   ],
+  './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
 };
 
 describe('package exports', () => {

@@ -35,7 +35,7 @@ const vectors = JSON.parse(readFileSync(new URL('./franking-vectors.json', impor
 
 beforeAll(() => ready());
 
-describe('message franking (SPEC §13)', () => {
+describe('message franking (SPEC §14)', () => {
   for (const vector of vectors.valid) {
     it(`valid: ${vector.name} — commitment and server opening match the frozen bytes`, () => {
       const key = fromHex(vector.frankingKey);
@@ -94,7 +94,7 @@ describe('message franking (SPEC §13)', () => {
     expect(toHex(newFrankingKey(rng))).not.toBe(toHex(first));
   });
 
-  describe('reveal sealed to a moderator device (SPEC §13.4)', () => {
+  describe('reveal sealed to a moderator device (SPEC §14.4)', () => {
     const reveal = () => ({
       frankingKey: newFrankingKey(),
       plaintext: utf8Encode('{"v":2,"text":"iets gemeens"}'),

@@ -15,7 +15,7 @@ import {
 } from './fixtures.ts';
 
 /**
- * Reports under end-to-end encryption with message franking (packages/crypto/SPEC.md §13):
+ * Reports under end-to-end encryption with message franking (packages/crypto/SPEC.md §14):
  * the server accepts a report only with an opening of the message's commitment, and never
  * sees the plaintext. The franking values are computed here as a client would, with an
  * implementation of the SPEC's MAC of its own (HMAC-SHA-512/256), independent of the server's.

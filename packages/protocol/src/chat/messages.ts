@@ -19,7 +19,7 @@ const envelopeCommon = {
   replacesSeq: sequenceNumber.min(1).optional(),
   /** Files this message refers to; they are deleted with it. */
   fileIds: z.array(id).max(10).optional(),
-  /** Moderation: the message franking commitment to its plaintext (SPEC §13); the server tags and keeps it. */
+  /** Moderation: the message franking commitment to its plaintext (SPEC §14); the server tags and keeps it. */
   frankingCommitment: frankingBytes.optional(),
 };
 
@@ -77,7 +77,7 @@ export const channelEvent = z.discriminatedUnion('kind', [
     fileIds: z.array(id),
     expiresAt: isoDateTime.nullable(),
     deleted: z.boolean(),
-    /** Moderation: the sender's franking commitment, which the recipient checks after decrypting (SPEC §13.2). */
+    /** Moderation: the sender's franking commitment, which the recipient checks after decrypting (SPEC §14.2). */
     frankingCommitment: frankingBytes.optional(),
   }),
   z.object({

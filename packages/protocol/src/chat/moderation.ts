@@ -6,7 +6,7 @@ import { sequenceNumber } from './channels.ts';
 
 // Moderated group channels and reports under end-to-end encryption (docs/moderation.md).
 
-/** A franking value (commitment, binding key, digest): exactly 32 bytes (packages/crypto/SPEC.md §13). */
+/** A franking value (commitment, binding key, digest): exactly 32 bytes (packages/crypto/SPEC.md §14). */
 export const frankingBytes = base64UrlBytes({ min: 32, max: 32 });
 
 /** Longest mute: 30 days. */
@@ -66,7 +66,7 @@ export const reportResolution = z.enum(['dismissed', 'action_taken']);
 /**
  * A report of a message. `opening` lets the server check the message's franking commitment
  * without seeing the plaintext; `sealed` carries the plaintext, its franking key and the
- * reporter's note, sealed to each device of the channel's moderators (SPEC §13): the server
+ * reporter's note, sealed to each device of the channel's moderators (SPEC §14): the server
  * stores it and cannot open it.
  */
 export const createReportBody = z.strictObject({

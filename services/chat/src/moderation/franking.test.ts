@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrankingTagger, loadFrankingKey, opensCommitment } from './franking.ts';
 
-/** The server's franking code against the crypto package's frozen vectors (SPEC §13), and its key file. */
+/** The server's franking code against the crypto package's frozen vectors (SPEC §14), and its key file. */
 const vectors = JSON.parse(
   await readFile(new URL('../../../../packages/crypto/test/franking-vectors.json', import.meta.url), 'utf8'),
 ) as {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fromBase64Url } from '@spreekuur/protocol/common';
 
 /**
- * The server's side of message franking (packages/crypto/SPEC.md §13): the tag that binds a
+ * The server's side of message franking (packages/crypto/SPEC.md §14): the tag that binds a
  * commitment to sender, channel, seq and time, and the check of a reporter's opening. The
  * server never sees the plaintext; it checks what the reporter knows against the commitment.
  */
@@ -23,14 +23,14 @@ function context(label: string, parts: readonly Uint8Array[]): Buffer {
   return Buffer.concat(chunks);
 }
 
-/** MAC of SPEC §13.1: HMAC-SHA-512 truncated to 32 bytes (what libsodium's crypto_auth computes). */
+/** MAC of SPEC §14.1: HMAC-SHA-512 truncated to 32 bytes (what libsodium's crypto_auth computes). */
 function mac(key: Uint8Array, label: string, parts: readonly Uint8Array[]): Buffer {
   return createHmac('sha512', key).update(context(label, parts)).digest().subarray(0, 32);
 }
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && timingSafeEqual(a, b);
 
-/** Does the reporter's opening (binding key, keyed digest) open the stored commitment (SPEC §13.3)? */
+/** Does the reporter's opening (binding key, keyed digest) open the stored commitment (SPEC §14.3)? */
 export function opensCommitment(commitment: Uint8Array, bindingKey: Uint8Array, digest: Uint8Array): boolean {
   if (commitment.length !== 32 || bindingKey.length !== 32 || digest.length !== 32) return false;
   return equal(mac(bindingKey, 'franking/commitment', [digest]), commitment);

@@ -31,7 +31,7 @@ import {
 export const REPORTS_PER_PERSON = { burst: 10, refillPerSecond: 10 / 3600 };
 
 /**
- * Reports of group messages under end-to-end encryption (packages/crypto/SPEC.md §13). The
+ * Reports of group messages under end-to-end encryption (packages/crypto/SPEC.md §14). The
  * server accepts a report only when the reporter's opening opens the message's franking
  * commitment and the server's own tag on it verifies; the plaintext travels sealed to the
  * moderators' devices and is never readable here.

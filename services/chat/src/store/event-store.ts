@@ -51,7 +51,7 @@ export function toChannelEvent(row: EventRow, deviceCiphertext: Uint8Array | nul
         fileIds: Array.isArray(row.data.fileIds) ? (row.data.fileIds as string[]) : [],
         expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
         deleted,
-        // Moderation (franking, SPEC §13): kept in `data` when the envelope carried one.
+        // Moderation (franking, SPEC §14): kept in `data` when the envelope carried one.
         ...(typeof row.data.frankingCommitment === 'string'
           ? { frankingCommitment: row.data.frankingCommitment }
           : {}),
