@@ -132,7 +132,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         refresh: () => this.refreshToken(),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
-    this.moderation = new ModerationClient(this.http, account);
+    this.moderation = new ModerationClient(this.http, account, store);
     const membership = new MembershipView(store, this.http);
     const verifier = new DeviceVerifier(this.http, membership, {
       personId: account.personId,

@@ -7,7 +7,9 @@ import {
   type ModerationState,
   type Report,
 } from '@spreekuur/protocol/chat';
+import { SpreekuurError } from './errors.ts';
 import type { HttpClient } from './http.ts';
+import type { KeyValueStore } from './storage/key-value-store.ts';
 
 type ReportReason = Report['reason'];
 type ReportStatus = Report['status'];
@@ -24,12 +26,16 @@ export interface OpenedReport extends Report {
   } | null;
 }
 
-/** What a reporter reveals: the exact plaintext bytes they decrypted and the message's franking key. */
+/**
+ * A report: reason and note. What is revealed, the exact plaintext bytes this device decrypted
+ * and the message's franking key, is kept by the SDK when the message arrives; pass them only
+ * for a message this store does not hold.
+ */
 export interface ReportInput {
   reason: ReportReason;
   note?: string;
-  plaintext: Uint8Array;
-  frankingKey: Uint8Array;
+  plaintext?: Uint8Array;
+  frankingKey?: Uint8Array;
 }
 
 /**
@@ -42,6 +48,7 @@ export class ModerationClient {
   constructor(
     private readonly http: HttpClient,
     private readonly self: { deviceId: string; identity: DeviceIdentity },
+    private readonly store: KeyValueStore,
   ) {}
 
   /** Slow mode, lock, mutes, bans and pins of a group (any member). */
@@ -103,7 +110,8 @@ export class ModerationClient {
    * Reports a message: the server gets the franking opening (binding key and keyed digest,
    * nothing of the plaintext); the plaintext, its franking key and the note are sealed to each
    * device of the group's owners and moderators. The server refuses a report that does not open
-   * the message's commitment (`ERR_MOD_REPORT_FORGED`).
+   * the message's commitment (`ERR_MOD_REPORT_FORGED`); a message this device never decrypted
+   * with a valid commitment cannot be reported (`ERR_MOD_NOT_FRANKED`).
    */
   async report(channelId: string, seq: number, input: ReportInput): Promise<Report> {
     const channel = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
@@ -111,14 +119,21 @@ export class ModerationClient {
       channel.members.filter((member) => member.role !== 'member').map((member) => member.personId),
     );
     const { devices } = await this.http.call(chatEndpoints.channelDevices, { params: { id: channelId } });
-    const reveal = { frankingKey: input.frankingKey, plaintext: input.plaintext, note: input.note ?? '' };
+    const kept = await this.store.get<{ plaintext: string; frankingKey: string }>(
+      `franking/${channelId}/${seq}`,
+    );
+    const plaintext = input.plaintext ?? (kept ? fromBase64Url(kept.plaintext) : undefined);
+    const frankingKey = input.frankingKey ?? (kept ? fromBase64Url(kept.frankingKey) : undefined);
+    if (!plaintext || !frankingKey)
+      throw new SpreekuurError('ERR_MOD_NOT_FRANKED', 'this device holds no franked copy of that message');
+    const reveal = { frankingKey, plaintext, note: input.note ?? '' };
     const sealed = devices
       .filter((device) => moderators.has(device.personId) && device.deviceId !== this.self.deviceId)
       .map((device) => ({
         deviceId: device.deviceId,
         ciphertext: toBase64Url(sealReveal(fromBase64Url(device.identityKey), reveal)),
       }));
-    const opening = serverOpening(input.frankingKey, input.plaintext);
+    const opening = serverOpening(frankingKey, plaintext);
     return this.http.call(endpoints.createReport, {
       body: {
         channelId,

@@ -6,7 +6,7 @@ import { chatEndpoints, moderationEndpoints } from '@spreekuur/protocol/chat';
 import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { isSpreekuurError, MemoryStore, SpreekuurClient } from '../src/index.ts';
 import type { ClientEvents } from '../src/index.ts';
-import { sdkPerson } from './sdk-fixtures.ts';
+import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
 /** `client.moderation` against a real gateway: actions, their events, and a report opened on a moderator's device. */
 let gateway: TestGateway;
@@ -68,6 +68,25 @@ describe('client.moderation', () => {
     await trainer.moderation.setSlowMode(channel.id, 30);
     await trainer.moderation.setLocked(channel.id, true);
     expect(await member.moderation.state(channel.id)).toMatchObject({ slowModeSeconds: 30, locked: true });
+  });
+
+  it('end to end: sendText frankes every message, the recipient reports it as received, the moderator sees it verified', async () => {
+    const { trainer, member, other, channel } = await group('sdk-mod-e2e');
+    const received = inbox(member);
+    await other.sendText(channel.id, 'Niemand wil jou hier');
+    await received.waitFor(1);
+    const [message] = received.messages;
+    expect(message?.content).toMatchObject({ type: 'text', text: 'Niemand wil jou hier' });
+    const report = await member.moderation.report(channel.id, message!.seq, { reason: 'harassment' });
+    expect(report.serverVerified).toBe(true);
+    const [opened] = await trainer.moderation.queue(channel.id);
+    expect(opened?.reveal?.verified).toBe(true);
+    expect(opened?.reveal?.plaintext).toContain('Niemand wil jou hier');
+    // A message this device never received cannot be reported from it.
+    const missing = await member.moderation
+      .report(channel.id, message!.seq + 50, { reason: 'spam' })
+      .catch((error: unknown) => error);
+    expect(isSpreekuurError(missing) && missing.code).toBe('ERR_MOD_NOT_FRANKED');
   });
 
   it('a device that was offline hears of moderation actions when it catches up (they are in the channel log)', async () => {
