@@ -34,6 +34,7 @@ import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
 import { HttpClient, type CallArguments } from './http.ts';
+import { ModerationClient } from './moderation.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
@@ -109,6 +110,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly devices: DeviceDirectory;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
+  /** Moderating groups and reporting messages (moderation.ts). */
+  readonly moderation: ModerationClient;
   private readonly sessions: PairwiseSessions;
   private readonly groups: GroupKeys;
 
@@ -129,6 +132,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         refresh: () => this.refreshToken(),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
+    this.moderation = new ModerationClient(this.http, account, store);
     const membership = new MembershipView(store, this.http);
     const verifier = new DeviceVerifier(this.http, membership, {
       personId: account.personId,
@@ -254,6 +258,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       'scheduling:queue': (queue) => this.emit('queue', queue),
       'scheduling:queue:entry': (entry) => this.emit('queue-entry', entry),
       'scheduling:notification': (notification) => this.emit('notification', notification),
+      'moderation:report': (notice) => this.emit('report', notice),
     };
     for (const event of Object.keys(pushes) as ServerEventName[]) this.onPush(socket, event, pushes[event]);
     socket.on('connect', () => void this.onConnected());

@@ -1,5 +1,6 @@
 export { SpreekuurClient, type ClientOptions, type RegisterOptions, type SentMessage } from './client.ts';
 export { OperatorClient, type OperatorClientOptions } from './operator.ts';
+export type { ModerationClient, OpenedReport, ReportInput } from './moderation.ts';
 export { SpreekuurError, isSpreekuurError, type ClientErrorCode } from './errors.ts';
 export { MemoryStore, type KeyValueStore } from './storage/key-value-store.ts';
 export { EncryptedStore, type StateCipher } from './storage/encrypted-store.ts';

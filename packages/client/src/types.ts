@@ -1,4 +1,4 @@
-import type { ChannelDevice, ReceiptEvent } from '@spreekuur/protocol/chat';
+import type { ChannelDevice, ModerationChange, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
 
@@ -90,6 +90,10 @@ export interface ClientEvents extends Record<string, unknown> {
   notification: SchedulingNotification;
   /** This device was signed out (revoked from another device). */
   revoked: { reason: string };
+  /** A moderator's action in a group (mute, ban, slow mode, lock, pin, role), from the channel log. */
+  moderation: { channelId: string; seq: number; change: ModerationChange; byPersonId: string };
+  /** A report in a group you moderate, or the outcome of one of yours. */
+  report: { reportId: string; channelId: string; status: 'open' | 'dismissed' | 'action_taken' };
   /** Something went wrong in the background (never message content). */
   error: { code: string; message: string; channelId?: string; seq?: number };
 }

@@ -54,6 +54,11 @@ export const environmentSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveInt(10_000),
   IDLE_TIMEOUT_MS: positiveInt(60_000),
   OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
+  FRANKING_SERVER_KEY: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be 32 random bytes in base64url (43 characters)' }),
+  ),
   METRICS_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
@@ -104,6 +109,8 @@ export const environmentDocs: Record<keyof Environment, string> = {
     'An HTTP connection on which nothing moves for this long is closed (WebSockets are not affected). Keep it above 20 s: socket.io long-polling waits that long.',
   OPERATOR_TOKEN:
     'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
+  FRANKING_SERVER_KEY:
+    'Key of the server tag on message franking commitments (reports, docs/moderation.md); 32 bytes base64url, the same on every node. Unset: generated once into `DATA_DIR/franking-key`.',
   METRICS_TOKEN:
     'Bearer token for `GET /metrics` (Prometheus text format). Unset: `/metrics` is off (404). See docs/operations.md.',
 };

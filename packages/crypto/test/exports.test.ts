@@ -59,6 +59,15 @@ const expected: Record<string, string[]> = {
     'attachmentDescriptorFromJSON',
   ],
   './safety-number': ['computeSafetyNumber', 'verifySafetyNumberQr', 'checkIdentityKey'],
+  './franking': [
+    'newFrankingKey',
+    'frankingCommitment',
+    'serverOpening',
+    'verifyFranking',
+    'verifyServerOpening',
+    'sealReveal',
+    'openReveal',
+  ],
   './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
   './state-encryption': ['deriveStateKey', 'newPassphraseParams', 'sealState', 'openState'],
 };

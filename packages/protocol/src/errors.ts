@@ -154,6 +154,62 @@ export const errorCatalog = {
     nl: 'Dit bestand is verlopen en verwijderd.',
     en: 'This file has expired and was deleted.',
   },
+  // Moderated groups and reports (docs/moderation.md).
+  ERR_MOD_GROUPS_ONLY: {
+    status: 409,
+    nl: 'Dit kan alleen in een groep.',
+    en: 'This is only possible in a group.',
+  },
+  ERR_MOD_MUTED: {
+    status: 403,
+    nl: 'Een moderator heeft u in deze groep tijdelijk stilgezet.',
+    en: 'A moderator has muted you in this group for a while.',
+  },
+  ERR_MOD_SLOW_MODE: {
+    status: 429,
+    nl: 'In deze groep geldt een langzame modus. Wacht even met uw volgende bericht.',
+    en: 'This group is in slow mode. Please wait before sending your next message.',
+  },
+  ERR_MOD_CHANNEL_LOCKED: {
+    status: 403,
+    nl: 'Deze groep is gesloten: alleen moderatoren kunnen berichten sturen.',
+    en: 'This group is locked: only moderators can post.',
+  },
+  ERR_MOD_BANNED: {
+    status: 403,
+    nl: 'Deze persoon is uit de groep geweerd en kan pas weer meedoen na opheffing.',
+    en: 'This person is banned from the group until the ban is lifted.',
+  },
+  ERR_MOD_PROTECTED_MEMBER: {
+    status: 403,
+    nl: 'Dit kunt u niet doen bij de eigenaar of een andere moderator.',
+    en: 'You cannot do this to the owner or another moderator.',
+  },
+  ERR_MOD_TOO_MANY_PINS: {
+    status: 409,
+    nl: 'Er zijn al te veel berichten vastgezet. Maak er eerst een los.',
+    en: 'Too many messages are pinned. Unpin one first.',
+  },
+  ERR_MOD_NOT_FRANKED: {
+    status: 422,
+    nl: 'Dit bericht kan niet gemeld worden: het heeft geen controlegegevens.',
+    en: 'This message cannot be reported: it carries no franking commitment.',
+  },
+  ERR_MOD_REPORT_FORGED: {
+    status: 422,
+    nl: 'De melding klopt niet met het verstuurde bericht en is geweigerd.',
+    en: 'The report does not match the message that was sent and was refused.',
+  },
+  ERR_MOD_REPORT_DUPLICATE: {
+    status: 409,
+    nl: 'U heeft dit bericht al gemeld.',
+    en: 'You have already reported this message.',
+  },
+  ERR_MOD_REPORT_RESOLVED: {
+    status: 409,
+    nl: 'Deze melding is al afgehandeld.',
+    en: 'This report has already been handled.',
+  },
   ERR_KEYS_NOT_PUBLISHED: {
     status: 404,
     nl: 'Dit apparaat kan nog geen versleutelde berichten ontvangen. Probeer het later opnieuw.',

@@ -52,6 +52,8 @@ const TEST_ENV = {
   RATE_LIMIT_SOCKET_SENDS_PER_SECOND: '10000',
   RATE_LIMIT_SOCKET_EVENTS_PER_SECOND: '10000',
   RATE_LIMIT_SOCKET_CONNECTS_PER_MINUTE: '100000',
+  // Moderation: a fixed franking tag key, so test apps write no key file into DATA_DIR.
+  FRANKING_SERVER_KEY: 'dGVzdC1mcmFua2luZy1rZXktMzItYnl0ZXMtbG9uZyE',
 } as const;
 
 /**

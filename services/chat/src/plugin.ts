@@ -8,6 +8,8 @@ import { registerSocketHandlers } from './realtime/socket-handlers.ts';
 import { channelRoutes } from './routes/channel-routes.ts';
 import { fileRoutes } from './routes/file-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
+import { loadFrankingKey } from './moderation/franking.ts';
+import { moderationRoutes } from './moderation/routes/moderation-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import { createChatServices } from './services.ts';
 
@@ -41,6 +43,7 @@ export const chatService = fp(
       redis: app.redis,
       clock: () => app.clock(),
       config: app.config,
+      frankingKey: await loadFrankingKey(app.config),
     });
     const { channels, messages, files, presence } = services;
 
@@ -74,6 +77,7 @@ export const chatService = fp(
       await channelRoutes(scope, services);
       await messageRoutes(scope, services);
       await fileRoutes(scope, services);
+      await moderationRoutes(scope, services);
     });
   },
   { name: 'spreekuur-chat', dependencies: ['spreekuur-realtime', 'spreekuur-authentication'] },

@@ -12,6 +12,10 @@ import { MemoryPresenceStore, RedisPresenceStore } from './store/presence-store.
 import { PresenceService } from './presence/presence-service.ts';
 import { TypingService } from './presence/typing-service.ts';
 import { ReceiptService } from './receipts/receipt-service.ts';
+import { FrankingTagger } from './moderation/franking.ts';
+import { ModerationService } from './moderation/moderation-service.ts';
+import { REPORTS_PER_PERSON, ReportService } from './moderation/report-service.ts';
+import { SendGuard } from './moderation/send-guard.ts';
 
 export interface ChatDeps {
   readonly db: Database;
@@ -19,6 +23,8 @@ export interface ChatDeps {
   /** Presence is shared between nodes through Redis when there is one, in-process otherwise. */
   readonly redis: Redis | null;
   readonly clock: () => Date;
+  /** Moderation: the key of the server tag on franking commitments (moderation/franking.ts). */
+  readonly frankingKey: Uint8Array;
   readonly config: Pick<
     Config,
     'MAX_ENVELOPE_BYTES' | 'MAX_FILE_BYTES' | 'ORG_STORAGE_QUOTA_BYTES' | 'REDIS_PREFIX'
@@ -33,6 +39,8 @@ export interface ChatServices {
   readonly typing: TypingService;
   readonly presence: PresenceService;
   readonly files: FileService;
+  readonly moderation: ModerationService;
+  readonly reports: ReportService;
 }
 
 /** Wires the chat services together (no I/O happens here). */
@@ -40,6 +48,7 @@ export function createChatServices(deps: ChatDeps): ChatServices {
   const { db, realtime, clock, config } = deps;
   const delivery = new Delivery(db, realtime);
   const blobs = new PostgresBlobStore(db);
+  const tagger = new FrankingTagger(deps.frankingKey);
   return {
     keys: new KeyDirectory(
       db,
@@ -53,7 +62,14 @@ export function createChatServices(deps: ChatDeps): ChatServices {
       }),
     ),
     channels: new ChannelService(db, delivery, clock),
-    messages: new MessageService(db, delivery, blobs, clock, { maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES }),
+    messages: new MessageService(
+      db,
+      delivery,
+      blobs,
+      clock,
+      { maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES },
+      new SendGuard(tagger),
+    ),
     receipts: new ReceiptService(db, delivery),
     typing: new TypingService(db, delivery),
     presence: new PresenceService(
@@ -65,5 +81,19 @@ export function createChatServices(deps: ChatDeps): ChatServices {
       maxFileBytes: config.MAX_FILE_BYTES,
       orgQuotaBytes: config.ORG_STORAGE_QUOTA_BYTES,
     }),
+    moderation: new ModerationService(db, delivery, clock),
+    reports: new ReportService(
+      db,
+      realtime,
+      tagger,
+      createRateLimiter({
+        name: 'reports',
+        policy: REPORTS_PER_PERSON,
+        redis: deps.redis,
+        redisPrefix: config.REDIS_PREFIX,
+        now: () => clock().getTime(),
+      }),
+      clock,
+    ),
   };
 }

@@ -8,6 +8,7 @@ import {
   uploadFile,
 } from '@spreekuur/testing/chat';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { moderationIsolationCases, prepareModerationIsolation } from './moderation-isolation-cases.ts';
 import { privacyIsolationCases } from './privacy-isolation-cases.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 
@@ -48,6 +49,7 @@ beforeAll(async () => {
   bFile = await uploadFile(gateway, b.worker, bDirect.id);
   aDirect = await openDirect(gateway, a.worker, a.resident.personId);
   await prepareSchedulingIsolation({ gateway, a, b });
+  await prepareModerationIsolation({ gateway, a, b });
 });
 
 /** B's channel log is untouched by whatever A tried. */
@@ -405,7 +407,7 @@ Object.assign(cases, {
   },
 });
 
-for (const [route, run] of Object.entries(schedulingIsolationCases)) {
+for (const [route, run] of Object.entries({ ...schedulingIsolationCases, ...moderationIsolationCases })) {
   cases[route] = () => run({ gateway, a, b });
 }
 for (const [route, run] of Object.entries(privacyIsolationCases)) {

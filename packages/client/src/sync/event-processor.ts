@@ -1,4 +1,5 @@
-import { fromBase64Url } from '@spreekuur/crypto/encoding';
+import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
+import { verifyFranking } from '@spreekuur/crypto/franking';
 import { isCryptoError } from '@spreekuur/crypto/errors';
 import type { ChannelEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
@@ -99,6 +100,14 @@ export class EventProcessor {
           byPersonId: event.byPersonId,
         });
         break;
+      case 'moderation':
+        this.deps.emit('moderation', {
+          channelId: event.channelId,
+          seq: event.seq,
+          change: event.change,
+          byPersonId: event.byPersonId,
+        });
+        break;
     }
     this.deps.delivered(event.channelId, event.seq);
   }
@@ -195,6 +204,9 @@ export class EventProcessor {
       try {
         const decrypted = await this.decrypt(event, event.ciphertext);
         if (decrypted === 'control') return;
+        // Moderation: what a report of this message reveals (moderation.ts reads it back).
+        if (decrypted.franking)
+          await this.deps.store.set(`franking/${event.channelId}/${event.seq}`, decrypted.franking);
         [content, status, author] = [decrypted.content, 'ok', decrypted.personId];
       } catch (error) {
         // A repeat of something already handled: nothing to show.
@@ -237,7 +249,10 @@ export class EventProcessor {
   private async decrypt(
     event: MessageEvent,
     ciphertext: string,
-  ): Promise<{ content: MessageContent; personId: string } | 'control'> {
+  ): Promise<
+    | { content: MessageContent; personId: string; franking?: { plaintext: string; frankingKey: string } }
+    | 'control'
+  > {
     const bytes = fromBase64Url(ciphertext);
     const sender = await this.deps.devices.senderOf(event.channelId, event.senderDeviceId);
     if (!sender) throw new UnreadableMessage('sender device unknown');
@@ -249,6 +264,7 @@ export class EventProcessor {
       );
     }
     let decoded: DecodedPlaintext;
+    let plaintextBytes: Uint8Array;
     if (event.envelopeKind === 'group') {
       const inbound = await this.deps.groups.inbound(event.channelId);
       // Looked up under (named sender device, key id): another member cannot squat a key id.
@@ -257,6 +273,7 @@ export class EventProcessor {
       if (senderId !== event.senderDeviceId)
         throw new UnreadableMessage('group message from a device other than the one named');
       decoded = readPlaintext(() => decodePlaintext(plaintext, 'group'));
+      plaintextBytes = plaintext;
     } else {
       const plaintext = await this.deps.sessions.decrypt(
         event.senderDeviceId,
@@ -264,6 +281,7 @@ export class EventProcessor {
         bytes,
       );
       decoded = readPlaintext(() => decodePlaintext(plaintext, 'pairwise'));
+      plaintextBytes = plaintext;
     }
     const mismatch = contextMismatch(decoded, {
       channelId: event.channelId,
@@ -287,6 +305,23 @@ export class EventProcessor {
       await this.deps.groups.saveInbound(event.channelId, inbound);
       return 'control';
     }
-    return { content, personId: sender.personId };
+    return { content, personId: sender.personId, ...this.franking(event, decoded, plaintextBytes) };
+  }
+
+  /**
+   * Moderation (SPEC §14.2): a message whose commitment does not open under the key inside it
+   * could never be reported, so it is not shown. One without commitment or key (an older
+   * sender) is shown but cannot be reported.
+   */
+  private franking(
+    event: MessageEvent,
+    decoded: DecodedPlaintext,
+    plaintext: Uint8Array,
+  ): { franking?: { plaintext: string; frankingKey: string } } {
+    const key = decoded.v === 2 ? decoded.frankingKey : undefined;
+    if (!event.frankingCommitment || !key) return {};
+    if (!verifyFranking(fromBase64Url(event.frankingCommitment), fromBase64Url(key), plaintext))
+      throw new UnreadableMessage('the franking commitment does not open', undefined, 'ERR_CLIENT_MISMATCH');
+    return { franking: { plaintext: toBase64Url(plaintext), frankingKey: key } };
   }
 }

@@ -1,4 +1,5 @@
-import { toBase64Url } from '@spreekuur/crypto/encoding';
+import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
+import { frankingCommitment, newFrankingKey } from '@spreekuur/crypto/franking';
 import { isCryptoError } from '@spreekuur/crypto/errors';
 import { keyEndpoints, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
@@ -81,8 +82,9 @@ export class Outbox {
       frankingKey?: string | undefined;
     } = {},
   ): Promise<SendAck & { clientId: string }> {
-    const { clientId = crypto.randomUUID(), ...rest } = options;
-    const entry: OutboxEntry = { clientId, channelId, content, createdAt: Date.now(), ...rest };
+    // Moderation: a fresh franking key per message, so a recipient can report it (SPEC §14.2).
+    const { clientId = crypto.randomUUID(), frankingKey = toBase64Url(newFrankingKey()), ...rest } = options;
+    const entry: OutboxEntry = { clientId, channelId, content, createdAt: Date.now(), frankingKey, ...rest };
     return this.serialise(async () => {
       await this.deps.store.set(`sent/${entry.clientId}`, { content });
       await this.deps.store.set(`outbox/${entry.clientId}`, entry);
@@ -179,15 +181,25 @@ export class Outbox {
       },
       entry.content,
     );
+    // Moderation: the commitment to exactly these bytes, which every recipient decrypts alike.
+    const franking =
+      entry.frankingKey && entry.content.type !== 'sender_key'
+        ? { frankingCommitment: toBase64Url(frankingCommitment(fromBase64Url(entry.frankingKey), plaintext)) }
+        : {};
     const kind = await this.deps.channelKind(entry.channelId);
     if (kind !== 'group' || entry.content.type === 'sender_key') {
-      return { ...common, kind: 'pairwise', payloads: await this.encryptPairwise(recipients, plaintext) };
+      return {
+        ...common,
+        ...franking,
+        kind: 'pairwise',
+        payloads: await this.encryptPairwise(recipients, plaintext),
+      };
     }
     const recipientDeviceIds = await this.ensureSenderKeyDistributed(entry.channelId, recipients);
     const { key, distributedTo } = await this.deps.groups.outbound(entry.channelId);
     const ciphertext = key.encrypt(plaintext);
     await this.deps.groups.saveOutbound(entry.channelId, key, distributedTo);
-    return { ...common, kind: 'group', ciphertext: toBase64Url(ciphertext), recipientDeviceIds };
+    return { ...common, ...franking, kind: 'group', ciphertext: toBase64Url(ciphertext), recipientDeviceIds };
   }
 
   /**

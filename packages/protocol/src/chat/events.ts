@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sequenceNumber } from './channels.ts';
 import { channelEvent, deleteMessageBody, sendAck, sendMessageBody } from './messages.ts';
+import { reportNotice } from './moderation.ts';
 import {
   presenceEvent,
   presenceSettings,
@@ -29,4 +30,6 @@ export const chatServerEvents = {
   'chat:typing': typingEvent,
   'presence:changed': presenceEvent,
   'keys:low': z.object({ remaining: z.number().int() }),
+  /** Moderation: a report in a channel you moderate, or the outcome of your own (docs/moderation.md). */
+  'moderation:report': reportNotice,
 } as const;

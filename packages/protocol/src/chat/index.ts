@@ -14,6 +14,7 @@
  * | `files.ts`     | encrypted file uploads                                              |
  * | `events.ts`    | socket.io events, client → server and server → client               |
  * | `endpoints.ts` | every REST endpoint: `keyEndpoints`, `chatEndpoints`, `fileEndpoints` |
+ * | `moderation.ts` | moderation state and actions, reports (`moderationEndpoints`)       |
  */
 export * from './bytes.ts';
 export * from './keys.ts';
@@ -24,3 +25,4 @@ export * from './presence.ts';
 export * from './files.ts';
 export * from './events.ts';
 export * from './endpoints.ts';
+export * from './moderation.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { base64Url, id, isoDateTime } from '../common.ts';
 import { opaqueBytes } from './bytes.ts';
 import { channelRole, sequenceNumber } from './channels.ts';
+import { frankingBytes, moderationChange } from './moderation.ts';
 
 // Messages and the channel log.
 
@@ -18,6 +19,8 @@ const envelopeCommon = {
   replacesSeq: sequenceNumber.min(1).optional(),
   /** Files this message refers to; they are deleted with it. */
   fileIds: z.array(id).max(10).optional(),
+  /** Moderation: the message franking commitment to its plaintext (SPEC §14); the server tags and keeps it. */
+  frankingCommitment: frankingBytes.optional(),
 };
 
 /**
@@ -74,6 +77,8 @@ export const channelEvent = z.discriminatedUnion('kind', [
     fileIds: z.array(id),
     expiresAt: isoDateTime.nullable(),
     deleted: z.boolean(),
+    /** Moderation: the sender's franking commitment, which the recipient checks after decrypting (SPEC §14.2). */
+    frankingCommitment: frankingBytes.optional(),
   }),
   z.object({
     ...eventBase,
@@ -90,6 +95,8 @@ export const channelEvent = z.discriminatedUnion('kind', [
     disappearingSeconds: z.number().int().nullable(),
     byPersonId: id,
   }),
+  /** Moderation: a moderator's action (docs/moderation.md). */
+  z.object({ ...eventBase, kind: z.literal('moderation'), change: moderationChange, byPersonId: id }),
 ]);
 export type ChannelEvent = z.infer<typeof channelEvent>;
 

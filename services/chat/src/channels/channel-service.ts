@@ -26,6 +26,7 @@ import {
   setDisappearingSeconds,
 } from '../store/channel-store.ts';
 import { appendEvent } from '../store/event-store.ts';
+import { isBanned } from '../moderation/store/moderation-store.ts';
 
 /** A committed membership change, to push to devices. */
 export interface MembershipPublication {
@@ -138,6 +139,8 @@ export class ChannelService {
       if (!mayManageMembers(membership.channel.kind, membership.role))
         throw new AppError('ERR_CHAT_ROLE_REQUIRED');
       if (await isActiveMember(tx, channelId, personId)) return null;
+      // Moderation: a banned person stays out until a moderator lifts the ban.
+      if (await isBanned(tx, channelId, personId)) throw new AppError('ERR_MOD_BANNED');
       const added = await addMember(tx, membership.channel, personId, role, principal.personId, this.clock());
       await recordAudit(tx, {
         ...actorOf(principal),

@@ -5,6 +5,7 @@ import { fromBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
 import type { Delivery } from '../delivery/delivery.ts';
+import type { SendGuard } from '../moderation/send-guard.ts';
 import { mayDeleteMessage, maySend } from '../domain/channel-permissions.ts';
 import { checkRecipientDevices } from '../domain/device-set.ts';
 import { addressedDevices, envelopeBytes } from '../domain/envelopes.ts';
@@ -77,6 +78,8 @@ export class MessageService {
     private readonly blobs: BlobStore,
     private readonly clock: () => Date,
     private readonly limits: MessageLimits,
+    /** Moderation: lock, mute and slow mode on send, and the franking tag (moderation/send-guard.ts). */
+    private readonly guard: SendGuard,
   ) {
     // PGlite is one connection whose transactions run one after another: one lane. On a pool,
     // a few lanes keep several connections busy while each channel stays in one lane.
@@ -169,6 +172,7 @@ export class MessageService {
     const accepted = new Map<string, SendAck>();
     const rows: EventInsert[] = [];
     const payloadRows: PayloadRow[] = [];
+    const franked: Array<{ row: EventRow; commitment: string }> = [];
 
     for (const { principal, envelope } of sends) {
       const key = sendKey(envelope.channelId, principal.deviceId, envelope.clientId);
@@ -198,6 +202,14 @@ export class MessageService {
         outcomes.push(new AppError('ERR_CHAT_NOT_MEMBER'));
         continue;
       }
+      const refusal = await this.guard.check(tx, { channel, role }, principal, now).then(
+        () => null,
+        (error: unknown) => (error instanceof AppError ? error : Promise.reject(error)),
+      );
+      if (refusal) {
+        outcomes.push(refusal);
+        continue;
+      }
       if (!maySend(channel.announcements_only, role)) {
         outcomes.push(new AppError('ERR_CHAT_ROLE_REQUIRED'));
         continue;
@@ -211,6 +223,7 @@ export class MessageService {
       const seq = (lastSeqs.get(channel.id) ?? channel.last_seq) + 1;
       lastSeqs.set(channel.id, seq);
       const row = eventRow(channel.id, seq, this.messageEvent(principal, envelope, channel, now), now);
+      if (envelope.frankingCommitment) franked.push({ row, commitment: envelope.frankingCommitment });
       rows.push({
         row,
         orgId: channel.org_id,
@@ -227,6 +240,7 @@ export class MessageService {
     await setLastSeqs(tx, lastSeqs);
     await insertEventRows(tx, rows);
     await insertPayloadRows(tx, payloadRows);
+    for (const { row, commitment } of franked) await this.guard.recordFranking(tx, row, commitment);
     return outcomes;
   }
 
@@ -247,7 +261,10 @@ export class MessageService {
       groupCiphertext: envelope.kind === 'group' ? fromBase64Url(envelope.ciphertext) : null,
       recipientDevices: envelope.kind === 'group' ? envelope.recipientDeviceIds : null,
       replacesSeq: envelope.replacesSeq ?? null,
-      data: { fileIds: envelope.fileIds ?? [] },
+      data: {
+        fileIds: envelope.fileIds ?? [],
+        ...(envelope.frankingCommitment ? { frankingCommitment: envelope.frankingCommitment } : {}),
+      },
       expiresAt: seconds ? new Date(now.getTime() + seconds * 1000) : null,
     };
   }
@@ -274,6 +291,8 @@ export class MessageService {
     if (earlier) return { ack: earlier };
 
     const membership = await requireMembership(tx, principal, envelope.channelId, { lock: true });
+    const now = this.clock();
+    await this.guard.check(tx, membership, principal, now);
     if (!maySend(membership.channel.announcements_only, membership.role))
       throw new AppError('ERR_CHAT_ROLE_REQUIRED');
 
@@ -286,7 +305,6 @@ export class MessageService {
     const fileIds = envelope.fileIds ?? [];
     if (fileIds.length > 0) await this.assertOwnFilesOfChannel(tx, principal, envelope.channelId, fileIds);
 
-    const now = this.clock();
     const row = await appendEventRow(
       tx,
       membership.channel,
@@ -295,6 +313,7 @@ export class MessageService {
     );
     const payloads = pairwisePayloads(envelope);
     await insertPayloads(tx, envelope.channelId, row.seq, payloads);
+    await this.guard.recordFranking(tx, row, envelope.frankingCommitment);
     return {
       ack: { channelId: envelope.channelId, seq: row.seq, createdAt: now.toISOString(), duplicate: false },
       delivery: { row, payloads, devices },

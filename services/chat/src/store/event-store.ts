@@ -1,5 +1,5 @@
 import type { Queryable } from '@spreekuur/db';
-import type { ChannelEvent } from '@spreekuur/protocol/chat';
+import { moderationChange, type ChannelEvent } from '@spreekuur/protocol/chat';
 import { toBase64Url } from '@spreekuur/protocol/common';
 
 /**
@@ -51,6 +51,10 @@ export function toChannelEvent(row: EventRow, deviceCiphertext: Uint8Array | nul
         fileIds: Array.isArray(row.data.fileIds) ? (row.data.fileIds as string[]) : [],
         expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
         deleted,
+        // Moderation (franking, SPEC §14): kept in `data` when the envelope carried one.
+        ...(typeof row.data.frankingCommitment === 'string'
+          ? { frankingCommitment: row.data.frankingCommitment }
+          : {}),
       };
     }
     case 'member_added':
@@ -83,6 +87,14 @@ export function toChannelEvent(row: EventRow, deviceCiphertext: Uint8Array | nul
           typeof row.data.disappearingSeconds === 'number' ? row.data.disappearingSeconds : null,
         byPersonId: str(row.data.byPersonId),
       };
+    case 'moderation':
+      // Written by services/chat/src/moderation only, from the same schema.
+      return {
+        ...base,
+        kind: 'moderation',
+        change: moderationChange.parse(row.data.change),
+        byPersonId: str(row.data.byPersonId),
+      };
   }
 }
 
@@ -95,7 +107,7 @@ export async function loadEventRow(db: Queryable, channelId: string, seq: number
 }
 
 export interface NewEvent {
-  kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed';
+  kind: 'message' | 'member_added' | 'member_removed' | 'message_deleted' | 'settings_changed' | 'moderation';
   senderPersonId?: string | null;
   senderDeviceId?: string | null;
   clientId?: string | null;

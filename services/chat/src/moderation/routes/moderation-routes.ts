@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { moderationEndpoints as endpoints } from '@spreekuur/protocol/chat';
+import { routeGroup } from '@spreekuur/server';
+import type { ModerationService } from '../moderation-service.ts';
+import type { ReportService } from '../report-service.ts';
+
+/** Group moderation and reports: endpoint from the protocol → one service call. */
+export async function moderationRoutes(
+  app: FastifyInstance,
+  { moderation, reports }: { moderation: ModerationService; reports: ReportService },
+) {
+  const routes = routeGroup(app);
+  routes.add(endpoints.state, ({ principal, params }) => moderation.state(principal, params.id));
+  routes.add(endpoints.mute, ({ principal, params, body }) =>
+    moderation.mute(principal, params.id, body.personId, body.seconds),
+  );
+  routes.add(endpoints.unmute, ({ principal, params }) =>
+    moderation.unmute(principal, params.id, params.personId),
+  );
+  routes.add(endpoints.ban, ({ principal, params, body }) =>
+    moderation.ban(principal, params.id, body.personId),
+  );
+  routes.add(endpoints.unban, ({ principal, params }) =>
+    moderation.unban(principal, params.id, params.personId),
+  );
+  routes.add(endpoints.slowMode, ({ principal, params, body }) =>
+    moderation.setSlowMode(principal, params.id, body.seconds),
+  );
+  routes.add(endpoints.lock, ({ principal, params, body }) =>
+    moderation.setLocked(principal, params.id, body.locked),
+  );
+  routes.add(endpoints.pin, ({ principal, params, body }) => moderation.pin(principal, params.id, body.seq));
+  routes.add(endpoints.unpin, ({ principal, params }) => moderation.unpin(principal, params.id, params.seq));
+  routes.add(endpoints.setRole, ({ principal, params, body }) =>
+    moderation.setRole(principal, params.id, params.personId, body.role),
+  );
+  routes.add(endpoints.createReport, ({ principal, body }) => reports.create(principal, body));
+  routes.add(endpoints.reportQueue, async ({ principal, params, query }) => ({
+    reports: await reports.queue(principal, params.id, query.status),
+  }));
+  routes.add(endpoints.resolveReport, ({ principal, params, body }) =>
+    reports.resolve(principal, params.id, body.resolution),
+  );
+  routes.add(endpoints.myReports, async ({ principal }) => ({ reports: await reports.mine(principal) }));
+  routes.add(endpoints.reportOverview, async ({ principal }) => ({
+    reports: await reports.overview(principal),
+  }));
+}
