@@ -12,6 +12,7 @@ import { rateLimitPlugin } from './http/rate-limit.ts';
 import { timeoutOptions } from './http/timeouts.ts';
 import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
 import { loggerOptions } from './logging.ts';
+import { metricsPlugin } from './metrics/metrics.ts';
 import { nulCharacterIssue } from './nul-characters.ts';
 import { realtimePlugin } from './realtime/realtime.ts';
 
@@ -111,6 +112,8 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
   await app.register(authenticationPlugin);
   await app.register(rateLimitPlugin);
   await app.register(realtimePlugin);
+  // Before any route: every route registered from here on is counted.
+  await app.register(metricsPlugin);
   // Every node, whatever it serves, answers load-balancer health checks.
   await app.register(healthRoutes);
   return app;

@@ -7,15 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 /**
- * Real processes for the fault suites: a PostgreSQL cluster and a Redis server of the test's
- * own, on free ports and in temporary directories, that the test may kill, pause and restart
- * without disturbing anyone else on the machine (the shared servers on 5432 and 6379 are never
- * touched); gateway nodes as child processes; and a small TCP proxy that fails over from a
- * dead node to a live one, as a load balancer would.
+ * Real processes for tests that must cross a process boundary. For the fault suites: a
+ * PostgreSQL cluster and a Redis server of the test's own, on free ports and in temporary
+ * directories, that the test may kill, pause and restart without disturbing anyone else on the
+ * machine (the shared servers on 5432 and 6379 are never touched); gateway nodes as child
+ * processes; and a small TCP proxy that fails over from a dead node to a live one, as a load
+ * balancer would. For the CLI and operations suites: the gateway as `pnpm start` runs it (two
+ * servers on one DATA_DIR, backup and restore), and the CLI as a person runs it (two terminals
+ * on one profile).
  */
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const repoRoot = repositoryRoot;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function freePort(): Promise<number> {
@@ -390,4 +394,67 @@ export async function startFailoverProxy(backendPorts: readonly number[]): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// The gateway and the CLI as a person starts them.
+
+const gatewayMain = fileURLToPath(new URL('../../../services/gateway/src/main.ts', import.meta.url));
+const cliMain = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+
+export interface RunningProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Resolves once stdout contains `text`; rejects after `timeoutMs`. */
+  untilOutput: (text: string | RegExp, timeoutMs?: number) => Promise<void>;
+}
+
+/** Runs a TypeScript entry point with node and tsx's loader (signals reach the process itself). */
+export function runTs(script: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const untilOutput = async (text: string | RegExp, timeoutMs = 45_000) => {
+    const deadline = Date.now() + timeoutMs;
+    const seen = () => (typeof text === 'string' ? stdout.includes(text) : text.test(stdout));
+    while (!seen()) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`no "${String(text)}" in output:\n${stdout}\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited, untilOutput };
+}
+
+export const runGatewayProcess = (env: Record<string, string>) => runTs(gatewayMain, [], env);
+export const runCliProcess = (args: string[], env: Record<string, string> = {}) =>
+  runTs(cliMain, args, { SPREEKUUR_LANG: 'nl', ...env });
+
+/** Waits until `url/healthz` answers. */
+export async function untilHealthy(url: string, running: RunningProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) throw new Error(`server exited: ${running.stderr()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`server did not become healthy: ${running.stderr()}`);
+}
+
+/** SIGTERM, then waits for the exit. */
+export async function stop(running: RunningProcess): Promise<number | null> {
+  if (running.child.exitCode === null) running.child.kill('SIGTERM');
+  return running.exited;
 }
