@@ -56,10 +56,19 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
 
   const withClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // While a client is checked out the pool does not listen for its errors: a connection cut
+    // between two queries (a restart, a failover) would be an unhandled 'error' event and end
+    // the process. Listen here, and hand a broken client back so the pool discards it.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   };
 

@@ -13,6 +13,9 @@ describe('isBackendUnavailable', () => {
     expect(isBackendUnavailable(withCode('connection failure', '08006'))).toBe(true);
     expect(isBackendUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isBackendUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(
+      isBackendUnavailable(new Error('Client has encountered a connection error and is not queryable')),
+    ).toBe(true);
     const redis = new Error('Reached the max retries per request limit (which is 2).');
     redis.name = 'MaxRetriesPerRequestError';
     expect(isBackendUnavailable(redis)).toBe(true);

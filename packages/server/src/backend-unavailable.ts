@@ -16,6 +16,7 @@ const NETWORK_CODES = new Set([
 const POSTGRES_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 const MESSAGES = [
   /^Connection terminated/, // node-postgres, when the server goes away mid-query
+  /is not queryable$/, // node-postgres, a client whose connection broke earlier
   /^timeout exceeded when trying to connect/, // pg-pool
   /Connection is closed\.?$/, // ioredis
   /max retries per request/i, // ioredis, while reconnecting

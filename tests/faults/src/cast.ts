@@ -8,6 +8,7 @@ export interface Player {
 }
 
 export interface Cast {
+  teamId: string;
   worker: Player;
   residents: Player[];
   /** Every conversation and who is in it: a direct channel per resident and one group of all. */
@@ -70,6 +71,7 @@ export async function castOrganisation(options: {
   channels.push({ id: group.id, members: [worker, ...residents] });
   const everyone = [worker, ...residents];
   return {
+    teamId: team.id,
     worker,
     residents,
     channels,

@@ -17,7 +17,7 @@ import { databaseFingerprint } from './snapshot.ts';
  */
 let gateway: TestGateway;
 const credentials: Record<string, Record<string, string>> = {};
-const endpoints = catalogue();
+const endpoints = await catalogue();
 
 beforeAll(async () => {
   gateway = await startGateway({ env: { LOG_LEVEL: 'warn' } });

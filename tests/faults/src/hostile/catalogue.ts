@@ -1,11 +1,10 @@
-import * as chat from '@spreekuur/protocol/chat';
+import { readFile } from 'node:fs/promises';
 import type { EndpointDefinition } from '@spreekuur/protocol/endpoint';
-import * as identity from '@spreekuur/protocol/identity';
-import * as scheduling from '@spreekuur/protocol/scheduling';
 
 /**
- * Every REST endpoint the protocol declares, found by walking its `*Endpoints` exports, so a
- * new endpoint is fuzzed and put in the authorisation matrix without anyone listing it here.
+ * Every REST endpoint the protocol declares, found by walking the `*Endpoints` exports of every
+ * entry point in its package.json, so a new endpoint (or a new module of them) is fuzzed and
+ * put in the authorisation matrix without anyone listing it here.
  */
 export interface CataloguedEndpoint {
   /** `chatEndpoints.send`: where it is declared. */
@@ -20,9 +19,16 @@ const isEndpoint = (value: unknown): value is EndpointDefinition =>
   typeof (value as EndpointDefinition).path === 'string' &&
   typeof (value as EndpointDefinition).access === 'string';
 
-export function catalogue(): CataloguedEndpoint[] {
+export async function catalogue(): Promise<CataloguedEndpoint[]> {
+  const manifest = JSON.parse(
+    await readFile(new URL('../../../../packages/protocol/package.json', import.meta.url), 'utf8'),
+  ) as { exports: Record<string, string> };
   const found: CataloguedEndpoint[] = [];
-  for (const module of [identity, chat, scheduling] as Array<Record<string, unknown>>) {
+  for (const entry of Object.keys(manifest.exports)) {
+    const module = (await import(`@spreekuur/protocol/${entry.replace(/^\.\//, '')}`)) as Record<
+      string,
+      unknown
+    >;
     for (const [group, value] of Object.entries(module)) {
       if (!group.endsWith('Endpoints') || typeof value !== 'object' || value === null) continue;
       for (const [key, endpoint] of Object.entries(value)) {
