@@ -65,6 +65,8 @@ const actorsOfA = () => [a.admin, a.worker, a.resident];
 const unscoped: Record<string, string> = {
   'GET /healthz': 'liveness, no data',
   'GET /readyz': 'readiness, no data',
+  'GET /': 'the web app (static files of the build), no data',
+  'GET /*': 'the web app (static files of the build), no data',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
   'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
   'POST /v1/auth/login': 'proves a device key, reveals nothing of other organisations',

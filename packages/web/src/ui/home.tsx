@@ -1,0 +1,92 @@
+import type { Person } from '@spreekuur/protocol/identity';
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n.ts';
+import { navigate } from '../router.ts';
+import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount } from '../state/session.ts';
+import { useObservable } from '../state/store.ts';
+import { AdminPanel } from './admin.tsx';
+import { InvitePanel } from './invite.tsx';
+
+export function Home() {
+  const person = useObservable(me);
+  const list = useObservable(channels);
+  useObservable(messages);
+  useObservable(ownRead);
+  const [people, setPeople] = useState<Person[]>([]);
+  const selfId = person?.person.id;
+
+  useEffect(() => {
+    currentClient()
+      .people()
+      .then((found) => setPeople(found.filter((p) => p.id !== selfId)))
+      .catch(() => undefined);
+  }, [selfId]);
+
+  const title = (channelId: string) => {
+    const channel = list.find((c) => c.id === channelId);
+    if (!channel) return '';
+    if (channel.kind === 'group') return channel.name ?? t('group');
+    return channel.members.find((m) => m.personId !== selfId)?.displayName ?? '';
+  };
+  const withDirect = new Set(
+    list.filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.personId)),
+  );
+  const startable = people.filter(
+    (p) => !withDirect.has(p.id) && (person?.person.role === 'resident' ? p.role !== 'resident' : true),
+  );
+
+  return (
+    <>
+      <section aria-labelledby="conversations-title">
+        <h1 id="conversations-title">{t('conversations')}</h1>
+        {list.length === 0 && <p>{t('noConversations')}</p>}
+        <ul class="list">
+          {list.map((channel) => {
+            const unread = unreadCount(channel.id);
+            return (
+              <li key={channel.id}>
+                <a
+                  class="row"
+                  href={`/gesprek/${channel.id}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(`/gesprek/${channel.id}`);
+                  }}
+                >
+                  <span>{title(channel.id)}</span>
+                  {unread > 0 && (
+                    <span class="badge" aria-label={t('unreadLabel', { n: unread })}>
+                      {t('unread', { n: unread })}
+                    </span>
+                  )}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      {startable.length > 0 && (
+        <section aria-labelledby="people-title">
+          <h2 id="people-title">{t('startConversation')}</h2>
+          <ul class="list">
+            {startable.map((p) => (
+              <li key={p.id}>
+                <button
+                  type="button"
+                  class="row"
+                  onClick={() => void openDirect(p.id).then((c) => navigate(`/gesprek/${c.id}`))}
+                >
+                  {p.displayName}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {person?.person.role === 'worker' && (
+        <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
+      )}
+      {person?.person.role === 'admin' && <AdminPanel />}
+    </>
+  );
+}
