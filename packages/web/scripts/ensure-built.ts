@@ -16,9 +16,15 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => join(root, name));
-const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
-if (stale) {
-  console.warn('building the web app (packages/web) …');
-  await build({ root, logLevel: 'warn' });
+/** Builds packages/web/dist unless it is newer than every source; resolves with the folder. */
+export async function ensureBuilt(): Promise<string> {
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => join(root, name));
+  const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
+  if (stale) {
+    console.warn('building the web app (packages/web) …');
+    await build({ root, logLevel: 'warn' });
+  }
+  return join(root, 'dist');
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await ensureBuilt();

@@ -1,6 +1,6 @@
 import { isSpreekuurError } from '@spreekuur/client';
 import { inviteCode as inviteCodeSchema } from '@spreekuur/protocol/identity';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { join } from '../state/session.ts';
@@ -34,6 +34,12 @@ export function Join() {
   const [name, setName] = useState('');
   const [error, setError] = useState<{ field: 'code' | 'name' | 'form'; key: MessageKey } | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    // Another invite link opened in this tab: take its code.
+    const follow = () => setCode(codeFromLink());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();

@@ -1,0 +1,231 @@
+/**
+ * The web app in Chromium against a real gateway (embedded, or PostgreSQL + Redis when
+ * DATABASE_URL/REDIS_URL are set): a worker and a resident in two browser contexts register
+ * from invites, chat both ways end to end encrypted, send a document with a progress bar, and
+ * keep everything over a reload. Every page is checked for CSP violations, console errors and
+ * WCAG 2.1 A/AA violations (axe-core), in Dutch and English; afterwards the server's database
+ * and logs are searched for the plaintext.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { invite, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../scripts/ensure-built.ts';
+import {
+  axeViolations,
+  cspViolations,
+  hasChromium,
+  launch,
+  screenshots,
+  watchedPage,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from './browser.ts';
+
+// CI must run this suite; a developer without Chromium gets it skipped, not failed.
+const run = hasChromium || process.env.CI ? describe : describe.skip;
+
+run('web app in Chromium', { timeout: 60_000 }, () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let org: Awaited<ReturnType<typeof seedOrganisation>>;
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems = { errors: [] };
+  let worker: Page;
+  let resident: Page;
+  const question = `Goedemorgen, ik heb een vraag over mijn brief ${randomBytes(6).toString('hex')}`;
+  const answer = `Dag Jan, stuur de brief maar ${randomBytes(6).toString('hex')}`;
+  const fileMarker = `PASPOORTSCAN-${randomBytes(8).toString('hex')}`;
+  const letter = Buffer.from(fileMarker.repeat(Math.ceil(700_000 / fileMarker.length)));
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    gateway = await startGateway({ env: { LOG_LEVEL: 'info' } });
+    browser = await launch();
+    org = await seedOrganisation(gateway, 'web');
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  async function newPerson(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL' });
+    contexts.push(context);
+    return watchedPage(context, problems);
+  }
+
+  async function expectClean(page: Page, where: string) {
+    expect(await cspViolations(page), `CSP violations on ${where}`).toEqual([]);
+    expect(await axeViolations(page), `accessibility on ${where}`).toEqual([]);
+    expect(problems.errors, `console errors on ${where}`).toEqual([]);
+  }
+
+  async function joinWith(page: Page, code: string, name: string) {
+    await page.goto(`${gateway.url}/join#${code}`);
+    await page.getByLabel('Uw naam').fill(name);
+    await page.getByRole('button', { name: 'Verder' }).click();
+    await page
+      .getByRole('heading', { name: 'Gesprekken' })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${String(error)}\n${problems.errors.join('\n')}\n${await page.locator('main').innerText()}`,
+        );
+      });
+  }
+
+  it('loads with the security headers, no CSP violation and no accessibility problem', async () => {
+    worker = await newPerson();
+    const response = await worker.goto(`${gateway.url}/join`);
+    expect(response?.status()).toBe(200);
+    const headers = response!.headers();
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    await worker.getByRole('heading', { name: 'Welkom bij Spreekuur' }).waitFor();
+    await expectClean(worker, 'the join page');
+    await screenshots(worker, 'join');
+  });
+
+  it('explains a wrong or used code in plain Dutch and keeps the form', async () => {
+    await worker.getByLabel('Uw code').fill('ABC');
+    await worker.getByLabel('Uw naam').fill('Sanne');
+    await worker.getByRole('button', { name: 'Verder' }).click();
+    await worker.getByRole('alert').getByText('Deze code klopt niet').waitFor();
+    await worker.getByLabel('Uw code').fill('ABCD-EFGH-JKMN-PQRS');
+    await worker.getByRole('button', { name: 'Verder' }).click();
+    await worker.getByRole('alert').getByText('Vraag uw hulpverlener om een nieuwe code').waitFor();
+    expect(await worker.getByLabel('Uw naam').inputValue()).toBe('Sanne');
+    // The refusal itself is the one expected failed request (the browser logs it too).
+    expect(problems.errors.filter((e) => !e.includes('404'))).toEqual([]);
+    problems.errors.length = 0;
+    await expectClean(worker, 'the join page with an error');
+  });
+
+  it('a worker joins from an invite link and invites a resident', async () => {
+    await joinWith(worker, await invite(gateway, org.admin, 'worker', org.team.id), 'Sanne (wijkteam)');
+    await worker.getByRole('button', { name: 'Inwoner uitnodigen' }).click();
+    await worker.getByTestId('invite-code-resident').waitFor();
+    await expectClean(worker, "the worker's home");
+  });
+
+  it('the resident joins with the code, and the two chat both ways', async () => {
+    const code = (await worker.getByTestId('invite-code-resident').textContent())!.trim();
+    resident = await newPerson();
+    await joinWith(resident, code, 'Jan');
+    await resident.getByRole('button', { name: 'Sanne (wijkteam)' }).click();
+    await resident.getByRole('heading', { name: 'Gesprek met Sanne (wijkteam)' }).waitFor();
+    await resident.getByLabel('Uw bericht').fill(question);
+    await resident.keyboard.press('Enter');
+    await resident.getByText(question).waitFor();
+    await resident.locator('li.own .mark', { hasText: 'Verstuurd' }).waitFor();
+
+    // The worker sees one unread conversation, opens it and answers.
+    const row = worker.getByRole('link', { name: /Jan/ });
+    await row.getByText('1 nieuw').waitFor();
+    await screenshots(worker, 'worker-home');
+    await row.click();
+    await worker.getByText(question).waitFor();
+    await worker.getByLabel('Uw bericht').fill(answer);
+    await worker.getByRole('button', { name: 'Versturen' }).click();
+
+    await resident.getByText(answer).waitFor();
+    await resident.locator('li.own .mark', { hasText: 'Gelezen' }).first().waitFor();
+    await expectClean(resident, "the resident's chat");
+    await screenshots(resident, 'resident-chat');
+  });
+
+  it('the resident sends a document with a progress bar; the worker downloads it byte for byte', async () => {
+    const chooser = resident.waitForEvent('filechooser');
+    await resident.getByText('Foto of document').click();
+    await (await chooser).setFiles({ name: 'brief.pdf', mimeType: 'application/pdf', buffer: letter });
+    await resident.getByRole('progressbar').waitFor();
+    await resident.getByRole('progressbar').waitFor({ state: 'detached' });
+
+    await worker.getByText(/brief\.pdf/).waitFor();
+    await worker.getByRole('button', { name: 'Openen' }).click();
+    const download = worker.waitForEvent('download');
+    await worker.getByRole('link', { name: 'Openen' }).click();
+    const saved = await (await download).path();
+    expect(Buffer.compare(await readFile(saved), letter)).toBe(0);
+    await expectClean(worker, "the worker's chat with a file");
+  });
+
+  it('a reload keeps the device and the conversation; keys stay sealed in IndexedDB', async () => {
+    await resident.reload();
+    await resident.getByRole('heading', { name: 'Gesprek met Sanne (wijkteam)' }).waitFor();
+    await resident.getByText(answer).waitFor();
+    await resident.getByText(question).waitFor();
+    const stored = await resident.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('spreekuur');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(new Error('no database'));
+      });
+      const read = (store: string) =>
+        new Promise<unknown[]>((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+        });
+      const values = (await read('values')) as Array<{ data: ArrayBuffer }>;
+      const keys = (await read('keys')) as CryptoKey[];
+      const text = values.map((v) => new TextDecoder().decode(v.data)).join('\n');
+      return {
+        count: values.length,
+        text,
+        extractable: keys.map((k) => k.extractable),
+        localStorage: Object.keys(localStorage),
+      };
+    });
+    expect(stored.count).toBeGreaterThan(10);
+    expect(stored.extractable).toEqual([false]);
+    for (const secret of [question, answer, 'identity', 'privateKey', '"Jan"']) {
+      expect(stored.text).not.toContain(secret);
+    }
+    expect(stored.localStorage.filter((key) => key !== 'spreekuur.locale')).toEqual([]);
+  });
+
+  it('a second tab of the same device does not write, and says so', async () => {
+    const second = await resident.context().newPage();
+    await second.goto(`${gateway.url}/`);
+    await second.getByText('Spreekuur is al open in een ander tabblad').waitFor();
+    await second.close();
+  });
+
+  it('switches to English, remembers it over a reload, and stays accessible', async () => {
+    await resident.getByRole('button', { name: 'Switch to English' }).click();
+    await resident.getByRole('heading', { name: 'Conversation with Sanne (wijkteam)' }).waitFor();
+    await resident.reload();
+    await resident.getByRole('heading', { name: 'Conversation with Sanne (wijkteam)' }).waitFor();
+    expect(await resident.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expectClean(resident, 'the chat in English');
+    await resident.getByRole('link', { name: /Back/ }).click();
+    await resident.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await expectClean(resident, 'the home page in English');
+    await screenshots(resident, 'resident-home-en');
+  });
+
+  it('no plaintext of the messages or the document reached the database or the logs', async () => {
+    const { rows: tables } = await gateway.db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    const render = (value: unknown) =>
+      value instanceof Uint8Array
+        ? `${Buffer.from(value).toString('latin1')} ${Buffer.from(value).toString('hex')}`
+        : (JSON.stringify(value) ?? '');
+    let everything = gateway.logs.join('\n');
+    for (const { table_name } of tables) {
+      const { rows } = await gateway.db.query(`SELECT * FROM "${table_name}"`);
+      everything += rows.map((row) => Object.values(row).map(render).join(' ')).join('\n');
+    }
+    expect(everything).toContain('Sanne (wijkteam)'); // the search does see what the server keeps
+    for (const canary of [question, answer, fileMarker, Buffer.from(fileMarker).toString('hex')]) {
+      expect(everything.includes(canary), canary).toBe(false);
+    }
+  });
+});
