@@ -94,6 +94,19 @@ const nl = {
   notificationTitle: 'Nieuw bericht',
   notificationBody: 'U heeft een nieuw bericht in Spreekuur.',
   allowNotifications: 'Meldingen aanzetten',
+  closesAt: 'open tot {when}',
+  opensAt: 'weer open {when}',
+  leaveQuestion: 'Stel alvast uw vraag',
+  assigned: 'Een hulpverlener helpt u nu.',
+  openConversation: 'Naar het gesprek',
+  otherWays: 'U kunt ook een afspraak maken',
+  kind_chat: 'chat',
+  kind_phone: 'telefoon',
+  kind_video: 'video',
+  kind_in_person: 'op kantoor',
+  pickFailed: 'Iemand anders helpt deze persoon al. Probeer de volgende.',
+  waitingNumber: 'Nummer {n}',
+  question: 'vraag voor later',
 };
 
 export type MessageKey = keyof typeof nl;
@@ -184,6 +197,19 @@ const en: Record<MessageKey, string> = {
   notificationTitle: 'New message',
   notificationBody: 'You have a new message in Spreekuur.',
   allowNotifications: 'Turn on notifications',
+  closesAt: 'open until {when}',
+  opensAt: 'open again {when}',
+  leaveQuestion: 'Ask your question now',
+  assigned: 'A social worker is helping you now.',
+  openConversation: 'Go to the conversation',
+  otherWays: 'You can also make an appointment',
+  kind_chat: 'chat',
+  kind_phone: 'phone',
+  kind_video: 'video',
+  kind_in_person: 'at the office',
+  pickFailed: 'Someone else is already helping this person. Try the next one.',
+  waitingNumber: 'Number {n}',
+  question: 'question for later',
 };
 
 export type Locale = 'nl' | 'en';

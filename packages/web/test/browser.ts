@@ -54,7 +54,11 @@ export async function watchedPage(context: BrowserContext, problems: PageProblem
   });
   page.on('pageerror', (error) => problems.errors.push(`page error: ${error.message}`));
   page.on('response', (response) => {
-    if (response.status() >= 400) problems.errors.push(`HTTP ${response.status()} ${response.url()}`);
+    if (response.status() >= 400) {
+      problems.errors.push(
+        `HTTP ${response.status()} ${response.url()} ${response.request().postData() ?? ''}`,
+      );
+    }
   });
   return page;
 }

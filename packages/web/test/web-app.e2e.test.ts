@@ -8,7 +8,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { invite, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import {
+  createOrganisation,
+  expectOk,
+  invite,
+  registerAndLogin,
+  startGateway,
+  type Actor,
+  type TestGateway,
+} from '@spreekuur/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../scripts/ensure-built.ts';
 import {
@@ -30,7 +38,7 @@ const run = hasChromium || process.env.CI ? describe : describe.skip;
 run('web app in Chromium', { timeout: 60_000 }, () => {
   let gateway: TestGateway;
   let browser: Browser;
-  let org: Awaited<ReturnType<typeof seedOrganisation>>;
+  let org: { admin: Actor; team: { id: string } };
   const contexts: BrowserContext[] = [];
   const problems: PageProblems = { errors: [] };
   let worker: Page;
@@ -44,7 +52,27 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await ensureBuilt();
     gateway = await startGateway({ env: { LOG_LEVEL: 'info' } });
     browser = await launch();
-    org = await seedOrganisation(gateway, 'web');
+    // Only an admin (outside the team) is made here; everyone in the team comes in through the
+    // app, so every device of the team has published its keys as a real one does.
+    const { adminInvite } = await createOrganisation(gateway, 'web');
+    const admin = await registerAndLogin(gateway, adminInvite.code, 'Beheerder');
+    const team = await expectOk<{ id: string }>(
+      gateway,
+      admin,
+      'POST',
+      '/v1/teams',
+      { name: 'Wijkteam' },
+      201,
+    );
+    org = { admin, team };
+    // The team is open around the clock, so the queue is live whenever the suite runs.
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const days = Object.fromEntries(
+      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+    );
+    await expectOk(gateway, org.admin, 'PUT', `/v1/scheduling/teams/${org.team.id}/office-hours`, {
+      weekly: { timeZone: 'Europe/Amsterdam', days },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -195,6 +223,31 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await second.goto(`${gateway.url}/`);
     await second.getByText('Spreekuur is al open in een ander tabblad').waitFor();
     await second.close();
+  });
+
+  it('the resident joins the office-hours queue; the worker goes on duty and takes them', async () => {
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('heading', { name: 'Spreekuur' }).waitFor();
+    await resident.getByText('Nu open').waitFor();
+    await resident.getByRole('button', { name: 'Wachten op een hulpverlener' }).click();
+    await resident.getByText('U bent nummer 1.').waitFor();
+    await expectClean(resident, 'the resident waiting in the queue');
+    await screenshots(resident, 'resident-queue');
+
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    await worker.getByRole('button', { name: 'Begin dienst' }).click();
+    await worker.getByText('Ik ben aan het werk').waitFor();
+    await worker.getByText(/Nummer 1 — wacht \d+ min/).waitFor();
+    await expectClean(worker, "the worker's queue");
+    await screenshots(worker, 'worker-queue');
+    await worker.getByRole('button', { name: 'Volgende helpen' }).click();
+    await worker.getByRole('heading', { name: /Gesprek met Jan/ }).waitFor();
+    await worker.getByLabel('Uw bericht').fill('Goedemiddag Jan, waarmee kan ik helpen?');
+    await worker.keyboard.press('Enter');
+
+    await resident.getByText('Een hulpverlener helpt u nu.').waitFor();
+    await resident.getByRole('button', { name: 'Naar het gesprek' }).click();
+    await resident.getByText('Goedemiddag Jan, waarmee kan ik helpen?').waitFor();
   });
 
   it('switches to English, remembers it over a reload, and stays accessible', async () => {

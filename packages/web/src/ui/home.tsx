@@ -6,6 +6,8 @@ import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount
 import { useObservable } from '../state/store.ts';
 import { AdminPanel } from './admin.tsx';
 import { InvitePanel } from './invite.tsx';
+import { OfficeHours } from './office-hours.tsx';
+import { WorkerTeam } from './worker-console.tsx';
 
 export function Home() {
   const person = useObservable(me);
@@ -35,8 +37,12 @@ export function Home() {
     (p) => !withDirect.has(p.id) && (person?.person.role === 'resident' ? p.role !== 'resident' : true),
   );
 
+  const role = person?.person.role;
+  const teamIds = person?.person.teamIds ?? [];
   return (
     <>
+      {role === 'resident' && teamIds.map((id) => <OfficeHours key={id} teamId={id} />)}
+      {role === 'worker' && teamIds.map((id, index) => <WorkerTeam key={id} teamId={id} index={index} />)}
       <section aria-labelledby="conversations-title">
         <h1 id="conversations-title">{t('conversations')}</h1>
         {list.length === 0 && <p>{t('noConversations')}</p>}
