@@ -27,4 +27,10 @@ export async function ensureBuilt(): Promise<string> {
   return join(root, 'dist');
 }
 
+/** A fresh build into `outDir` (suites that must not share dist/ with a running build). */
+export async function buildInto(outDir: string): Promise<string> {
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) await ensureBuilt();

@@ -250,6 +250,33 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await resident.getByText('Goedemiddag Jan, waarmee kan ik helpen?').waitFor();
   });
 
+  it('opens offline from the service worker, shows what it had, and sends the waiting message when back online', async () => {
+    const lastWords = 'Goedemiddag Jan, waarmee kan ik helpen?';
+    await resident.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await resident.context().setOffline(true);
+    await resident.reload();
+    await resident.getByText('Geen internet').waitFor();
+    await resident.getByText(lastWords).waitFor();
+    const later = `Ik ben er weer ${randomBytes(4).toString('hex')}`;
+    await resident.getByLabel('Uw bericht').fill(later);
+    await resident.keyboard.press('Enter');
+    await resident.locator('li.pending', { hasText: later }).getByText('Wacht op internet').waitFor();
+    expect(await cspViolations(resident)).toEqual([]);
+    expect(await axeViolations(resident), 'accessibility offline').toEqual([]);
+    await screenshots(resident, 'resident-offline');
+
+    await resident.context().setOffline(false);
+    await resident.locator('li.own', { hasText: later }).getByText('Verstuurd').waitFor();
+    await worker.getByText(later).waitFor();
+    // Being offline made the browser log failed requests; nothing else may have gone wrong.
+    expect(
+      problems.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e)),
+    ).toEqual([]);
+    problems.errors.length = 0;
+  });
+
   it('switches to English, remembers it over a reload, and stays accessible', async () => {
     await resident.getByRole('button', { name: 'Switch to English' }).click();
     await resident.getByRole('heading', { name: 'Conversation with Sanne (wijkteam)' }).waitFor();

@@ -103,12 +103,49 @@ async function connected(device: SpreekuurClient): Promise<void> {
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
     online.set(false);
-    window.addEventListener('online', () => void connected(device), { once: true });
+    await showWhatThisDeviceHas();
+    window.addEventListener('online', () => void reconnect(device), { once: true });
     phase.set('ready');
     return;
   }
   phase.set('ready');
   await refreshChannels();
+}
+
+async function reconnect(device: SpreekuurClient): Promise<void> {
+  try {
+    await device.connect();
+    me.set(await device.me());
+    online.set(true);
+    await refreshChannels();
+  } catch {
+    window.addEventListener('online', () => void reconnect(device), { once: true });
+  }
+}
+
+const CHANNELS_KEY = 'web/channels';
+const ME_KEY = 'web/me';
+
+/**
+ * Offline at start: the channels and person last seen (kept by the app) and the messages the
+ * SDK stored. The SDK has no offline history call yet, so this reads its `messages/<channel>/`
+ * keys; see docs/web.md.
+ */
+async function showWhatThisDeviceHas(): Promise<void> {
+  if (!store) return;
+  me.set((await store.get<Me>(ME_KEY)) ?? null);
+  const list = (await store.get<Channel[]>(CHANNELS_KEY)) ?? [];
+  channels.set(list);
+  const all: Record<string, ChatMessage[]> = {};
+  for (const channel of list) {
+    const stored: ChatMessage[] = [];
+    for (const key of await store.keys(`messages/${channel.id}/`)) {
+      const message = await store.get<ChatMessage>(key);
+      if (message) stored.push(message);
+    }
+    all[channel.id] = stored.sort((a, b) => a.seq - b.seq);
+  }
+  messages.set(all);
 }
 
 async function revoked(): Promise<void> {
@@ -169,6 +206,8 @@ async function refreshChannels(): Promise<void> {
   const device = currentClient();
   const list = await device.listChannels();
   channels.set(list);
+  await store?.set(CHANNELS_KEY, list);
+  if (me.value) await store?.set(ME_KEY, me.value);
   ownRead.update((read) => {
     const next = { ...read };
     for (const channel of list) next[channel.id] = Math.max(next[channel.id] ?? 0, channel.readSeq);
