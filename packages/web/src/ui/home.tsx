@@ -1,6 +1,6 @@
 import type { Person } from '@spreekuur/protocol/identity';
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n.ts';
+import { locale, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
@@ -28,7 +28,11 @@ export function Home() {
     const channel = list.find((c) => c.id === channelId);
     if (!channel) return '';
     if (channel.kind === 'group') return channel.name ?? t('group');
-    return channel.members.find((m) => m.personId !== selfId)?.displayName ?? '';
+    const other = channel.members.find((m) => m.personId !== selfId)?.displayName ?? '';
+    if (channel.kind === 'office_hour') {
+      return `${t('officeHours')}: ${other} (${new Date(channel.createdAt).toLocaleDateString(locale())})`;
+    }
+    return other;
   };
   const withDirect = new Set(
     list.filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.personId)),
