@@ -107,6 +107,12 @@ const nl = {
   pickFailed: 'Iemand anders helpt deze persoon al. Probeer de volgende.',
   waitingNumber: 'Nummer {n}',
   question: 'vraag voor later',
+  addToCalendar: 'In mijn agenda zetten',
+  cancelAppointment: 'Afspraak afzeggen',
+  chooseKind: 'Wat voor afspraak wilt u?',
+  chooseTime: 'Kies een tijd',
+  noSlots: 'Er zijn de komende twee weken geen tijden vrij. Stuur een bericht, dan zoeken we samen een tijd.',
+  slotGone: 'Deze tijd is net door iemand anders gekozen. Kies een andere tijd.',
 };
 
 export type MessageKey = keyof typeof nl;
@@ -210,6 +216,12 @@ const en: Record<MessageKey, string> = {
   pickFailed: 'Someone else is already helping this person. Try the next one.',
   waitingNumber: 'Number {n}',
   question: 'question for later',
+  addToCalendar: 'Add to my calendar',
+  cancelAppointment: 'Cancel the appointment',
+  chooseKind: 'What kind of appointment do you want?',
+  chooseTime: 'Choose a time',
+  noSlots: 'There are no free times in the next two weeks. Send a message and we will find a time together.',
+  slotGone: 'Someone else just chose this time. Please choose another time.',
 };
 
 export type Locale = 'nl' | 'en';

@@ -250,6 +250,56 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await resident.getByText('Goedemiddag Jan, waarmee kan ik helpen?').waitFor();
   });
 
+  it('the resident books a face-to-face appointment, saves it to the calendar and cancels it', async () => {
+    const workers = await expectOk<{ people: Array<{ id: string }> }>(
+      gateway,
+      org.admin,
+      'GET',
+      `/v1/people?role=worker&teamId=${org.team.id}`,
+    );
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const days = Object.fromEntries(
+      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+    );
+    await expectOk(
+      gateway,
+      org.admin,
+      'PUT',
+      `/v1/scheduling/workers/${workers.people[0]!.id}/availability`,
+      {
+        weekly: { timeZone: 'Europe/Amsterdam', days },
+      },
+    );
+    await expectOk(
+      gateway,
+      org.admin,
+      'POST',
+      `/v1/scheduling/teams/${org.team.id}/appointment-types`,
+      {
+        kind: 'in_person',
+        name: 'Gesprek op kantoor',
+        durationMinutes: 30,
+        location: { name: 'Wijkcentrum De Brug', address: 'Dorpsstraat 1, Utrecht' },
+      },
+      201,
+    );
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('button', { name: /Gesprek op kantoor — op kantoor, 30 min/ }).click();
+    await resident.getByText('Kies een tijd').waitFor();
+    await expectClean(resident, 'choosing a time');
+    await screenshots(resident, 'resident-booking');
+    await resident.locator('.slots button').first().click();
+    await resident.getByText('Wijkcentrum De Brug, Dorpsstraat 1, Utrecht').waitFor();
+    const download = resident.waitForEvent('download');
+    await resident.getByRole('button', { name: 'In mijn agenda zetten' }).click();
+    const ics = await readFile(await (await download).path(), 'utf8');
+    expect(ics).toContain('BEGIN:VEVENT');
+    expect(ics).toContain('SUMMARY:Gesprek op kantoor');
+    await resident.getByRole('button', { name: 'Afspraak afzeggen' }).click();
+    await resident.getByText('Wijkcentrum De Brug, Dorpsstraat 1, Utrecht').waitFor({ state: 'detached' });
+    await resident.getByRole('button', { name: 'Naar het gesprek' }).click();
+  });
+
   it('opens offline from the service worker, shows what it had, and sends the waiting message when back online', async () => {
     const lastWords = 'Goedemiddag Jan, waarmee kan ik helpen?';
     await resident.evaluate(async () => {

@@ -4,7 +4,9 @@ import { locale, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
+import { Fragment } from 'preact';
 import { AdminPanel } from './admin.tsx';
+import { Booking } from './booking.tsx';
 import { InvitePanel } from './invite.tsx';
 import { OfficeHours } from './office-hours.tsx';
 import { WorkerTeam } from './worker-console.tsx';
@@ -45,7 +47,13 @@ export function Home() {
   const teamIds = person?.person.teamIds ?? [];
   return (
     <>
-      {role === 'resident' && teamIds.map((id) => <OfficeHours key={id} teamId={id} />)}
+      {role === 'resident' &&
+        teamIds.map((id) => (
+          <Fragment key={id}>
+            <OfficeHours teamId={id} />
+            <Booking teamId={id} />
+          </Fragment>
+        ))}
       {role === 'worker' && teamIds.map((id, index) => <WorkerTeam key={id} teamId={id} index={index} />)}
       <section aria-labelledby="conversations-title">
         <h1 id="conversations-title">{t('conversations')}</h1>
