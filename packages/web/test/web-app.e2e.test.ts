@@ -38,7 +38,7 @@ const run = hasChromium || process.env.CI ? describe : describe.skip;
 run('web app in Chromium', { timeout: 60_000 }, () => {
   let gateway: TestGateway;
   let browser: Browser;
-  let org: { admin: Actor; team: { id: string } };
+  let org: { id: string; admin: Actor; team: { id: string } };
   const contexts: BrowserContext[] = [];
   const problems: PageProblems = { errors: [] };
   let worker: Page;
@@ -54,7 +54,7 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     browser = await launch();
     // Only an admin (outside the team) is made here; everyone in the team comes in through the
     // app, so every device of the team has published its keys as a real one does.
-    const { adminInvite } = await createOrganisation(gateway, 'web');
+    const { organisation, adminInvite } = await createOrganisation(gateway, 'web');
     const admin = await registerAndLogin(gateway, adminInvite.code, 'Beheerder');
     const team = await expectOk<{ id: string }>(
       gateway,
@@ -64,7 +64,7 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
       { name: 'Wijkteam' },
       201,
     );
-    org = { admin, team };
+    org = { id: organisation.id, admin, team };
     // The team is open around the clock, so the queue is live whenever the suite runs.
     const allDay = [{ start: '00:00', end: '24:00' }];
     const days = Object.fromEntries(
@@ -327,17 +327,56 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     problems.errors.length = 0;
   });
 
+  it('a worker starts a training group; the resident sees it, its members and its messages', async () => {
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    await worker.getByLabel('Naam van de groep').fill('Weerbaarheidstraining');
+    await worker.getByRole('checkbox', { name: 'Jan' }).check();
+    await worker.getByRole('button', { name: 'Maken' }).click();
+    await worker.getByRole('heading', { name: 'Weerbaarheidstraining' }).waitFor();
+    await worker.getByLabel('Uw bericht').fill('Welkom in de groep!');
+    await worker.keyboard.press('Enter');
+    await worker.locator('li.own', { hasText: 'Welkom in de groep!' }).getByText('Verstuurd').waitFor();
+
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('link', { name: /Weerbaarheidstraining/ }).click();
+    await resident.getByText('Welkom in de groep!').waitFor();
+    await resident.getByText('Leden (2)').click();
+    await resident.locator('.members li', { hasText: 'Sanne (wijkteam)' }).waitFor();
+    await expectClean(resident, 'the group chat');
+    await screenshots(resident, 'resident-group');
+  });
+
   it('switches to English, remembers it over a reload, and stays accessible', async () => {
     await resident.getByRole('button', { name: 'Switch to English' }).click();
-    await resident.getByRole('heading', { name: 'Conversation with Sanne (wijkteam)' }).waitFor();
+    await resident.getByText('Members (2)').waitFor();
     await resident.reload();
-    await resident.getByRole('heading', { name: 'Conversation with Sanne (wijkteam)' }).waitFor();
+    await resident.getByText('Members (2)').waitFor();
+    await resident.getByText('Welkom in de groep!').waitFor();
     expect(await resident.evaluate(() => document.documentElement.lang)).toBe('en');
-    await expectClean(resident, 'the chat in English');
+    await expectClean(resident, 'the group chat in English');
     await resident.getByRole('link', { name: /Back/ }).click();
     await resident.getByRole('heading', { name: 'Conversations' }).waitFor();
     await expectClean(resident, 'the home page in English');
     await screenshots(resident, 'resident-home-en');
+  });
+
+  it("an admin signs out the resident's device, and the resident's app says so", async () => {
+    const created = await gateway.app.inject({
+      method: 'POST',
+      url: `/v1/operator/organisations/${org.id}/admin-invites`,
+      headers: { 'x-operator-token': gateway.operatorToken },
+      payload: {},
+    });
+    expect(created.statusCode).toBe(201);
+    const adminInvite = created.json<{ code: string }>();
+    const admin = await newPerson();
+    await joinWith(admin, adminInvite.code, 'Beheerder web');
+    await admin.getByRole('heading', { name: 'Teams' }).waitFor();
+    await admin.getByRole('button', { name: 'Jan inwoner' }).click();
+    await expectClean(admin, "the admin's people and devices");
+    await screenshots(admin, 'admin');
+    await admin.getByRole('button', { name: /Afmelden: Chrome/ }).click();
+    await resident.getByText('This device was signed out').waitFor();
   });
 
   it('no plaintext of the messages or the document reached the database or the logs', async () => {

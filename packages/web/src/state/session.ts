@@ -104,23 +104,41 @@ async function connected(device: SpreekuurClient): Promise<void> {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
     online.set(false);
     await showWhatThisDeviceHas();
-    window.addEventListener('online', () => void reconnect(device), { once: true });
     phase.set('ready');
+    retryConnect(device);
     return;
   }
   phase.set('ready');
   await refreshChannels();
 }
 
-async function reconnect(device: SpreekuurClient): Promise<void> {
-  try {
-    await device.connect();
-    me.set(await device.me());
-    online.set(true);
-    await refreshChannels();
-  } catch {
-    window.addEventListener('online', () => void reconnect(device), { once: true });
-  }
+const RETRY_MS = 5_000;
+
+/**
+ * Started offline: try again when the browser says it is online, and every few seconds anyway
+ * (the `online` event can come before the network really works, or not at all on a captive Wi-Fi).
+ */
+function retryConnect(device: SpreekuurClient): void {
+  let busy = false;
+  const attempt = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await device.connect();
+      window.removeEventListener('online', onOnline);
+      clearInterval(timer);
+      me.set(await device.me());
+      online.set(true);
+      await refreshChannels();
+    } catch {
+      // Still offline: the next event or tick tries again.
+    } finally {
+      busy = false;
+    }
+  };
+  const onOnline = () => void attempt();
+  window.addEventListener('online', onOnline);
+  const timer = setInterval(onOnline, RETRY_MS);
 }
 
 const CHANNELS_KEY = 'web/channels';

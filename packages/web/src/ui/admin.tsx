@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { currentClient } from '../state/session.ts';
 import { InvitePanel } from './invite.tsx';
+import { PeopleAdmin } from './people-admin.tsx';
 
 /** Admins: the organisation's teams, a new team, and invites for workers. */
 export function AdminPanel() {
@@ -50,6 +51,7 @@ export function AdminPanel() {
       {teams.length > 0 && (
         <InvitePanel key={teams.map((team) => team.id).join()} role="worker" teams={teams} />
       )}
+      <PeopleAdmin />
     </>
   );
 }

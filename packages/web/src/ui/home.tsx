@@ -8,6 +8,7 @@ import { Fragment } from 'preact';
 import { AdminPanel } from './admin.tsx';
 import { Booking } from './booking.tsx';
 import { InvitePanel } from './invite.tsx';
+import { NewGroup } from './new-group.tsx';
 import { OfficeHours } from './office-hours.tsx';
 import { WorkerTeam } from './worker-console.tsx';
 
@@ -101,6 +102,7 @@ export function Home() {
           </ul>
         </section>
       )}
+      {role === 'worker' && <NewGroup people={people} />}
       {person?.person.role === 'worker' && (
         <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
       )}
