@@ -135,8 +135,19 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await expectClean(worker, 'the join page with an error');
   });
 
-  it('a worker joins from an invite link and invites a resident', async () => {
-    await joinWith(worker, await invite(gateway, org.admin, 'worker', org.team.id), 'Sanne (wijkteam)');
+  it('a worker joins from an invite link by keyboard alone, and invites a resident', async () => {
+    const code = await invite(gateway, org.admin, 'worker', org.team.id);
+    await worker.goto(`${gateway.url}/join#${code}`);
+    expect(await worker.getByLabel('Uw code').inputValue()).toBe(code);
+    // Tab from the top of the page to the name field, type, and press Enter.
+    await worker.locator('body').focus();
+    for (let i = 0; i < 10; i++) {
+      await worker.keyboard.press('Tab');
+      if (await worker.getByLabel('Uw naam').evaluate((el) => el === document.activeElement)) break;
+    }
+    await worker.keyboard.type('Sanne (wijkteam)');
+    await worker.keyboard.press('Enter');
+    await worker.getByRole('heading', { name: 'Gesprekken' }).waitFor();
     await worker.getByRole('button', { name: 'Inwoner uitnodigen' }).click();
     await worker.getByTestId('invite-code-resident').waitFor();
     await expectClean(worker, "the worker's home");
@@ -165,6 +176,10 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await resident.getByText(answer).waitFor();
     await resident.locator('li.own .mark', { hasText: 'Gelezen' }).first().waitFor();
     await expectClean(resident, "the resident's chat");
+    // 320 px wide (and so 200 % zoom of a 640 px window): nothing needs sideways scrolling.
+    await resident.setViewportSize({ width: 320, height: 640 });
+    expect(await resident.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await resident.setViewportSize({ width: 1280, height: 800 });
     await screenshots(resident, 'resident-chat');
   });
 

@@ -96,14 +96,16 @@ function deviceName(): string {
 
 async function connected(device: SpreekuurClient): Promise<void> {
   listen(device);
-  // Offline at start: show what this device has and connect when the network is back.
+  // What this device already has shows at once (no round trip); the server's news follows.
+  await showWhatThisDeviceHas();
+  if (channels.value.length > 0) phase.set('ready');
+  // Offline at start: keep showing that and connect when the network is back.
   try {
     await device.connect();
     me.set(await device.me());
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
     online.set(false);
-    await showWhatThisDeviceHas();
     phase.set('ready');
     retryConnect(device);
     return;
@@ -145,8 +147,8 @@ const CHANNELS_KEY = 'web/channels';
 const ME_KEY = 'web/me';
 
 /**
- * Offline at start: the channels and person last seen (kept by the app) and the messages the
- * SDK stored. The SDK has no offline history call yet, so this reads its `messages/<channel>/`
+ * Before the server answers (or offline): the channels and person last seen (kept by the app)
+ * and the messages the SDK stored. The SDK has no offline history call yet, so this reads its `messages/<channel>/`
  * keys; see docs/web.md.
  */
 async function showWhatThisDeviceHas(): Promise<void> {

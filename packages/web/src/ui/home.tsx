@@ -9,6 +9,7 @@ import { AdminPanel } from './admin.tsx';
 import { Booking } from './booking.tsx';
 import { InvitePanel } from './invite.tsx';
 import { NewGroup } from './new-group.tsx';
+import { NotificationsButton } from './notifications.tsx';
 import { OfficeHours } from './office-hours.tsx';
 import { WorkerTeam } from './worker-console.tsx';
 
@@ -48,6 +49,7 @@ export function Home() {
   const teamIds = person?.person.teamIds ?? [];
   return (
     <>
+      <NotificationsButton />
       {role === 'resident' &&
         teamIds.map((id) => (
           <Fragment key={id}>
