@@ -1,162 +1,179 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import * as chat from './chat.ts';
-import { CliError } from './http.ts';
-import { detectLang, texts } from './i18n.ts';
-import { adminInviteCommand, createOrganisationCommand, listOrganisationsCommand } from './operator.ts';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpreekuurError } from '@spreekuur/client';
+import { FileLockedError } from '@spreekuur/client/json-file-store';
+import { commands } from './commands/index.ts';
+import { CliError, Context, exitCodes, type Globals } from './context.ts';
+import { commandHelp, usage } from './help.ts';
+import { detectLang, type Lang } from './i18n.ts';
+import type { CommandSpec } from './spec.ts';
 
-/** `pnpm spreekuur …`: chat from the command line, and the operator's tasks. */
+const globalOptions = {
+  server: { type: 'string' },
+  profile: { type: 'string' },
+  lang: { type: 'string' },
+  json: { type: 'boolean' },
+  wait: { type: 'string' },
+  token: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The command named by the first words of `positionals` (the longest name that matches). */
+function findCommand(positionals: string[]): { spec: CommandSpec; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = positionals.slice(0, words).join(' ');
+    const spec = commands.find((c) => c.name === name);
+    if (spec) return { spec, rest: positionals.slice(words) };
+  }
+  return null;
+}
+
+const label = (spec: CommandSpec, key: PropertyKey | undefined) =>
+  key === spec.positional ? `<${String(key)}>` : `--${String(key)}`;
+
+/**
+ * `spreekuur …`: every task a person does in the product, through the SDK. Returns the exit
+ * code; prints through `print` (stdout) and `printError` (stderr).
+ */
 export async function runCli(
   argv: string[],
   print: (line: string) => void = (line) => console.log(line),
+  printError: (line: string) => void = (line) => console.error(line),
 ): Promise<number> {
+  const quick = parseArgs({ args: argv, options: globalOptions, allowPositionals: true, strict: false });
+  const lang: Lang = detectLang(typeof quick.values.lang === 'string' ? quick.values.lang : undefined);
+  const say = (nl: string, en: string) => (lang === 'nl' ? nl : en);
+  const found = findCommand(quick.positionals);
+  if (!found) {
+    if (quick.positionals.length === 0) {
+      print(usage(commands, lang));
+      return quick.values.help ? exitCodes.ok : exitCodes.usage;
+    }
+    printError(
+      say(
+        `Onbekende opdracht: ${quick.positionals.join(' ')}`,
+        `Unknown command: ${quick.positionals.join(' ')}`,
+      ),
+    );
+    printError(say('Alle opdrachten: spreekuur --help', 'Every command: spreekuur --help'));
+    return exitCodes.usage;
+  }
+  const { spec } = found;
+  if (quick.values.help) {
+    print(commandHelp(spec, lang));
+    return exitCodes.ok;
+  }
+  const usageError = (message: string) => {
+    printError(message);
+    printError(say(`Hulp: spreekuur ${spec.name} --help`, `Help: spreekuur ${spec.name} --help`));
+    return exitCodes.usage;
+  };
+
+  // Parse again, strictly, with this command's own options.
   let parsed;
   try {
+    const own = Object.fromEntries(
+      Object.entries(spec.options)
+        .filter(([name]) => name !== spec.positional)
+        .map(([name, option]) => [
+          name,
+          option.kind === 'flag'
+            ? { type: 'boolean' as const }
+            : { type: 'string' as const, multiple: option.kind === 'list' },
+        ]),
+    );
     parsed = parseArgs({
       args: argv,
+      options: { ...globalOptions, ...own },
       allowPositionals: true,
-      options: {
-        server: { type: 'string' },
-        lang: { type: 'string' },
-        token: { type: 'string' },
-        'data-dir': { type: 'string' },
-        profile: { type: 'string' },
-        name: { type: 'string' },
-        slug: { type: 'string' },
-        org: { type: 'string' },
-        invite: { type: 'string' },
-        device: { type: 'string' },
-        channel: { type: 'string' },
-        person: { type: 'string' },
-        member: { type: 'string', multiple: true },
-        seq: { type: 'string' },
-        count: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      strict: true,
     });
   } catch (error) {
-    console.error((error as Error).message);
-    return 64;
+    return usageError((error as Error).message.replace(/\. To specify a positional.*$/s, '.'));
   }
-  const { values, positionals } = parsed;
-  const lang = detectLang(values.lang);
-  const t = texts[lang];
-  const [group, command, ...rest] = positionals;
-  if (values.help || !group) {
-    print(t.usage);
-    return values.help ? 0 : 64;
+  const values = parsed.values as Record<string, unknown>;
+  const rest = findCommand(parsed.positionals)!.rest;
+  const input: Record<string, unknown> = {};
+  for (const name of Object.keys(spec.options)) if (values[name] !== undefined) input[name] = values[name];
+  if (spec.positional) {
+    if (rest.length > 0) input[spec.positional] = rest.join(' ');
+  } else if (rest.length > 0) {
+    return usageError(say(`Onverwacht: ${rest.join(' ')}`, `Unexpected: ${rest.join(' ')}`));
   }
-  const required = <K extends 'name' | 'slug' | 'org' | 'invite' | 'channel' | 'person' | 'device' | 'seq'>(
-    option: K,
-  ): string => {
-    const value = values[option];
-    if (!value) throw new CliError(t.missingOption(option));
-    return value;
-  };
-  const server = (values.server ?? process.env.SPREEKUUR_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
-  const operator = {
-    server,
+  const checked = spec.args.safeParse(input);
+  if (!checked.success) {
+    return usageError(
+      checked.error.issues
+        .map((issue) => {
+          const key = issue.path[0];
+          const missing = issue.code === 'invalid_type' && input[String(key)] === undefined;
+          return `${label(spec, key)}: ${missing ? say('ontbreekt', 'is missing') : issue.message}`;
+        })
+        .join('\n'),
+    );
+  }
+
+  const wait = Number(values.wait ?? 10);
+  const globals: Globals = {
+    server:
+      typeof values.server === 'string'
+        ? values.server.replace(/\/+$/, '')
+        : (process.env.SPREEKUUR_URL ?? undefined),
+    profile:
+      (values.profile as string | undefined) ??
+      process.env.SPREEKUUR_PROFILE ??
+      join('.spreekuur', 'profile.json'),
     lang,
-    token: values.token,
-    dataDir: values['data-dir'] ?? process.env.DATA_DIR ?? '.data',
-    texts: t,
-    print,
+    json: values.json === true,
+    waitSeconds: Number.isFinite(wait) && wait >= 0 ? wait : 10,
+    token: values.token as string | undefined,
+    dataDir: (values['data-dir'] as string | undefined) ?? process.env.DATA_DIR ?? '.data',
   };
-  const chatOptions = {
-    profile: values.profile ?? process.env.SPREEKUUR_PROFILE ?? join('.spreekuur', 'profile.json'),
-    server: values.server ?? process.env.SPREEKUUR_URL,
-    lang,
-    texts: t,
-    print,
-  };
-  const target = { channel: values.channel, person: values.person };
-  const text = [command, ...rest].filter((part) => part !== undefined).join(' ');
+  const ctx = new Context(globals, spec.name, print);
   try {
-    switch (group === 'operator' || group === 'group' ? `${group} ${command ?? ''}` : group) {
-      case 'operator create-org':
-        await createOrganisationCommand(operator, required('name'), required('slug'));
-        break;
-      case 'operator list-orgs':
-        await listOrganisationsCommand(operator);
-        break;
-      case 'operator admin-invite':
-        await adminInviteCommand(operator, required('org'));
-        break;
-      case 'register':
-        await chat.registerCommand(
-          { ...chatOptions, server },
-          required('invite'),
-          required('name'),
-          values.device ?? 'CLI',
-        );
-        break;
-      case 'whoami':
-        await chat.whoamiCommand(chatOptions);
-        break;
-      case 'people':
-        await chat.peopleCommand(chatOptions);
-        break;
-      case 'channels':
-        await chat.channelsCommand(chatOptions);
-        break;
-      case 'open':
-        await chat.openDirectCommand(chatOptions, required('person'));
-        break;
-      case 'send':
-        if (!text) throw new CliError(t.missingOption('text'));
-        await chat.sendCommand(chatOptions, target, text);
-        break;
-      case 'send-file':
-        if (!command) throw new CliError(t.missingOption('file'));
-        await chat.sendFileCommand(chatOptions, target, command);
-        break;
-      case 'history':
-        await chat.historyCommand(chatOptions, required('channel'));
-        break;
-      case 'follow':
-        await chat.followCommand(
-          chatOptions,
-          values.channel,
-          values.count ? Number(values.count) : undefined,
-        );
-        break;
-      case 'download':
-        await chat.downloadCommand(chatOptions, required('channel'), Number(required('seq')), values.out);
-        break;
-      case 'group create':
-        await chat.createGroupCommand(chatOptions, required('name'), values.member ?? []);
-        break;
-      case 'group add':
-        await chat.addMemberCommand(chatOptions, required('channel'), required('person'));
-        break;
-      case 'group remove':
-        await chat.removeMemberCommand(chatOptions, required('channel'), required('person'));
-        break;
-      case 'devices':
-        await chat.devicesCommand(chatOptions);
-        break;
-      case 'revoke':
-        await chat.revokeCommand(chatOptions, required('device'));
-        break;
-      case 'link-device':
-        await chat.linkDeviceCommand(chatOptions);
-        break;
-      case 'safety-number':
-        await chat.safetyNumberCommand(chatOptions, required('channel'), required('person'));
-        break;
-      default:
-        print(`${t.unknownCommand(positionals.join(' '))}\n\n${t.usage}`);
-        return 64;
-    }
-    return 0;
+    const result = await spec.run(ctx, checked.data);
+    if (globals.json) print(JSON.stringify(result.data, null, 2));
+    else for (const line of result.lines) print(line);
+    return exitCodes.ok;
   } catch (error) {
-    if (error instanceof CliError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
+    const failure = describe(error, ctx);
+    if (globals.json)
+      printError(JSON.stringify({ error: { code: failure.code ?? null, message: failure.message } }));
+    else printError(failure.message);
+    return failure.exitCode;
+  } finally {
+    await ctx.close();
   }
+}
+
+/** Every failure as one message a person can act on (no stack traces) and its exit code. */
+function describe(error: unknown, ctx: Context): CliError {
+  if (error instanceof CliError) return error;
+  if (error instanceof FileLockedError) return new CliError(error.message, exitCodes.locked, error.code);
+  if (error instanceof SpreekuurError) {
+    if (error.code === 'ERR_CLIENT_NETWORK') {
+      const server = ctx.serverUrl ?? '?';
+      return new CliError(
+        ctx.say(
+          `De server op ${server} is niet bereikbaar. Draait hij (pnpm start)? Een ander adres: --server <url> (wordt onthouden).`,
+          `Cannot reach the server at ${server}. Is it running (pnpm start)? Another address: --server <url> (remembered).`,
+        ),
+        exitCodes.unreachable,
+        error.code,
+      );
+    }
+    const details =
+      error.details.issues?.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`) ?? [];
+    return new CliError(
+      [`${error.message} (${error.code})`, ...details].join('\n'),
+      exitCodes.failed,
+      error.code,
+    );
+  }
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'ENOENT') return new CliError(message ?? String(error), exitCodes.noInput, code);
+  return new CliError(code ? `${message ?? ''} (${code})` : String(message ?? error), exitCodes.failed, code);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -118,7 +118,7 @@ describe('spreekuur chat (CLI)', () => {
 
   it('explains what to do when the device is not registered or the invite is wrong', async () => {
     const missing = cli('nobody.json', 'channels');
-    expect(await missing.done).toBe(1);
+    expect(await missing.done).toBe(66);
     expect(missing.err.join('\n')).toContain('Dit apparaat is nog niet gekoppeld');
     const wrong = cli(
       'wrong.json',

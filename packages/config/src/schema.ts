@@ -54,6 +54,7 @@ export const environmentSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveInt(10_000),
   IDLE_TIMEOUT_MS: positiveInt(60_000),
   OPERATOR_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
+  METRICS_TOKEN: optional(z.string().min(32, { error: 'must be at least 32 characters' }).max(200)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -103,4 +104,6 @@ export const environmentDocs: Record<keyof Environment, string> = {
     'An HTTP connection on which nothing moves for this long is closed (WebSockets are not affected). Keep it above 20 s: socket.io long-polling waits that long.',
   OPERATOR_TOKEN:
     'Secret for deployment-wide actions (creating organisations). Unset: generated once into `DATA_DIR/operator-token`.',
+  METRICS_TOKEN:
+    'Bearer token for `GET /metrics` (Prometheus text format). Unset: `/metrics` is off (404). See docs/operations.md.',
 };

@@ -1,6 +1,7 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, Queryable, QueryResult, Row } from './database.ts';
 
 export interface EmbeddedOptions {
@@ -29,7 +30,15 @@ function queryable(target: PGlite | Transaction): Queryable {
  */
 export async function createEmbeddedDatabase(options: EmbeddedOptions = {}): Promise<Database> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const pglite = await PGlite.create(options.dataDir ?? 'memory://');
+  // Before PGlite touches the files: a second process on one folder is refused, not corrupted.
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.dataDir ?? 'memory://');
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   // PGlite writes its files readable and writable by everyone (0666, whatever the umask):
   // the database is the owner's alone.
   if (options.dataDir) await restrictToOwner(options.dataDir);
@@ -52,6 +61,7 @@ export async function createEmbeddedDatabase(options: EmbeddedOptions = {}): Pro
     },
     async close() {
       if (!pglite.closed) await pglite.close();
+      unlock();
     },
   };
 }

@@ -4,4 +4,6 @@ export { migrate, MigrationError, type MigrationReport } from './migrate.ts';
 export { loadMigrations, migrationsDirectory, type Migration } from './migrations.ts';
 export { createPostgresDatabase } from './postgres.ts';
 export { createEmbeddedDatabase, restrictToOwner } from './embedded.ts';
+export { DataDirLockedError } from './data-dir-lock.ts';
 export { databaseTargetFromConfig, openDatabase, type DatabaseTarget, type OpenedDatabase } from './open.ts';
+export { backupEmbedded, restoreEmbedded, type BackupManifest } from './embedded-backup.ts';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfigOrExit, type Config } from '@spreekuur/config';
 import {
+  DataDirLockedError,
   databaseTargetFromConfig,
   openDatabase,
   restrictToOwner,
@@ -9,7 +10,7 @@ import {
   type MigrationReport,
 } from '@spreekuur/db';
 import type { ServerDeps } from './infrastructure.ts';
-import { createRedis } from './redis.ts';
+import { createRedis, logRedisConnection } from './redis.ts';
 import { installGracefulShutdown } from './shutdown.ts';
 
 /**
@@ -22,6 +23,12 @@ async function makeDataDirPrivate(dataDir: string, target: DatabaseTarget): Prom
   changed += await restrictToOwner(join(dataDir, 'operator-token'), 0);
   if (target.kind === 'embedded' && target.dataDir) changed += await restrictToOwner(target.dataDir);
   return changed;
+}
+
+/** A start-up failure a person can fix: one line saying what is wrong and what to do, no stack. */
+function exitWith(code: number, line: string): never {
+  console.error(line);
+  process.exit(code);
 }
 
 export interface StartedService<App extends FastifyInstance> {
@@ -46,9 +53,13 @@ export async function startService<App extends FastifyInstance>(
   const config = loadConfigOrExit();
   const target = databaseTargetFromConfig(config);
   const madePrivate = await makeDataDirPrivate(config.DATA_DIR, target);
-  const { db, migrations } = await openDatabase(target);
+  const { db, migrations } = await openDatabase(target).catch((error: unknown) => {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    return exitWith(73, `Cannot start: DATA_DIR ${error.message}.`); // EX_CANTCREAT
+  });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   const app = await build({ config, db, redis });
+  if (redis) logRedisConnection(redis, app.log);
   installGracefulShutdown(app, {
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closeResources: async () => {
@@ -62,7 +73,14 @@ export async function startService<App extends FastifyInstance>(
       `DATA_DIR had ${madePrivate} files or directories others could read or write; made them private`,
     );
   }
-  await app.listen({ host: config.HOST, port: config.PORT });
+  await app.listen({ host: config.HOST, port: config.PORT }).catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    await app.close().catch(() => undefined);
+    return exitWith(
+      75, // EX_TEMPFAIL
+      `Cannot start: port ${config.PORT} on ${config.HOST} is already in use (another Spreekuur server?). Stop it, or set PORT to a free port.`,
+    );
+  });
   app.log.info(
     {
       database: target.kind === 'postgres' ? 'postgres' : `embedded (${target.dataDir})`,

@@ -5,6 +5,7 @@ import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreeku
 import { identityRoutes } from './identity/plugin.ts';
 import { createIdentityServices } from './identity/services.ts';
 import { operatorRoutes } from './operator/operator-routes.ts';
+import { privacyService } from './privacy/plugin.ts';
 import { securityHeaders, webApp } from './web/index.ts';
 
 export interface GatewayDeps extends ServerDeps {
@@ -43,6 +44,7 @@ export async function buildApp(deps: GatewayDeps) {
   await app.register(identityRoutes, { services: identity });
   await app.register(chatService);
   await app.register(schedulingService);
+  await privacyService(app);
   await app.register(webApp, deps.webDistDir ? { distDir: deps.webDistDir } : {});
 
   const housekeeping = setInterval(() => {

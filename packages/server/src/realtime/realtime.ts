@@ -22,6 +22,8 @@ import {
   type ServerToClientEvents,
 } from '@spreekuur/protocol/realtime';
 import { resolveAccessToken } from '../auth/access-tokens.ts';
+import { isBackendUnavailable } from '../backend-unavailable.ts';
+import { nulCharacterIssue } from '../nul-characters.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
@@ -62,6 +64,8 @@ export type EventHandler<E extends ClientEventName> = (
   context: RealtimeContext,
 ) => Promise<z.input<Definition<E>['ack']>>;
 type ConnectionListener = (socket: AppSocket) => void | Promise<void>;
+/** Told when a handled event was answered: `ok` false for a refusal or failure (metrics). */
+type HandledListener = (event: ClientEventName, ok: boolean, seconds: number) => void;
 
 export interface Realtime {
   readonly io: AppServer;
@@ -72,6 +76,7 @@ export interface Realtime {
   handle<E extends ClientEventName>(event: E, handler: EventHandler<E>): void;
   onConnection(listener: ConnectionListener): void;
   onDisconnect(listener: ConnectionListener): void;
+  onEventHandled(listener: HandledListener): void;
   /** Closes every socket of a device, on every node. */
   disconnectDevice(deviceId: string, reason: 'device_revoked' | 'token_expired'): Promise<void>;
 }
@@ -145,6 +150,7 @@ export const realtimePlugin = fp(
     >();
     const connectionListeners: ConnectionListener[] = [];
     const disconnectListeners: ConnectionListener[] = [];
+    const handledListeners: HandledListener[] = [];
     const expiryTimers = new WeakMap<AppSocket, NodeJS.Timeout>();
 
     /**
@@ -287,19 +293,38 @@ export const realtimePlugin = fp(
         if (handlers.has(event)) throw new Error(`socket event registered twice: ${event}`);
         const schema: z.ZodType = clientEvents[event].payload;
         handlers.set(event, (socket, payload, ack) => {
+          const nul = nulCharacterIssue(payload, 'payload');
+          if (nul) {
+            ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: [nul] }));
+            return;
+          }
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
             ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: issuesOf(parsed.error) }));
             return;
           }
+          const started = process.hrtime.bigint();
+          const handled = (ok: boolean) => {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            for (const listener of handledListeners) listener(event, ok, seconds);
+          };
           handler(parsed.data as z.output<Definition<typeof event>['payload']>, {
             principal: socket.data.principal,
             socket,
           }).then(
-            (data) => ack?.({ ok: true, data }),
+            (data) => {
+              handled(true);
+              ack?.({ ok: true, data });
+            },
             (error: unknown) => {
+              handled(false);
               if (error instanceof AppError) {
                 ack?.(ackError(error.code, socket.data.locale, error.details));
+                return;
+              }
+              if (isBackendUnavailable(error)) {
+                app.log.warn({ err: error, event, socket: socket.id }, 'socket handler: backend unavailable');
+                ack?.(ackError('ERR_UNAVAILABLE', socket.data.locale));
                 return;
               }
               app.log.error({ err: error, event, socket: socket.id }, 'socket handler failed');
@@ -310,6 +335,7 @@ export const realtimePlugin = fp(
       },
       onConnection: (listener) => void connectionListeners.push(listener),
       onDisconnect: (listener) => void disconnectListeners.push(listener),
+      onEventHandled: (listener) => void handledListeners.push(listener),
       async disconnectDevice(deviceId, reason) {
         io.to(rooms.device(deviceId)).emit('session:revoked', { reason });
         io.in(rooms.device(deviceId)).disconnectSockets(true);

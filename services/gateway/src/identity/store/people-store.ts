@@ -16,7 +16,7 @@ export interface Viewer {
 
 /**
  * Who may see whom. Admins: everyone in their organisation. Workers: people who share a
- * team with them. Residents: the workers and admins of their teams, never other
+ * team with them, and the organisation's admins (whom they may write to). Residents: the workers and admins of their teams, never other
  * residents (a resident's name is personal data of a vulnerable person).
  * Team ids shown are those the viewer may see.
  */
@@ -31,6 +31,7 @@ const VISIBLE_PEOPLE = `
      AND (
        $2 = 'admin'
        OR p.id = $3
+       OR ($2 = 'worker' AND p.role = 'admin')
        OR (EXISTS (SELECT 1 FROM team_members a JOIN team_members b ON a.team_id = b.team_id
                     WHERE a.person_id = $3 AND b.person_id = p.id)
            AND ($2 = 'worker' OR p.role <> 'resident'))
@@ -52,6 +53,8 @@ export async function listVisiblePeople(
     `${VISIBLE_PEOPLE}
        AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members f WHERE f.person_id = p.id AND f.team_id = $4))
        AND ($5::text IS NULL OR p.role = $5)
+       -- An erased person stays only as a pseudonym for the audit trail (docs/privacy.md): not listed.
+       AND p.erased_at IS NULL
      GROUP BY p.id ORDER BY p.display_name LIMIT 1000`,
     [viewer.orgId, viewer.role, viewer.personId, filter.teamId ?? null, filter.role ?? null],
   );
