@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -25,12 +26,25 @@ function precompress(): Plugin {
 }
 
 /**
+ * The SDK brings libsodium-wrappers-sumo (key backup) and the crypto core libsodium-wrappers: the
+ * sumo build is a superset, so the app ships it once for both (one WebAssembly instance, about
+ * 135 KB gzip less than both).
+ */
+const sumo = fileURLToPath(
+  new URL(
+    './node_modules/libsodium-wrappers-sumo/dist/modules-sumo-esm/libsodium-wrappers.mjs',
+    import.meta.url,
+  ),
+);
+
+/**
  * Preact through Vite's own JSX transform (automatic runtime, `preact/jsx-runtime`): no plugin
  * needed. Hashed file names under assets/ let the gateway cache them for a year.
  */
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [precompress()],
+  resolve: { alias: [{ find: /^libsodium-wrappers(-sumo)?$/, replacement: sumo }] },
   build: {
     target: 'es2022',
     outDir: 'dist',
@@ -40,6 +54,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     // libsodium (with its WebAssembly inside) is most of the bundle; the budget test (test/) guards the total.
-    chunkSizeWarningLimit: 800,
+    chunkSizeWarningLimit: 900,
   },
 });

@@ -129,8 +129,9 @@ function retryConnect(device: SpreekuurClient): void {
       await device.connect();
       window.removeEventListener('online', onOnline);
       clearInterval(timer);
-      me.set(await device.me());
       online.set(true);
+      sendUnsent();
+      me.set(await device.me());
       await refreshChannels();
     } catch {
       // Still offline: the next event or tick tries again.
@@ -176,7 +177,10 @@ async function revoked(): Promise<void> {
 }
 
 function listen(device: SpreekuurClient): void {
-  device.on('connection', ({ state }) => online.set(state === 'online'));
+  device.on('connection', ({ state }) => {
+    online.set(state === 'online');
+    if (state === 'online') sendUnsent();
+  });
   device.on('message', (message) => {
     addMessage(message);
     if (!message.own) notify();
@@ -263,16 +267,40 @@ export async function openDirect(personId: string): Promise<Channel> {
   return channel;
 }
 
+/** Texts the SDK gave back because the network was gone: sent again (same id) once online. */
+const unsent = new Map<string, { channelId: string; text: string }>();
+
+function isNetworkError(error: unknown): boolean {
+  return (
+    !isSpreekuurError(error) || error.code === 'ERR_CLIENT_NETWORK' || error.code === 'ERR_CLIENT_TIMEOUT'
+  );
+}
+
+function trySend(clientId: string, channelId: string, text: string): void {
+  currentClient()
+    .sendText(channelId, text, { clientId })
+    .then(() => unsent.delete(clientId))
+    .catch((error: unknown) => {
+      if (isNetworkError(error) && !online.value) {
+        // Still waiting: the SDK's outbox keeps most sends itself; this covers the ones it refuses offline.
+        unsent.set(clientId, { channelId, text });
+        return;
+      }
+      unsent.delete(clientId);
+      pending.update((items) =>
+        items.map((item) => (item.clientId === clientId ? { ...item, state: 'failed' } : item)),
+      );
+    });
+}
+
+function sendUnsent(): void {
+  for (const [clientId, { channelId, text }] of unsent) trySend(clientId, channelId, text);
+}
+
 export function sendText(channelId: string, text: string): void {
   const clientId = `web-${crypto.randomUUID()}`;
   pending.update((list) => [...list, { clientId, channelId, text, state: 'waiting' }]);
-  currentClient()
-    .sendText(channelId, text, { clientId })
-    .catch(() =>
-      pending.update((items) =>
-        items.map((item) => (item.clientId === clientId ? { ...item, state: 'failed' } : item)),
-      ),
-    );
+  trySend(clientId, channelId, text);
 }
 
 let notifyTimer: ReturnType<typeof setTimeout> | undefined;
