@@ -350,7 +350,14 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
     await worker.getByRole('heading', { name: 'Weerbaarheidstraining' }).waitFor();
     await worker.getByLabel('Uw bericht').fill('Welkom in de groep!');
     await worker.keyboard.press('Enter');
-    await worker.locator('li.own', { hasText: 'Welkom in de groep!' }).getByText('Verstuurd').waitFor();
+    await worker
+      .locator('li.own', { hasText: 'Welkom in de groep!' })
+      .getByText('Verstuurd')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const shown = await worker.locator('li.own', { hasText: 'Welkom in de groep!' }).innerText();
+        throw new Error(`${String(error)}\nshown: ${shown}\n${problems.errors.join('\n')}`);
+      });
 
     await resident.getByRole('link', { name: /Terug/ }).click();
     await resident.getByRole('link', { name: /Weerbaarheidstraining/ }).click();

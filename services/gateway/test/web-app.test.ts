@@ -92,7 +92,8 @@ describe('web app and security headers', () => {
     }
   });
 
-  it('sends HSTS and upgrades requests when PUBLIC_URL is https', async () => {
+  // Starts a gateway of its own (embedded PostgreSQL): slow on a busy machine.
+  it('sends HSTS and upgrades requests when PUBLIC_URL is https', { timeout: 60_000 }, async () => {
     const secure = await gateway(dist, { PUBLIC_URL: 'https://spreekuur.example.nl' });
     try {
       const response = await secure.app.inject({ method: 'GET', url: '/' });
@@ -103,18 +104,22 @@ describe('web app and security headers', () => {
     }
   });
 
-  it('without a build, pages say how to build the app and the API still works', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'spreekuur-web-none-'));
-    const bare = await gateway(empty);
-    try {
-      const page = await bare.app.inject({ method: 'GET', url: '/' });
-      expect(page.statusCode).toBe(503);
-      expect(page.body).toContain('pnpm --filter @spreekuur/web build');
-      const health = await bare.app.inject({ method: 'GET', url: '/healthz' });
-      expect(health.statusCode).toBe(200);
-    } finally {
-      await bare.close();
-      await rm(empty, { recursive: true, force: true });
-    }
-  });
+  it(
+    'without a build, pages say how to build the app and the API still works',
+    { timeout: 60_000 },
+    async () => {
+      const empty = await mkdtemp(join(tmpdir(), 'spreekuur-web-none-'));
+      const bare = await gateway(empty);
+      try {
+        const page = await bare.app.inject({ method: 'GET', url: '/' });
+        expect(page.statusCode).toBe(503);
+        expect(page.body).toContain('pnpm --filter @spreekuur/web build');
+        const health = await bare.app.inject({ method: 'GET', url: '/healthz' });
+        expect(health.statusCode).toBe(200);
+      } finally {
+        await bare.close();
+        await rm(empty, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -33,6 +33,8 @@ let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
 let leadership: Leadership | null = null;
 let openChannel: string | null = null;
+/** Signed in and connected at least once: receipts wait until then (no token before). */
+let signedIn = false;
 
 export function currentClient(): SpreekuurClient {
   if (!client) throw new Error('not signed in');
@@ -102,6 +104,7 @@ async function connected(device: SpreekuurClient): Promise<void> {
   // Offline at start: keep showing that and connect when the network is back.
   try {
     await device.connect();
+    signedIn = true;
     me.set(await device.me());
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
@@ -112,6 +115,7 @@ async function connected(device: SpreekuurClient): Promise<void> {
   }
   phase.set('ready');
   await refreshChannels();
+  if (openChannel) markRead(openChannel);
 }
 
 const RETRY_MS = 5_000;
@@ -127,12 +131,14 @@ function retryConnect(device: SpreekuurClient): void {
     busy = true;
     try {
       await device.connect();
+      signedIn = true;
       window.removeEventListener('online', onOnline);
       clearInterval(timer);
       online.set(true);
       sendUnsent();
       me.set(await device.me());
       await refreshChannels();
+      if (openChannel) markRead(openChannel);
     } catch {
       // Still offline: the next event or tick tries again.
     } finally {
@@ -255,7 +261,7 @@ export function setOpenChannel(channelId: string | null): void {
 
 function markRead(channelId: string): void {
   const last = (messages.value[channelId] ?? []).at(-1);
-  if (!last || !client) return;
+  if (!last || !client || !signedIn) return;
   if ((ownRead.value[channelId] ?? 0) >= last.seq) return;
   client.markRead(channelId, last.seq);
   ownRead.update((read) => ({ ...read, [channelId]: last.seq }));
