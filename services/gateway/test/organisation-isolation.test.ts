@@ -68,6 +68,8 @@ const unscoped: Record<string, string> = {
   'GET /readyz': 'readiness, no data',
   'GET /': 'the web app (static files of the build), no data',
   'GET /*': 'the web app (static files of the build), no data',
+  'GET /metrics':
+    'deployment-wide counters that name no person, behind METRICS_TOKEN (tested in metrics.test.ts)',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
   'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
   'POST /v1/auth/login': 'proves a device key, reveals nothing of other organisations',
