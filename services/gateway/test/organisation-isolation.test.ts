@@ -68,6 +68,8 @@ const actorsOfA = () => [a.admin, a.worker, a.resident];
 const unscoped: Record<string, string> = {
   'GET /healthz': 'liveness, no data',
   'GET /readyz': 'readiness, no data',
+  'GET /': 'the web app (static files of the build), no data',
+  'GET /*': 'the web app (static files of the build), no data',
   'GET /metrics':
     'deployment-wide counters that name no person, behind METRICS_TOKEN (tested in metrics.test.ts)',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',

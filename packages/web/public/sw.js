@@ -1,0 +1,61 @@
+/* global self, caches, fetch, location, URL, Response */
+/*
+ * Spreekuur's service worker: keeps the app shell (index.html and the hashed files it names)
+ * so the app opens offline and shows what the device has. It never caches the API, sockets or
+ * files: those are the device's business (encrypted in IndexedDB), not the cache's.
+ */
+const CACHE = 'spreekuur-shell-v1';
+
+async function cacheShell() {
+  const cache = await caches.open(CACHE);
+  const response = await fetch('/', { cache: 'no-cache' });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
+  await cache.put('/', response);
+  await cache.addAll([...new Set(assets), '/manifest.webmanifest', '/icon.svg']);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== location.origin) return;
+  if (request.mode === 'navigate') {
+    // Pages: the network first (a new version shows at once), the kept shell when offline.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) void caches.open(CACHE).then((cache) => cache.put('/', response.clone()));
+          return response;
+        })
+        .catch(() => caches.match('/').then((cached) => cached || Response.error())),
+    );
+    return;
+  }
+  if (url.pathname.startsWith('/assets/')) {
+    // Hashed names never change: the cache first.
+    event.respondWith(
+      caches.match(request).then(
+        (cached) =>
+          cached ||
+          fetch(request).then((response) => {
+            if (response.ok) void caches.open(CACHE).then((cache) => cache.put(request, response.clone()));
+            return response;
+          }),
+      ),
+    );
+  }
+});

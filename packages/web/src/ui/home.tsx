@@ -1,0 +1,114 @@
+import type { Person } from '@spreekuur/protocol/identity';
+import { useEffect, useState } from 'preact/hooks';
+import { locale, t } from '../i18n.ts';
+import { navigate } from '../router.ts';
+import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount } from '../state/session.ts';
+import { useObservable } from '../state/store.ts';
+import { Fragment } from 'preact';
+import { AdminPanel } from './admin.tsx';
+import { Booking } from './booking.tsx';
+import { InvitePanel } from './invite.tsx';
+import { NewGroup } from './new-group.tsx';
+import { NotificationsButton } from './notifications.tsx';
+import { OfficeHours } from './office-hours.tsx';
+import { WorkerTeam } from './worker-console.tsx';
+
+export function Home() {
+  const person = useObservable(me);
+  const list = useObservable(channels);
+  useObservable(messages);
+  useObservable(ownRead);
+  const [people, setPeople] = useState<Person[]>([]);
+  const selfId = person?.person.id;
+
+  useEffect(() => {
+    currentClient()
+      .people()
+      .then((found) => setPeople(found.filter((p) => p.id !== selfId)))
+      .catch(() => undefined);
+  }, [selfId]);
+
+  const title = (channelId: string) => {
+    const channel = list.find((c) => c.id === channelId);
+    if (!channel) return '';
+    if (channel.kind === 'group') return channel.name ?? t('group');
+    const other = channel.members.find((m) => m.personId !== selfId)?.displayName ?? '';
+    if (channel.kind === 'office_hour') {
+      return `${t('officeHours')}: ${other} (${new Date(channel.createdAt).toLocaleDateString(locale())})`;
+    }
+    return other;
+  };
+  const withDirect = new Set(
+    list.filter((c) => c.kind === 'direct').flatMap((c) => c.members.map((m) => m.personId)),
+  );
+  const startable = people.filter(
+    (p) => !withDirect.has(p.id) && (person?.person.role === 'resident' ? p.role !== 'resident' : true),
+  );
+
+  const role = person?.person.role;
+  const teamIds = person?.person.teamIds ?? [];
+  return (
+    <>
+      <NotificationsButton />
+      {role === 'resident' &&
+        teamIds.map((id) => (
+          <Fragment key={id}>
+            <OfficeHours teamId={id} />
+            <Booking teamId={id} />
+          </Fragment>
+        ))}
+      {role === 'worker' && teamIds.map((id, index) => <WorkerTeam key={id} teamId={id} index={index} />)}
+      <section aria-labelledby="conversations-title">
+        <h1 id="conversations-title">{t('conversations')}</h1>
+        {list.length === 0 && <p>{t('noConversations')}</p>}
+        <ul class="list">
+          {list.map((channel) => {
+            const unread = unreadCount(channel.id);
+            return (
+              <li key={channel.id}>
+                <a
+                  class="row"
+                  href={`/gesprek/${channel.id}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(`/gesprek/${channel.id}`);
+                  }}
+                >
+                  <span>{title(channel.id)}</span>
+                  {unread > 0 && (
+                    <span class="badge" aria-label={t('unreadLabel', { n: unread })}>
+                      {t('unread', { n: unread })}
+                    </span>
+                  )}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      {startable.length > 0 && (
+        <section aria-labelledby="people-title">
+          <h2 id="people-title">{t('startConversation')}</h2>
+          <ul class="list">
+            {startable.map((p) => (
+              <li key={p.id}>
+                <button
+                  type="button"
+                  class="row"
+                  onClick={() => void openDirect(p.id).then((c) => navigate(`/gesprek/${c.id}`))}
+                >
+                  {p.displayName}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {role === 'worker' && <NewGroup people={people} />}
+      {person?.person.role === 'worker' && (
+        <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
+      )}
+      {person?.person.role === 'admin' && <AdminPanel />}
+    </>
+  );
+}

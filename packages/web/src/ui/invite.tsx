@@ -1,0 +1,69 @@
+import { identityEndpoints, type CreatedInvite } from '@spreekuur/protocol/identity';
+import { useState } from 'preact/hooks';
+import { t } from '../i18n.ts';
+import { currentClient } from '../state/session.ts';
+
+const VALID_DAYS = 7;
+
+/** Makes an invite for a resident (workers) or a worker (admins) and shows its code and link. */
+export function InvitePanel({
+  role,
+  teams,
+}: {
+  role: 'resident' | 'worker';
+  teams: Array<{ id: string; name: string }>;
+}) {
+  const [invite, setInvite] = useState<CreatedInvite | null>(null);
+  const [error, setError] = useState('');
+  const [teamId, setTeamId] = useState(teams[0]?.id ?? '');
+  const label = role === 'resident' ? t('inviteResident') : t('inviteWorker');
+  const headingId = `invite-${role}`;
+
+  const create = async () => {
+    setError('');
+    try {
+      setInvite(
+        await currentClient().call(identityEndpoints.createInvite, {
+          body: { role, teamId, expiresInDays: VALID_DAYS },
+        }),
+      );
+    } catch {
+      setError(t('errorUnknown'));
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{label}</h2>
+      {teams.length > 1 && (
+        <>
+          <label for={`${headingId}-team`}>{t('team')}</label>
+          <select id={`${headingId}-team`} value={teamId} onChange={(e) => setTeamId(e.currentTarget.value)}>
+            {teams.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <button type="button" class="primary" disabled={!teamId} onClick={() => void create()}>
+        {label}
+      </button>
+      <p class="error" role="alert">
+        {error}
+      </p>
+      {invite && (
+        <div role="status">
+          <p>{t('inviteCreated', { days: VALID_DAYS })}</p>
+          <p class="code" data-testid={`invite-code-${role}`}>
+            {invite.code}
+          </p>
+          <p>
+            {t('inviteLink')}: <a href={invite.joinUrl}>{invite.joinUrl}</a>
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,422 @@
+/**
+ * The web app in Chromium against a real gateway (embedded, or PostgreSQL + Redis when
+ * DATABASE_URL/REDIS_URL are set): a worker and a resident in two browser contexts register
+ * from invites, chat both ways end to end encrypted, send a document with a progress bar, and
+ * keep everything over a reload. Every page is checked for CSP violations, console errors and
+ * WCAG 2.1 A/AA violations (axe-core), in Dutch and English; afterwards the server's database
+ * and logs are searched for the plaintext.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  createOrganisation,
+  expectOk,
+  invite,
+  registerAndLogin,
+  startGateway,
+  type Actor,
+  type TestGateway,
+} from '@spreekuur/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../scripts/ensure-built.ts';
+import {
+  axeViolations,
+  cspViolations,
+  hasChromium,
+  launch,
+  screenshots,
+  watchedPage,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from './browser.ts';
+
+// CI must run this suite; a developer without Chromium gets it skipped, not failed.
+const run = hasChromium || process.env.CI ? describe : describe.skip;
+
+run('web app in Chromium', { timeout: 60_000 }, () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+  let org: { id: string; admin: Actor; team: { id: string } };
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems = { errors: [] };
+  let worker: Page;
+  let resident: Page;
+  const question = `Goedemorgen, ik heb een vraag over mijn brief ${randomBytes(6).toString('hex')}`;
+  const answer = `Dag Jan, stuur de brief maar ${randomBytes(6).toString('hex')}`;
+  const fileMarker = `PASPOORTSCAN-${randomBytes(8).toString('hex')}`;
+  const letter = Buffer.from(fileMarker.repeat(Math.ceil(700_000 / fileMarker.length)));
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    gateway = await startGateway({ env: { LOG_LEVEL: 'info' } });
+    browser = await launch();
+    // Only an admin (outside the team) is made here; everyone in the team comes in through the
+    // app, so every device of the team has published its keys as a real one does.
+    const { organisation, adminInvite } = await createOrganisation(gateway, 'web');
+    const admin = await registerAndLogin(gateway, adminInvite.code, 'Beheerder');
+    const team = await expectOk<{ id: string }>(
+      gateway,
+      admin,
+      'POST',
+      '/v1/teams',
+      { name: 'Wijkteam' },
+      201,
+    );
+    org = { id: organisation.id, admin, team };
+    // The team is open around the clock, so the queue is live whenever the suite runs.
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const days = Object.fromEntries(
+      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+    );
+    await expectOk(gateway, org.admin, 'PUT', `/v1/scheduling/teams/${org.team.id}/office-hours`, {
+      weekly: { timeZone: 'Europe/Amsterdam', days },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  async function newPerson(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL' });
+    contexts.push(context);
+    return watchedPage(context, problems);
+  }
+
+  async function expectClean(page: Page, where: string) {
+    expect(await cspViolations(page), `CSP violations on ${where}`).toEqual([]);
+    expect(await axeViolations(page), `accessibility on ${where}`).toEqual([]);
+    expect(problems.errors, `console errors on ${where}`).toEqual([]);
+  }
+
+  async function joinWith(page: Page, code: string, name: string) {
+    await page.goto(`${gateway.url}/join#${code}`);
+    await page.getByLabel('Uw naam').fill(name);
+    await page.getByRole('button', { name: 'Verder' }).click();
+    await page
+      .getByRole('heading', { name: 'Gesprekken' })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${String(error)}\n${problems.errors.join('\n')}\n${await page.locator('main').innerText()}`,
+        );
+      });
+  }
+
+  it('loads with the security headers, no CSP violation and no accessibility problem', async () => {
+    worker = await newPerson();
+    const response = await worker.goto(`${gateway.url}/join`);
+    expect(response?.status()).toBe(200);
+    const headers = response!.headers();
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    await worker.getByRole('heading', { name: 'Welkom bij Spreekuur' }).waitFor();
+    await expectClean(worker, 'the join page');
+    await screenshots(worker, 'join');
+  });
+
+  it('explains a wrong or used code in plain Dutch and keeps the form', async () => {
+    await worker.getByLabel('Uw code').fill('ABC');
+    await worker.getByLabel('Uw naam').fill('Sanne');
+    await worker.getByRole('button', { name: 'Verder' }).click();
+    await worker.getByRole('alert').getByText('Deze code klopt niet').waitFor();
+    await worker.getByLabel('Uw code').fill('ABCD-EFGH-JKMN-PQRS');
+    await worker.getByRole('button', { name: 'Verder' }).click();
+    await worker.getByRole('alert').getByText('Vraag uw hulpverlener om een nieuwe code').waitFor();
+    expect(await worker.getByLabel('Uw naam').inputValue()).toBe('Sanne');
+    // The refusal itself is the one expected failed request (the browser logs it too).
+    expect(problems.errors.filter((e) => !e.includes('404'))).toEqual([]);
+    problems.errors.length = 0;
+    await expectClean(worker, 'the join page with an error');
+  });
+
+  it('a worker joins from an invite link by keyboard alone, and invites a resident', async () => {
+    const code = await invite(gateway, org.admin, 'worker', org.team.id);
+    await worker.goto(`${gateway.url}/join#${code}`);
+    expect(await worker.getByLabel('Uw code').inputValue()).toBe(code);
+    // Tab from the top of the page to the name field, type, and press Enter.
+    await worker.locator('body').focus();
+    for (let i = 0; i < 10; i++) {
+      await worker.keyboard.press('Tab');
+      if (await worker.getByLabel('Uw naam').evaluate((el) => el === document.activeElement)) break;
+    }
+    await worker.keyboard.type('Sanne (wijkteam)');
+    await worker.keyboard.press('Enter');
+    await worker.getByRole('heading', { name: 'Gesprekken' }).waitFor();
+    await worker.getByRole('button', { name: 'Inwoner uitnodigen' }).click();
+    await worker.getByTestId('invite-code-resident').waitFor();
+    await expectClean(worker, "the worker's home");
+  });
+
+  it('the resident joins with the code, and the two chat both ways', async () => {
+    const code = (await worker.getByTestId('invite-code-resident').textContent())!.trim();
+    resident = await newPerson();
+    await joinWith(resident, code, 'Jan');
+    await resident.getByRole('button', { name: 'Sanne (wijkteam)' }).click();
+    await resident.getByRole('heading', { name: 'Gesprek met Sanne (wijkteam)' }).waitFor();
+    await resident.getByLabel('Uw bericht').fill(question);
+    await resident.keyboard.press('Enter');
+    await resident.getByText(question).waitFor();
+    await resident.locator('li.own .mark', { hasText: 'Verstuurd' }).waitFor();
+
+    // The worker sees one unread conversation, opens it and answers.
+    const row = worker.getByRole('link', { name: /Jan/ });
+    await row.getByText('1 nieuw').waitFor();
+    await screenshots(worker, 'worker-home');
+    await row.click();
+    await worker.getByText(question).waitFor();
+    await worker.getByLabel('Uw bericht').fill(answer);
+    await worker.getByRole('button', { name: 'Versturen' }).click();
+
+    await resident.getByText(answer).waitFor();
+    await resident.locator('li.own .mark', { hasText: 'Gelezen' }).first().waitFor();
+    await expectClean(resident, "the resident's chat");
+    // 320 px wide (and so 200 % zoom of a 640 px window): nothing needs sideways scrolling.
+    await resident.setViewportSize({ width: 320, height: 640 });
+    expect(await resident.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await resident.setViewportSize({ width: 1280, height: 800 });
+    await screenshots(resident, 'resident-chat');
+  });
+
+  it('the resident sends a document with a progress bar; the worker downloads it byte for byte', async () => {
+    const chooser = resident.waitForEvent('filechooser');
+    await resident.getByText('Foto of document').click();
+    await (await chooser).setFiles({ name: 'brief.pdf', mimeType: 'application/pdf', buffer: letter });
+    await resident.getByRole('progressbar').waitFor();
+    await resident.getByRole('progressbar').waitFor({ state: 'detached' });
+
+    await worker.getByText(/brief\.pdf/).waitFor();
+    await worker.getByRole('button', { name: 'Openen' }).click();
+    const download = worker.waitForEvent('download');
+    await worker.getByRole('link', { name: 'Openen' }).click();
+    const saved = await (await download).path();
+    expect(Buffer.compare(await readFile(saved), letter)).toBe(0);
+    await expectClean(worker, "the worker's chat with a file");
+  });
+
+  it('a reload keeps the device and the conversation; keys stay sealed in IndexedDB', async () => {
+    await resident.reload();
+    await resident.getByRole('heading', { name: 'Gesprek met Sanne (wijkteam)' }).waitFor();
+    await resident.getByText(answer).waitFor();
+    await resident.getByText(question).waitFor();
+    const stored = await resident.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('spreekuur');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(new Error('no database'));
+      });
+      const read = (store: string) =>
+        new Promise<unknown[]>((resolve) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+        });
+      const values = (await read('values')) as Array<{ data: ArrayBuffer }>;
+      const keys = (await read('keys')) as CryptoKey[];
+      const text = values.map((v) => new TextDecoder().decode(v.data)).join('\n');
+      return {
+        count: values.length,
+        text,
+        extractable: keys.map((k) => k.extractable),
+        localStorage: Object.keys(localStorage),
+      };
+    });
+    expect(stored.count).toBeGreaterThan(10);
+    expect(stored.extractable).toEqual([false]);
+    for (const secret of [question, answer, 'identity', 'privateKey', '"Jan"']) {
+      expect(stored.text).not.toContain(secret);
+    }
+    expect(stored.localStorage.filter((key) => key !== 'spreekuur.locale')).toEqual([]);
+  });
+
+  it('a second tab of the same device does not write, and says so', async () => {
+    const second = await resident.context().newPage();
+    await second.goto(`${gateway.url}/`);
+    await second.getByText('Spreekuur is al open in een ander tabblad').waitFor();
+    await second.close();
+  });
+
+  it('the resident joins the office-hours queue; the worker goes on duty and takes them', async () => {
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('heading', { name: 'Spreekuur' }).waitFor();
+    await resident.getByText('Nu open').waitFor();
+    await resident.getByRole('button', { name: 'Wachten op een hulpverlener' }).click();
+    await resident.getByText('U bent nummer 1.').waitFor();
+    await expectClean(resident, 'the resident waiting in the queue');
+    await screenshots(resident, 'resident-queue');
+
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    await worker.getByRole('button', { name: 'Begin dienst' }).click();
+    await worker.getByText('Ik ben aan het werk').waitFor();
+    await worker.getByText(/Nummer 1 — wacht \d+ min/).waitFor();
+    await expectClean(worker, "the worker's queue");
+    await screenshots(worker, 'worker-queue');
+    await worker.getByRole('button', { name: 'Volgende helpen' }).click();
+    await worker.getByRole('heading', { name: /Gesprek met Jan/ }).waitFor();
+    await worker.getByLabel('Uw bericht').fill('Goedemiddag Jan, waarmee kan ik helpen?');
+    await worker.keyboard.press('Enter');
+
+    await resident.getByText('Een hulpverlener helpt u nu.').waitFor();
+    await resident.getByRole('button', { name: 'Naar het gesprek' }).click();
+    await resident.getByText('Goedemiddag Jan, waarmee kan ik helpen?').waitFor();
+  });
+
+  it('the resident books a face-to-face appointment, saves it to the calendar and cancels it', async () => {
+    const workers = await expectOk<{ people: Array<{ id: string }> }>(
+      gateway,
+      org.admin,
+      'GET',
+      `/v1/people?role=worker&teamId=${org.team.id}`,
+    );
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const days = Object.fromEntries(
+      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+    );
+    await expectOk(
+      gateway,
+      org.admin,
+      'PUT',
+      `/v1/scheduling/workers/${workers.people[0]!.id}/availability`,
+      {
+        weekly: { timeZone: 'Europe/Amsterdam', days },
+      },
+    );
+    await expectOk(
+      gateway,
+      org.admin,
+      'POST',
+      `/v1/scheduling/teams/${org.team.id}/appointment-types`,
+      {
+        kind: 'in_person',
+        name: 'Gesprek op kantoor',
+        durationMinutes: 30,
+        location: { name: 'Wijkcentrum De Brug', address: 'Dorpsstraat 1, Utrecht' },
+      },
+      201,
+    );
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('button', { name: /Gesprek op kantoor — op kantoor, 30 min/ }).click();
+    await resident.getByText('Kies een tijd').waitFor();
+    await expectClean(resident, 'choosing a time');
+    await screenshots(resident, 'resident-booking');
+    await resident.locator('.slots button').first().click();
+    await resident.getByText('Wijkcentrum De Brug, Dorpsstraat 1, Utrecht').waitFor();
+    const download = resident.waitForEvent('download');
+    await resident.getByRole('button', { name: 'In mijn agenda zetten' }).click();
+    const ics = await readFile(await (await download).path(), 'utf8');
+    expect(ics).toContain('BEGIN:VEVENT');
+    expect(ics).toContain('SUMMARY:Gesprek op kantoor');
+    await resident.getByRole('button', { name: 'Afspraak afzeggen' }).click();
+    await resident.getByText('Wijkcentrum De Brug, Dorpsstraat 1, Utrecht').waitFor({ state: 'detached' });
+    await resident.getByRole('button', { name: 'Naar het gesprek' }).click();
+  });
+
+  it('opens offline from the service worker, shows what it had, and sends the waiting message when back online', async () => {
+    const lastWords = 'Goedemiddag Jan, waarmee kan ik helpen?';
+    await resident.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await resident.context().setOffline(true);
+    await resident.reload();
+    await resident.getByText('Geen internet').waitFor();
+    await resident.getByText(lastWords).waitFor();
+    const later = `Ik ben er weer ${randomBytes(4).toString('hex')}`;
+    await resident.getByLabel('Uw bericht').fill(later);
+    await resident.keyboard.press('Enter');
+    await resident.locator('li.pending', { hasText: later }).getByText('Wacht op internet').waitFor();
+    expect(await cspViolations(resident)).toEqual([]);
+    expect(await axeViolations(resident), 'accessibility offline').toEqual([]);
+    await screenshots(resident, 'resident-offline');
+
+    await resident.context().setOffline(false);
+    await resident.locator('li.own', { hasText: later }).getByText('Verstuurd').waitFor();
+    await worker.getByText(later).waitFor();
+    // Being offline made the browser log failed requests; nothing else may have gone wrong.
+    expect(
+      problems.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e)),
+    ).toEqual([]);
+    problems.errors.length = 0;
+  });
+
+  it('a worker starts a training group; the resident sees it, its members and its messages', async () => {
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    await worker.getByLabel('Naam van de groep').fill('Weerbaarheidstraining');
+    await worker.getByRole('checkbox', { name: 'Jan' }).check();
+    await worker.getByRole('button', { name: 'Maken' }).click();
+    await worker.getByRole('heading', { name: 'Weerbaarheidstraining' }).waitFor();
+    await worker.getByLabel('Uw bericht').fill('Welkom in de groep!');
+    await worker.keyboard.press('Enter');
+    await worker
+      .locator('li.own', { hasText: 'Welkom in de groep!' })
+      .getByText('Verstuurd')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const shown = await worker.locator('li.own', { hasText: 'Welkom in de groep!' }).innerText();
+        throw new Error(`${String(error)}\nshown: ${shown}\n${problems.errors.join('\n')}`);
+      });
+
+    await resident.getByRole('link', { name: /Terug/ }).click();
+    await resident.getByRole('link', { name: /Weerbaarheidstraining/ }).click();
+    await resident.getByText('Welkom in de groep!').waitFor();
+    await resident.getByText('Leden (2)').click();
+    await resident.locator('.members li', { hasText: 'Sanne (wijkteam)' }).waitFor();
+    await expectClean(resident, 'the group chat');
+    await screenshots(resident, 'resident-group');
+  });
+
+  it('switches to English, remembers it over a reload, and stays accessible', async () => {
+    await resident.getByRole('button', { name: 'Switch to English' }).click();
+    await resident.getByText('Members (2)').waitFor();
+    await resident.reload();
+    await resident.getByText('Members (2)').waitFor();
+    await resident.getByText('Welkom in de groep!').waitFor();
+    expect(await resident.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expectClean(resident, 'the group chat in English');
+    await resident.getByRole('link', { name: /Back/ }).click();
+    await resident.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await expectClean(resident, 'the home page in English');
+    await screenshots(resident, 'resident-home-en');
+  });
+
+  it("an admin signs out the resident's device, and the resident's app says so", async () => {
+    const created = await gateway.app.inject({
+      method: 'POST',
+      url: `/v1/operator/organisations/${org.id}/admin-invites`,
+      headers: { 'x-operator-token': gateway.operatorToken },
+      payload: {},
+    });
+    expect(created.statusCode).toBe(201);
+    const adminInvite = created.json<{ code: string }>();
+    const admin = await newPerson();
+    await joinWith(admin, adminInvite.code, 'Beheerder web');
+    await admin.getByRole('heading', { name: 'Teams' }).waitFor();
+    await admin.getByRole('button', { name: 'Jan inwoner' }).click();
+    await expectClean(admin, "the admin's people and devices");
+    await screenshots(admin, 'admin');
+    await admin.getByRole('button', { name: /Afmelden: Chrome/ }).click();
+    await resident.getByText('This device was signed out').waitFor();
+  });
+
+  it('no plaintext of the messages or the document reached the database or the logs', async () => {
+    const { rows: tables } = await gateway.db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    const render = (value: unknown) =>
+      value instanceof Uint8Array
+        ? `${Buffer.from(value).toString('latin1')} ${Buffer.from(value).toString('hex')}`
+        : (JSON.stringify(value) ?? '');
+    let everything = gateway.logs.join('\n');
+    for (const { table_name } of tables) {
+      const { rows } = await gateway.db.query(`SELECT * FROM "${table_name}"`);
+      everything += rows.map((row) => Object.values(row).map(render).join(' ')).join('\n');
+    }
+    expect(everything).toContain('Sanne (wijkteam)'); // the search does see what the server keeps
+    for (const canary of [question, answer, fileMarker, Buffer.from(fileMarker).toString('hex')]) {
+      expect(everything.includes(canary), canary).toBe(false);
+    }
+  });
+});

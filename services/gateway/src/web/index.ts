@@ -1,0 +1,2 @@
+export { securityHeaders } from './security-headers.ts';
+export { webApp } from './web-app.ts';
