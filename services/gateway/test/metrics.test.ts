@@ -96,3 +96,18 @@ describe('GET /metrics', () => {
     worker.disconnect();
   });
 });
+
+describe('GET /metrics without METRICS_TOKEN', () => {
+  it('is off: 404, whatever token is sent', async () => {
+    const plain = await startGateway();
+    try {
+      const response = await fetch(`${plain.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('spreekuur_');
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -64,6 +64,8 @@ const actorsOfA = () => [a.admin, a.worker, a.resident];
 /** Routes that are not scoped to an organisation, and why. */
 const unscoped: Record<string, string> = {
   'GET /healthz': 'liveness, no data',
+  'GET /metrics':
+    'deployment-wide counters behind METRICS_TOKEN; labels carry team ids only, no organisation data',
   'GET /readyz': 'readiness, no data',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
   'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
