@@ -2,7 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { z } from 'zod';
 import { ready } from '@spreekuur/crypto/ready';
 import { computeSafetyNumber } from '@spreekuur/crypto/safety-number';
-import { fromBase64Url } from '@spreekuur/crypto/encoding';
+import { signDeviceCertificate } from '@spreekuur/crypto/device-certificate';
+import { fromBase64Url, toBase64Url } from '@spreekuur/crypto/encoding';
 import {
   chatEndpoints,
   keyEndpoints,
@@ -28,17 +29,23 @@ import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
 import { GroupKeys } from './crypto/group-keys.ts';
 import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
 import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
+import type { PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
 import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
 import { HttpClient, type CallArguments } from './http.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
+import { KeyBackupClient } from './backup/key-backup.ts';
+import type { KdfParams } from './backup/sealed-backup.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
+import { DeviceVerifier } from './sync/device-verifier.ts';
+import { MembershipView } from './sync/membership-view.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
+import { privacyEndpoints, type PersonExport } from '@spreekuur/protocol/privacy';
 
 export interface ClientOptions {
   /** Where this device keeps its keys, sessions and messages. */
@@ -50,6 +57,16 @@ export interface ClientOptions {
   transports?: Array<'websocket' | 'polling'>;
   /** Time allowed for an acknowledgement before a send is retried. */
   ackTimeoutMs?: number;
+  /**
+   * When a contact device shows another identity key than the one pinned: `block` (default)
+   * refuses to send to that person until `trust.accept`; `warn` takes the new key and only
+   * emits `trust:changed`. An organisation's policy; see docs/chat.md.
+   */
+  trustPolicy?: TrustPolicy;
+  /** The HTTP transport (defaults to the platform's fetch); tests put a scripted server here. */
+  fetch?: typeof fetch;
+  /** Argon2id cost of key backups (defaults: 3 passes over 64 MiB); tests make it cheap. */
+  backupKdf?: KdfParams;
 }
 
 export interface RegisterOptions extends ClientOptions {
@@ -92,6 +109,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly devices: DeviceDirectory;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
+  private readonly sessions: PairwiseSessions;
+  private readonly groups: GroupKeys;
 
   private constructor(
     readonly account: Account,
@@ -108,17 +127,39 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         locale: options.locale ?? 'nl',
         token: () => this.token,
         refresh: () => this.refreshToken(),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
-    this.devices = new DeviceDirectory(this.http, store, account.deviceId, (device) =>
-      this.emit('contact-device-added', device),
+    const membership = new MembershipView(store, this.http);
+    const verifier = new DeviceVerifier(this.http, membership, {
+      personId: account.personId,
+      deviceId: account.deviceId,
+      identity: account.identity,
+    });
+    this.devices = new DeviceDirectory(
+      this.http,
+      store,
+      account.deviceId,
+      (change) => {
+        this.emit('trust:changed', change);
+        if (change.change === 'device-added' && change.deviceId && change.identityKey)
+          this.emit('contact-device-added', {
+            deviceId: change.deviceId,
+            personId: change.personId,
+            identityKey: change.identityKey,
+          });
+      },
+      { policy: options.trustPolicy ?? 'block', verifier, membership },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
+    this.sessions = sessions;
+    this.groups = groups;
     const processor = new EventProcessor({
       store,
       sessions,
       groups,
       devices: this.devices,
+      membership,
       self: { personId: account.personId, deviceId: account.deviceId },
       emit: (event, value) => this.emit(event, value),
       delivered: (channelId, seq) => this.queueReceipt(channelId, { deliveredSeq: seq }),
@@ -132,6 +173,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     });
     this.outbox = new Outbox({
       store,
+      self: { personId: account.personId, deviceId: account.deviceId },
       http: this.http,
       devices: this.devices,
       sessions,
@@ -155,6 +197,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       locale,
       token: () => token,
       refresh: async () => undefined,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     const account = await registerDevice(http, options.store, { ...options, locale });
     const created = await PrekeyStore.create(options.store, account.identity);
@@ -163,6 +206,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     token = client.token;
     await client.http.call(keyEndpoints.publishSignedPrekeys, { body: created.signed });
     await client.http.call(keyEndpoints.addOneTimePrekeys, { body: { prekeys: created.oneTime } });
+    await client.certifySelf();
     return client;
   }
 
@@ -245,6 +289,17 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     });
     await this.refillPrekeys().catch(() => undefined);
+    await this.certifyIfUncertified().catch(() => undefined);
+  }
+
+  /** Devices registered before certificates existed vouch for themselves once (TOFU for their contacts). */
+  private async certifyIfUncertified(): Promise<void> {
+    if (await this.store.get('certified')) return;
+    const { certificates } = await this.http.call(keyEndpoints.fetchCertificates, {
+      body: { deviceIds: [this.account.deviceId] },
+    });
+    if (certificates.length === 0) await this.certifySelf();
+    await this.store.set('certified', true);
   }
 
   /**
@@ -281,6 +336,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   /** Resolves when all received events have been processed (useful for tests and UIs). */
   async settled(): Promise<void> {
     await this.inbox.idle();
+  }
+
+  // ---- Privacy ----------------------------------------------------------------------------
+
+  /**
+   * The encrypted key backup under a recovery key (`generateRecoveryKey()`): `save`, `restore`
+   * on a new device, `remove`. The server only ever holds ciphertext (docs/privacy.md).
+   */
+  get backup(): KeyBackupClient {
+    return new KeyBackupClient(this.http, this.store, this.account, this.options.backupKdf);
+  }
+
+  /** Everything the server holds about this person (AVG art. 15/20); message content is on the device. */
+  exportMyData(): Promise<PersonExport> {
+    return this.http.call(privacyEndpoints.exportOwnData);
   }
 
   // ---- Any REST endpoint ------------------------------------------------------------------
@@ -320,6 +390,26 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   async revokeDevice(deviceId: string): Promise<void> {
     await this.http.call(identity.revokeOwnDevice, { params: { id: deviceId } });
+  }
+
+  /**
+   * Vouches for this device with its own signature (SPEC §13.2), as a person's first device
+   * does at registration. A device linked to an existing account needs the approval of one of
+   * the person's devices ({@link trust}.approveDevice) before contacts encrypt to it; the
+   * server never lets a self-signature replace such an approval.
+   */
+  private async certifySelf(): Promise<void> {
+    const subject = {
+      personId: this.account.personId,
+      deviceId: this.account.deviceId,
+      identityKey: this.account.identity.publicKey,
+    };
+    await this.http.call(keyEndpoints.publishCertificate, {
+      body: {
+        deviceId: this.account.deviceId,
+        signature: toBase64Url(signDeviceCertificate(this.account.identity, subject)),
+      },
+    });
   }
 
   /** A one-time code to link another device to this account. */
@@ -487,17 +577,80 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return this.request('presence:set', update);
   }
 
-  /** Safety numbers with each device of a person you share this channel with (compare them in person). */
+  /**
+   * Safety numbers with each device of a person you share this channel with (compare them in
+   * person). Computed from the keys this device pinned (the ones its sessions use), never from
+   * what the server lists now; `state` says whether the server lists another key (`changed`)
+   * or the device gets nothing from us (`untrusted`), `verified` whether you compared them.
+   */
   async safetyNumbers(channelId: string, personId: string) {
-    const devices = (await this.devices.refresh(channelId)).filter((device) => device.personId === personId);
-    return devices.map((device) => ({
-      deviceId: device.deviceId,
-      ...computeSafetyNumber(
-        { id: this.account.deviceId, identityKey: this.account.identity.publicKey },
-        { id: device.deviceId, identityKey: fromBase64Url(device.identityKey) },
-      ),
-    }));
+    const listed = (await this.devices.refresh(channelId)).filter((device) => device.personId === personId);
+    const summary = await this.devices.trust.summary(personId);
+    return summary.devices
+      .filter((pin) => listed.some((device) => device.deviceId === pin.deviceId))
+      .map((pin) => ({
+        deviceId: pin.deviceId,
+        state: pin.state,
+        verified: summary.verified,
+        ...computeSafetyNumber(
+          { id: this.account.deviceId, identityKey: this.account.identity.publicKey },
+          { id: pin.deviceId, identityKey: fromBase64Url(pin.identityKey) },
+        ),
+      }));
   }
+
+  /**
+   * Whom this device trusts: the identity key pinned for each device of the people it talks to
+   * (trust on first use), whether each person was verified, and the changes waiting for a
+   * decision. Changes arrive as `trust:changed` events. See docs/chat.md, "Verifying".
+   */
+  readonly trust = {
+    /** Every person with pinned devices (or one person), with their devices' state. */
+    list: async (personId?: string): Promise<PersonTrustSummary[]> => {
+      const people = personId ? [personId] : await this.devices.trust.people();
+      return Promise.all(people.map((id) => this.devices.trust.summary(id)));
+    },
+    /**
+     * Marks a person verified after both compared safety numbers (in person or by QR). Refused
+     * with ERR_CLIENT_KEY_CHANGED while a change waits: accept it (and compare again) first.
+     */
+    verify: async (personId: string): Promise<void> => {
+      const { devices } = await this.devices.trust.summary(personId);
+      if (devices.some((device) => device.state === 'changed'))
+        throw new SpreekuurError('ERR_CLIENT_KEY_CHANGED', 'accept the changed key before verifying', {
+          personIds: [personId],
+        });
+      await this.devices.trust.verify(personId);
+    },
+    /**
+     * Accepts a person's pending changes: a changed key becomes the pin (sessions with that
+     * device start again) and untrusted devices are trusted. The person is unverified after.
+     */
+    /**
+     * Approves a device linked to this account (the second step of linking): this device signs
+     * its certificate, so contacts start encrypting to it. Compare the device's name and time
+     * with what you just linked; `deviceId` comes from `listDevices()`.
+     */
+    approveDevice: async (deviceId: string): Promise<void> => {
+      const device = (await this.listDevices()).find((candidate) => candidate.id === deviceId);
+      if (!device || device.revokedAt)
+        throw new SpreekuurError('ERR_NOT_FOUND', 'no such active device of yours');
+      const subject = {
+        personId: this.account.personId,
+        deviceId,
+        identityKey: fromBase64Url(device.identityKey),
+      };
+      await this.http.call(keyEndpoints.publishCertificate, {
+        body: { deviceId, signature: toBase64Url(signDeviceCertificate(this.account.identity, subject)) },
+      });
+    },
+    accept: async (personId: string): Promise<void> => {
+      for (const deviceId of await this.devices.trust.accept(personId)) {
+        await this.sessions.forget(deviceId);
+        await this.groups.forgetHolder(deviceId);
+      }
+    },
+  };
 
   // ---- Internals --------------------------------------------------------------------------
 

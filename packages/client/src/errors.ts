@@ -10,8 +10,20 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_CLOSED'
   | 'ERR_CLIENT_UNKNOWN_CHANNEL'
   | 'ERR_CLIENT_DEVICES_UNSTABLE'
+  /** A device of this person shows another identity key than the one pinned: accept or verify first. */
+  | 'ERR_CLIENT_KEY_CHANGED'
+  /** The message comes from a device this device does not trust (uncertified, not a member, changed key). */
+  | 'ERR_CLIENT_UNTRUSTED_SENDER'
+  /** The sender or context inside the ciphertext differs from what the server says. */
+  | 'ERR_CLIENT_MISMATCH'
+  /** The store is locked: no key, or the wrong passphrase. */
+  | 'ERR_CLIENT_LOCKED'
   /** The server's history of a channel skips entries this device has not seen (never expected). */
-  | 'ERR_CLIENT_HISTORY_GAP';
+  | 'ERR_CLIENT_HISTORY_GAP'
+  /** A key backup that does not open: wrong recovery key, another person's, or changed. */
+  | 'ERR_CLIENT_BACKUP_INVALID'
+  /** This device's keys and history do not fit in the server's backup limit. */
+  | 'ERR_CLIENT_BACKUP_TOO_LARGE';
 
 /** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
 export class SpreekuurError extends Error {
@@ -24,6 +36,8 @@ export class SpreekuurError extends Error {
       issues?: FieldIssue[];
       mismatch?: DeviceMismatch;
       retryAfter?: number;
+      /** ERR_CLIENT_KEY_CHANGED: whose keys changed. */
+      personIds?: string[];
     } = {},
   ) {
     super(message);

@@ -4,3 +4,6 @@ export { SpreekuurError, isSpreekuurError, type ClientErrorCode } from './errors
 export { MemoryStore, type KeyValueStore } from './storage/key-value-store.ts';
 export type { FileSource } from './files.ts';
 export type { ChatMessage, ClientEvents, MembershipChange, OutgoingUpdate, UploadProgress } from './types.ts';
+export { generateRecoveryKey } from './backup/sealed-backup.ts';
+export type { KdfParams } from './backup/sealed-backup.ts';
+export type { BackupSummary, KeyBackupClient, RestoreSummary } from './backup/key-backup.ts';

@@ -44,6 +44,26 @@ export interface MembershipChange {
   byPersonId: string | null;
 }
 
+/**
+ * A change in whom this device trusts (see `client.trust`). `key-changed`: the server lists
+ * another identity key for a device we pinned (`accepted: false`: sending to the person is
+ * refused until `trust.accept`); `device-added`: a new device of a person we knew;
+ * `device-untrusted`: a device that gets nothing readable from us (its certificate does not
+ * chain to a device we trust, or its person is not a member by our own view); `accepted` and
+ * `verified`: the person's pending changes were accepted, or safety numbers were compared.
+ */
+export interface TrustChange {
+  personId: string;
+  deviceId?: string;
+  /** For `not-a-member`: the channel whose listing had the device. */
+  channelId?: string;
+  /** For device changes: the key the server lists now. */
+  identityKey?: string;
+  change: 'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified';
+  accepted?: boolean;
+  reason?: 'uncertified' | 'not-a-member';
+}
+
 export interface ClientEvents extends Record<string, unknown> {
   message: ChatMessage;
   'message-deleted': { channelId: string; seq: number; byPersonId: string };
@@ -54,6 +74,8 @@ export interface ClientEvents extends Record<string, unknown> {
   presence: { personId: string; status: 'online' | 'away' | 'offline' };
   /** A person you talk to added a device: compare safety numbers if this is unexpected. */
   'contact-device-added': ChannelDevice;
+  /** Keys and devices of the people you talk to (pins, verification): see {@link TrustChange}. */
+  'trust:changed': TrustChange;
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`

@@ -203,6 +203,8 @@ describe('the SDK, end to end', () => {
     });
     await tablet.connect();
     clients.push(tablet);
+    // The second step of linking: the phone vouches for the tablet (SPEC §13.2).
+    await resident.trust.approveDevice(tablet.account.deviceId);
     const channel = await worker.openDirect(resident.account.personId);
     const [phoneBox, tabletBox] = [inbox(resident), inbox(tablet)];
     await worker.sendText(channel.id, 'aan al je apparaten');

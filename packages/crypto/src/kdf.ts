@@ -40,6 +40,8 @@ export const Label = {
   attachmentAd: 'attachment/chunk',
   /** Safety-number fingerprint iteration (SPEC §8). */
   safetyNumber: 'safety-number/fingerprint',
+  /** What a device signs to vouch for another device of the same person (SPEC §13.2). */
+  deviceCertificate: 'device/certificate',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

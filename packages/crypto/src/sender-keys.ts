@@ -333,7 +333,11 @@ export interface GroupDecryptResult {
 export class InboundSenderKeys {
   readonly groupId: string;
   readonly #groupIdBytes: Uint8Array;
-  /** Key id (hex) -> key, insertion order per sender gives age. */
+  /**
+   * (sender id, key id) -> key, insertion order per sender gives age. Keyed by the sender too,
+   * so a member who forwards another member's distribution first (key-id squatting) only gets
+   * an entry of its own, and cannot take over or block the real sender's messages.
+   */
   readonly #keys = new Map<string, InboundKey>();
 
   constructor(groupId: string) {
@@ -352,14 +356,11 @@ export class InboundSenderKeys {
     if (d.groupId !== this.groupId) {
       throw new CryptoError('ERR_CRYPTO_WRONG_GROUP', 'distribution message is for another group');
     }
-    const id = toHex(d.keyId);
+    const id = slot(senderId, d.keyId);
     const existing = this.#keys.get(id);
     if (existing !== undefined) {
-      if (existing.senderId !== senderId || !equalBytes(existing.signingPublicKey, d.signingPublicKey)) {
-        throw new CryptoError(
-          'ERR_CRYPTO_KEY_CONFLICT',
-          'sender key id already known for another sender or key',
-        );
+      if (!equalBytes(existing.signingPublicKey, d.signingPublicKey)) {
+        throw new CryptoError('ERR_CRYPTO_KEY_CONFLICT', 'sender key id already known with another key');
       }
       wipe(d.chainKey);
       return;
@@ -381,11 +382,12 @@ export class InboundSenderKeys {
   /**
    * Verify and decrypt a group message (SPEC §6.6): version, type and length; known key id;
    * signature; replay and window; then the AEAD. Nothing changes unless it succeeds.
+   * `senderId` is the device the transport names as the sender: the key is looked up under
+   * (senderId, key id). Without it the key id must be unambiguous (`ERR_CRYPTO_KEY_CONFLICT`).
    */
-  decrypt(message: Uint8Array): GroupDecryptResult {
+  decrypt(message: Uint8Array, senderId?: string): GroupDecryptResult {
     const { keyId, iteration } = parseGroupMessage(message);
-    const key = this.#keys.get(toHex(keyId));
-    if (key === undefined) throw new CryptoError('ERR_CRYPTO_UNKNOWN_SENDER_KEY', 'unknown sender key id');
+    const key = this.#find(keyId, senderId);
     const body = message.subarray(0, message.length - SIGNATURE_BYTES);
     const signature = message.subarray(message.length - SIGNATURE_BYTES);
     if (!verify(key.signingPublicKey, signatureContext(this.#groupIdBytes, body), signature)) {
@@ -473,8 +475,25 @@ export class InboundSenderKeys {
     return [...new Set([...this.#keys.values()].map((k) => k.senderId))];
   }
 
-  hasKey(keyId: Uint8Array): boolean {
-    return this.#keys.has(toHex(keyId));
+  hasKey(keyId: Uint8Array, senderId?: string): boolean {
+    const hex = toHex(keyId);
+    return [...this.#keys.values()].some(
+      (k) => toHex(k.keyId) === hex && (senderId === undefined || k.senderId === senderId),
+    );
+  }
+
+  #find(keyId: Uint8Array, senderId: string | undefined): InboundKey {
+    if (senderId !== undefined) {
+      const key = this.#keys.get(slot(senderId, keyId));
+      if (key === undefined) throw new CryptoError('ERR_CRYPTO_UNKNOWN_SENDER_KEY', 'unknown sender key id');
+      return key;
+    }
+    const hex = toHex(keyId);
+    const matches = [...this.#keys.values()].filter((k) => toHex(k.keyId) === hex);
+    if (matches.length === 0) throw new CryptoError('ERR_CRYPTO_UNKNOWN_SENDER_KEY', 'unknown sender key id');
+    if (matches.length > 1)
+      throw new CryptoError('ERR_CRYPTO_KEY_CONFLICT', 'key id held by several senders; name the sender');
+    return matches[0]!;
   }
 
   #forget(id: string, key: InboundKey): void {
@@ -528,8 +547,9 @@ export class InboundSenderKeys {
           iteration: readUint32(k, 'iteration'),
           skipped,
         };
-        if (inbound.#keys.has(toHex(key.keyId))) throw bad('duplicate key id');
-        inbound.#keys.set(toHex(key.keyId), key);
+        const id = slot(key.senderId, key.keyId);
+        if (inbound.#keys.has(id)) throw bad('duplicate key id');
+        inbound.#keys.set(id, key);
       }
       return inbound;
     });
@@ -539,6 +559,9 @@ export class InboundSenderKeys {
     return InboundSenderKeys.fromJSON(bytesToJson(bytes, 'inbound sender keys'));
   }
 }
+
+/** Map key of an inbound sender key: sender ids never contain a newline (they are device ids). */
+const slot = (senderId: string, keyId: Uint8Array) => `${senderId}\n${toHex(keyId)}`;
 
 const OUTBOUND_KIND = 'spreekuur/sender-key/outbound';
 const INBOUND_KIND = 'spreekuur/sender-key/inbound';

@@ -59,6 +59,7 @@ const expected: Record<string, string[]> = {
     'attachmentDescriptorFromJSON',
   ],
   './safety-number': ['computeSafetyNumber', 'verifySafetyNumberQr', 'checkIdentityKey'],
+  './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
 };
 
 describe('package exports', () => {

@@ -80,14 +80,40 @@ describe('sender keys (SPEC §6)', () => {
     expect(str(inbox.decrypt(sender.encrypt(text('echt'))).plaintext)).toBe('echt');
   });
 
-  it('rejects key-id conflicts, ignores a repeated import', () => {
+  it('ignores a repeated import; the same key id with another signing key is a conflict', () => {
     const mine = createSenderKey(GROUP);
     const inbox = new InboundSenderKeys(GROUP);
     inbox.importDistribution('anna', mine.distributionMessage());
     mine.encrypt(text('a'));
     inbox.importDistribution('anna', mine.distributionMessage());
-    expectCode(() => inbox.importDistribution('bert', mine.distributionMessage()), 'ERR_CRYPTO_KEY_CONFLICT');
-    expect(str(inbox.decrypt(mine.encrypt(text('b'))).plaintext)).toBe('b');
+    expect(str(inbox.decrypt(mine.encrypt(text('b')), 'anna').plaintext)).toBe('b');
+    // A distribution re-made with anna's key id but another signing key (a forgery).
+    const forged = mine.distributionMessage();
+    const signingKeyAt = forged.length - 2 - new TextEncoder().encode(GROUP).length - 32;
+    forged.set(
+      createSenderKey(GROUP)
+        .distributionMessage()
+        .subarray(signingKeyAt, signingKeyAt + 32),
+      signingKeyAt,
+    );
+    expectCode(() => inbox.importDistribution('anna', forged), 'ERR_CRYPTO_KEY_CONFLICT');
+  });
+
+  it("regression: a member forwarding another member's distribution first cannot squat its key id", () => {
+    const anna = createSenderKey(GROUP);
+    const inbox = new InboundSenderKeys(GROUP);
+    // Bert got anna's distribution as a member and forwards it to us before anna's arrives.
+    inbox.importDistribution('bert', anna.distributionMessage());
+    inbox.importDistribution('anna', anna.distributionMessage());
+    const hello = anna.encrypt(text('hallo'));
+    const result = inbox.decrypt(hello, 'anna');
+    expect([result.senderId, str(result.plaintext)]).toEqual(['anna', 'hallo']);
+    // Without naming the sender the key id is ambiguous now: refused rather than guessed.
+    expectCode(() => inbox.decrypt(anna.encrypt(text('x'))), 'ERR_CRYPTO_KEY_CONFLICT');
+    // Restored state keeps both entries apart.
+    const restored = InboundSenderKeys.fromJSON(inbox.toJSON());
+    expect(restored.senders().sort()).toEqual(['anna', 'bert']);
+    expect(restored.hasKey(anna.keyId, 'anna')).toBe(true);
   });
 
   it('checks version, type and length first; too far ahead; exhaustion', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { base64Url, id } from './common.ts';
+import { base64Url, base64UrlOfLength, id } from './common.ts';
 
 /**
  * What is inside the ciphertext: the client-to-client format. The server never sees these
@@ -41,11 +41,36 @@ export const senderKeyContent = z.strictObject({
   distribution: base64Url,
 });
 
-/** The plaintext of a pairwise message. */
-export const pairwisePlaintext = z.strictObject({
-  v: z.literal(1),
-  content: z.discriminatedUnion('type', [textContent, fileContent, senderKeyContent]),
-});
+/**
+ * Who wrote a message and where it belongs, inside the ciphertext (plaintext v2, SPEC §13.3):
+ * the server cannot show a message as another person's, move it to another channel or
+ * present it as an edit. Receivers compare these with the envelope and drop what differs.
+ */
+const messageContext = {
+  sender: z.strictObject({ personId: id, deviceId: id }),
+  channelId: id,
+  /** The sender's clock (ms since 1970): informative, never trusted for ordering. */
+  sentAt: z.number().int().min(0),
+  /** The message this one edits, or null: must equal the envelope's `replacesSeq`. */
+  replacesSeq: z.number().int().min(1).nullable(),
+  /**
+   * Reserved for message franking (issue 11): a fresh 32-byte key per message, base64url.
+   * Carried through unchanged; its meaning is defined by the moderation feature.
+   */
+  frankingKey: base64UrlOfLength(32).optional(),
+};
 
-/** The plaintext of a group (sender-key) message. */
-export const groupPlaintext = z.strictObject({ v: z.literal(1), content: messageContent });
+const pairwiseContent = z.discriminatedUnion('type', [textContent, fileContent, senderKeyContent]);
+
+/** The plaintext of a pairwise message: v2 names sender and context; v1 (older messages) does not. */
+export const pairwisePlaintext = z.discriminatedUnion('v', [
+  z.strictObject({ v: z.literal(1), content: pairwiseContent }),
+  z.strictObject({ v: z.literal(2), ...messageContext, content: pairwiseContent }),
+]);
+export type PairwisePlaintext = z.infer<typeof pairwisePlaintext>;
+
+/** The plaintext of a group (sender-key) message, v1 or v2 as for pairwise. */
+export const groupPlaintext = z.discriminatedUnion('v', [
+  z.strictObject({ v: z.literal(1), content: messageContent }),
+  z.strictObject({ v: z.literal(2), ...messageContext, content: messageContent }),
+]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { privacyErrorCatalog } from './privacy/errors.ts';
 import { schedulingErrorCatalog } from './scheduling/errors.ts';
 
 interface ErrorDefinition {
@@ -185,6 +186,7 @@ export const errorCatalog = {
   },
   // Office hours, the live queue and appointments (defined next to their wire shapes).
   ...schedulingErrorCatalog,
+  ...privacyErrorCatalog,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -115,19 +115,10 @@ export function loggerOptions(level: string, nodeId: string): LoggerOptions {
     serializers: {
       err: serializeError,
       error: serializeError,
-      req(request: {
-        method: string;
-        url: string;
-        id: string;
-        ip?: string;
-        socket?: { remoteAddress?: string };
-      }) {
-        return {
-          method: request.method,
-          url: redactUrl(request.url),
-          reqId: request.id,
-          remoteAddress: request.ip ?? request.socket?.remoteAddress,
-        };
+      // No client IP address: the logs are kept by whoever runs the deployment, and an address
+      // is personal data (docs/privacy.md). Rate limits use it for a minute, in memory or Redis.
+      req(request: { method: string; url: string; id: string }) {
+        return { method: request.method, url: redactUrl(request.url), reqId: request.id };
       },
     },
   };

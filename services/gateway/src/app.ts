@@ -5,6 +5,7 @@ import { createServer, purgeExpiredCredentials, type ServerDeps } from '@spreeku
 import { identityRoutes } from './identity/plugin.ts';
 import { createIdentityServices } from './identity/services.ts';
 import { operatorRoutes } from './operator/operator-routes.ts';
+import { privacyService } from './privacy/plugin.ts';
 
 export interface GatewayDeps extends ServerDeps {
   operatorToken: string;
@@ -38,6 +39,7 @@ export async function buildApp(deps: GatewayDeps) {
   await app.register(identityRoutes, { services: identity });
   await app.register(chatService);
   await app.register(schedulingService);
+  await privacyService(app);
 
   const housekeeping = setInterval(() => {
     purgeExpiredCredentials(app.db, app.clock()).catch((error: unknown) =>

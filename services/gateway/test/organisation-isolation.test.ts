@@ -8,6 +8,7 @@ import {
   uploadFile,
 } from '@spreekuur/testing/chat';
 import { api, login, register, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { privacyIsolationCases } from './privacy-isolation-cases.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
 
 /**
@@ -238,6 +239,36 @@ Object.assign(cases, {
       ).toBe(404);
     }
   },
+  'PUT /v1/keys/certificates': async () => {
+    // Nobody vouches for a device of another organisation (or another person).
+    const signature = Buffer.alloc(64, 1).toString('base64url');
+    for (const actor of actorsOfA())
+      expect(
+        (
+          await api(gateway, actor, 'PUT', '/v1/keys/certificates', {
+            deviceId: b.resident.deviceId,
+            signature,
+          })
+        ).status,
+      ).toBe(404);
+  },
+  'POST /v1/keys/certificates/query': async () => {
+    const signature = Buffer.alloc(64, 2).toString('base64url');
+    await api(gateway, b.resident, 'PUT', '/v1/keys/certificates', {
+      deviceId: b.resident.deviceId,
+      signature,
+    });
+    const answer = await api<{ certificates: unknown[] }>(
+      gateway,
+      a.worker,
+      'POST',
+      '/v1/keys/certificates/query',
+      {
+        deviceIds: [b.resident.deviceId, b.worker.deviceId],
+      },
+    );
+    expect(answer.body.certificates).toEqual([]);
+  },
   'GET /v1/channels': async () => {
     for (const actor of actorsOfA()) {
       const list = await api<{ channels: Array<{ id: string }> }>(gateway, actor, 'GET', '/v1/channels');
@@ -375,6 +406,9 @@ Object.assign(cases, {
 });
 
 for (const [route, run] of Object.entries(schedulingIsolationCases)) {
+  cases[route] = () => run({ gateway, a, b });
+}
+for (const [route, run] of Object.entries(privacyIsolationCases)) {
   cases[route] = () => run({ gateway, a, b });
 }
 

@@ -10,7 +10,7 @@ interface StoredOutbound {
   key: unknown;
   /** Devices that hold this key: a send must address exactly these. */
   distributedTo: string[];
-  /** A member left: make a fresh key before the next message. */
+  /** Older stores: a member left, make a fresh key (now kept apart, see requireRotation). */
   rotate: boolean;
 }
 
@@ -26,7 +26,8 @@ export class GroupKeys {
     channelId: string,
   ): Promise<{ key: OutboundSenderKey; distributedTo: string[]; fresh: boolean }> {
     const stored = await this.store.get<StoredOutbound>(`group-out/${channelId}`);
-    if (stored && !stored.rotate) {
+    const rotate = (await this.store.get<boolean>(`group-rotate/${channelId}`)) === true;
+    if (stored && !stored.rotate && !rotate) {
       return {
         key: OutboundSenderKey.fromJSON(stored.key),
         distributedTo: stored.distributedTo,
@@ -35,6 +36,7 @@ export class GroupKeys {
     }
     const key = stored ? rotateSenderKey(OutboundSenderKey.fromJSON(stored.key)) : createSenderKey(channelId);
     await this.saveOutbound(channelId, key, []);
+    await this.store.delete(`group-rotate/${channelId}`);
     return { key, distributedTo: [], fresh: true };
   }
 
@@ -46,10 +48,23 @@ export class GroupKeys {
     } satisfies StoredOutbound);
   }
 
-  /** After a member left: the next send uses a new key, handed only to the remaining devices. */
+  /**
+   * After a member left: the next send uses a new key, handed only to the remaining devices.
+   * A flag of its own, not a field of the outbound state: the outbox may be saving that state
+   * (a send in flight) while the inbox processes the removal, and must not overwrite the flag.
+   */
   async requireRotation(channelId: string): Promise<void> {
-    const stored = await this.store.get<StoredOutbound>(`group-out/${channelId}`);
-    if (stored) await this.store.set(`group-out/${channelId}`, { ...stored, rotate: true });
+    if (await this.store.get<StoredOutbound>(`group-out/${channelId}`))
+      await this.store.set(`group-rotate/${channelId}`, true);
+  }
+
+  /** A device whose key changed no longer holds our keys: rotate wherever it did. */
+  async forgetHolder(deviceId: string): Promise<void> {
+    for (const key of await this.store.keys('group-out/')) {
+      const stored = await this.store.get<StoredOutbound>(key);
+      if (stored?.distributedTo.includes(deviceId))
+        await this.store.set(`group-rotate/${key.slice('group-out/'.length)}`, true);
+    }
   }
 
   async inbound(channelId: string): Promise<InboundSenderKeys> {

@@ -11,6 +11,7 @@ import {
 } from '@spreekuur/crypto/session';
 import type { PrekeyBundle } from '@spreekuur/protocol/chat';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
+import { KeyedLock } from './keyed-lock.ts';
 import type { PrekeyStore } from './prekey-store.ts';
 
 /** At most this many sessions per remote device (simultaneous starts make two). */
@@ -32,6 +33,9 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) =>
  * The first session in the list is the one to send with: the most recently used.
  */
 export class PairwiseSessions {
+  /** Per remote device: every load-change-save of its sessions runs alone (outbox vs. inbox). */
+  private readonly lock = new KeyedLock();
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly identity: DeviceIdentity,
@@ -56,12 +60,21 @@ export class PairwiseSessions {
     );
   }
 
+  /** After a device's key change was accepted: the next message starts a new session. */
+  forget(deviceId: string): Promise<void> {
+    return this.lock.run(deviceId, () => this.store.delete(this.key(deviceId)));
+  }
+
   async has(deviceId: string): Promise<boolean> {
     return (await this.store.get<StoredSession[]>(this.key(deviceId)))?.length ? true : false;
   }
 
   /** Starts a session from a bundle whose identity key matches what the directory says the device has. */
-  async start(bundle: PrekeyBundle, expectedIdentityKey: string): Promise<void> {
+  start(bundle: PrekeyBundle, expectedIdentityKey: string): Promise<void> {
+    return this.lock.run(bundle.deviceId, () => this.startUnlocked(bundle, expectedIdentityKey));
+  }
+
+  private async startUnlocked(bundle: PrekeyBundle, expectedIdentityKey: string): Promise<void> {
     if (bundle.identityKey !== expectedIdentityKey) {
       throw new CryptoError(
         'ERR_CRYPTO_BAD_SIGNATURE',
@@ -80,7 +93,11 @@ export class PairwiseSessions {
     await this.save(bundle.deviceId, [session, ...(await this.load(bundle.deviceId))]);
   }
 
-  async encrypt(deviceId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+  encrypt(deviceId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.lock.run(deviceId, () => this.encryptUnlocked(deviceId, plaintext));
+  }
+
+  private async encryptUnlocked(deviceId: string, plaintext: Uint8Array): Promise<Uint8Array> {
     const [current, ...rest] = await this.load(deviceId);
     if (!current) throw new CryptoError('ERR_CRYPTO_BAD_STATE', `no session with device ${deviceId}`);
     const ciphertext = current.encrypt(plaintext);
@@ -93,7 +110,20 @@ export class PairwiseSessions {
    * message either continues a known session (a repeat before we answered) or starts a new
    * one, consuming the one-time prekey it names.
    */
-  async decrypt(deviceId: string, expectedIdentityKey: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  decrypt(deviceId: string, expectedIdentityKey: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+    // Accepted base keys and one-time prekeys are shared by all devices: one more queue for those.
+    return this.lock.run(deviceId, () =>
+      pairwiseMessageKind(message) === 'prekey'
+        ? this.lock.run('prekeys', () => this.decryptUnlocked(deviceId, expectedIdentityKey, message))
+        : this.decryptUnlocked(deviceId, expectedIdentityKey, message),
+    );
+  }
+
+  private async decryptUnlocked(
+    deviceId: string,
+    expectedIdentityKey: Uint8Array,
+    message: Uint8Array,
+  ): Promise<Uint8Array> {
     const sessions = await this.load(deviceId);
     if (pairwiseMessageKind(message) === 'prekey') {
       const info = parsePreKeyMessage(message);

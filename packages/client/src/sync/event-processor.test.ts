@@ -104,7 +104,10 @@ describe('EventProcessor', () => {
     ['rate limited', { status: 429, code: 'ERR_RATE_LIMITED' }],
   ] as const)('a device look-up that fails because %s is not final either', async (_why, fail) => {
     const server = new FakeChatServer();
-    const message = events.message(channelId, 1, { senderDeviceId: sender.deviceId });
+    const message = events.message(channelId, 1, {
+      senderDeviceId: sender.deviceId,
+      senderPersonId: sender.personId,
+    });
     server.channel(channelId, { log: [message], devices: [sender] });
     server.failures.push({ path: /\/devices$/, fail });
     const store = new MemoryStore();
@@ -118,7 +121,10 @@ describe('EventProcessor', () => {
 
   it('a message that fails to decrypt is final: stored and shown once as unavailable', async () => {
     const server = new FakeChatServer();
-    const message = events.message(channelId, 1, { senderDeviceId: sender.deviceId });
+    const message = events.message(channelId, 1, {
+      senderDeviceId: sender.deviceId,
+      senderPersonId: sender.personId,
+    });
     server.channel(channelId, { log: [message], devices: [sender] });
     const store = new MemoryStore();
     await store.set(`cursor/${channelId}`, 0);
@@ -178,7 +184,10 @@ describe('EventProcessor', () => {
 
   it('an incoming message replayed after a crash is not decrypted or emitted again', async () => {
     const server = new FakeChatServer();
-    const message = events.message(channelId, 1, { senderDeviceId: sender.deviceId });
+    const message = events.message(channelId, 1, {
+      senderDeviceId: sender.deviceId,
+      senderPersonId: sender.personId,
+    });
     server.channel(channelId, { log: [message], devices: [sender] });
     const store = new MemoryStore();
     await store.set(`cursor/${channelId}`, 0);

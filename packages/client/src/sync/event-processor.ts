@@ -1,12 +1,14 @@
-import { fromBase64Url, utf8Decode } from '@spreekuur/crypto/encoding';
+import { fromBase64Url } from '@spreekuur/crypto/encoding';
 import { isCryptoError } from '@spreekuur/crypto/errors';
 import type { ChannelEvent } from '@spreekuur/protocol/chat';
-import { groupPlaintext, pairwisePlaintext, type MessageContent } from '@spreekuur/protocol/content';
+import type { MessageContent } from '@spreekuur/protocol/content';
 import type { GroupKeys } from '../crypto/group-keys.ts';
 import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { ChatMessage, ClientEvents } from '../types.ts';
 import type { DeviceDirectory } from './device-directory.ts';
+import type { MembershipView } from './membership-view.ts';
+import { contextMismatch, decodePlaintext, type DecodedPlaintext } from './plaintext.ts';
 
 type MessageEvent = Extract<ChannelEvent, { kind: 'message' }>;
 
@@ -15,6 +17,8 @@ export interface ProcessorDeps {
   sessions: PairwiseSessions;
   groups: GroupKeys;
   devices: DeviceDirectory;
+  /** Our own view of who is a member, from the log (absent: the server's word). */
+  membership?: MembershipView;
   self: { personId: string; deviceId: string };
   emit: <K extends keyof ClientEvents>(event: K, value: ClientEvents[K]) => void;
   /** Called after each processed entry (delivery receipts). */
@@ -23,7 +27,14 @@ export interface ProcessorDeps {
 
 /** A message that can never be read here (decrypted but malformed, or from an unknown device). */
 class UnreadableMessage extends Error {
-  readonly code = 'ERR_CLIENT_DECRYPT';
+  constructor(
+    message: string,
+    options?: ErrorOptions,
+    readonly code:
+      'ERR_CLIENT_DECRYPT' | 'ERR_CLIENT_MISMATCH' | 'ERR_CLIENT_UNTRUSTED_SENDER' = 'ERR_CLIENT_DECRYPT',
+  ) {
+    super(message, options);
+  }
 }
 
 function readPlaintext<T>(parse: () => T): T {
@@ -49,6 +60,7 @@ export class EventProcessor {
         await this.message(event);
         break;
       case 'member_added':
+        await this.deps.membership?.added(event.channelId, event.personId);
         if (event.personId === this.deps.self.personId)
           await this.deps.store.delete(`left/${event.channelId}`);
         await this.deps.devices.refresh(event.channelId).catch(() => undefined);
@@ -134,6 +146,7 @@ export class EventProcessor {
 
   private async memberRemoved(event: Extract<ChannelEvent, { kind: 'member_removed' }>): Promise<void> {
     const { channelId, personId } = event;
+    await this.deps.membership?.removed(channelId, personId);
     if (personId !== this.deps.self.personId) {
       // Their devices must not read what we send from now on: drop their keys, rotate ours.
       const known = (await this.deps.devices.cached(channelId)) ?? [];
@@ -170,6 +183,7 @@ export class EventProcessor {
     };
     let content: MessageContent | null = null;
     let status: ChatMessage['status'] = event.deleted ? 'deleted' : 'unavailable';
+    let author = base.senderPersonId;
     if (event.senderDeviceId === this.deps.self.deviceId) {
       // Our own message: we kept its content when we sent it (dropped in `committed`).
       const sent = await this.deps.store.get<{ content: MessageContent | { type: 'sender_key' } }>(
@@ -181,7 +195,7 @@ export class EventProcessor {
       try {
         const decrypted = await this.decrypt(event, event.ciphertext);
         if (decrypted === 'control') return;
-        [content, status] = [decrypted, 'ok'];
+        [content, status, author] = [decrypted.content, 'ok', decrypted.personId];
       } catch (error) {
         // A repeat of something already handled: nothing to show.
         if (isCryptoError(error, 'ERR_CRYPTO_REPLAY')) return;
@@ -189,38 +203,83 @@ export class EventProcessor {
         // the sender's device, the server busy, storage trouble) leaves the entry in the Inbox,
         // which tries again later; nothing of the ratchet has been used up by then.
         if (!isCryptoError(error) && !(error instanceof UnreadableMessage)) throw error;
+        // Unreadable: the author is whom the sender device is pinned to, not the envelope's claim.
+        author = (await this.deps.devices.trust.pin(event.senderDeviceId))?.personId ?? author;
         this.deps.emit('error', {
           code: error.code,
-          message: 'a message could not be decrypted',
+          message:
+            error instanceof UnreadableMessage && error.code !== 'ERR_CLIENT_DECRYPT'
+              ? error.message
+              : 'a message could not be decrypted',
           channelId: event.channelId,
           seq: event.seq,
         });
       }
     }
-    const message: ChatMessage = { ...base, status, content };
+    // The author is who the ciphertext and our pins say, never the envelope alone.
+    const message: ChatMessage = {
+      ...base,
+      senderPersonId: author,
+      own: author === this.deps.self.personId,
+      status,
+      content,
+    };
     await this.deps.store.set(key, message);
     this.deps.emit('message', message);
   }
 
-  /** Decrypts, checking that what the server says about the sender matches the cryptography. */
-  private async decrypt(event: MessageEvent, ciphertext: string): Promise<MessageContent | 'control'> {
+  /**
+   * Decrypts, checking that what the server says about the sender matches the cryptography:
+   * the sender device must be pinned and trusted, and the sender and context written inside
+   * the ciphertext (plaintext v2) must equal the envelope's. Returns the author as the
+   * ciphertext names it.
+   */
+  private async decrypt(
+    event: MessageEvent,
+    ciphertext: string,
+  ): Promise<{ content: MessageContent; personId: string } | 'control'> {
     const bytes = fromBase64Url(ciphertext);
+    const sender = await this.deps.devices.senderOf(event.channelId, event.senderDeviceId);
+    if (!sender) throw new UnreadableMessage('sender device unknown');
+    if (sender.state !== 'trusted') {
+      throw new UnreadableMessage(
+        `message from a device that is not trusted (${sender.state})`,
+        undefined,
+        'ERR_CLIENT_UNTRUSTED_SENDER',
+      );
+    }
+    let decoded: DecodedPlaintext;
     if (event.envelopeKind === 'group') {
       const inbound = await this.deps.groups.inbound(event.channelId);
-      const { senderId, plaintext } = inbound.decrypt(bytes);
+      // Looked up under (named sender device, key id): another member cannot squat a key id.
+      const { senderId, plaintext } = inbound.decrypt(bytes, event.senderDeviceId);
       await this.deps.groups.saveInbound(event.channelId, inbound);
       if (senderId !== event.senderDeviceId)
         throw new UnreadableMessage('group message from a device other than the one named');
-      return readPlaintext(() => groupPlaintext.parse(JSON.parse(utf8Decode(plaintext))).content);
+      decoded = readPlaintext(() => decodePlaintext(plaintext, 'group'));
+    } else {
+      const plaintext = await this.deps.sessions.decrypt(
+        event.senderDeviceId,
+        fromBase64Url(sender.identityKey),
+        bytes,
+      );
+      decoded = readPlaintext(() => decodePlaintext(plaintext, 'pairwise'));
     }
-    const identityKey = await this.deps.devices.identityKeyOf(event.channelId, event.senderDeviceId);
-    if (!identityKey) throw new UnreadableMessage('sender device unknown');
-    const plaintext = await this.deps.sessions.decrypt(
-      event.senderDeviceId,
-      fromBase64Url(identityKey),
-      bytes,
-    );
-    const { content } = readPlaintext(() => pairwisePlaintext.parse(JSON.parse(utf8Decode(plaintext))));
+    const mismatch = contextMismatch(decoded, {
+      channelId: event.channelId,
+      senderDeviceId: event.senderDeviceId,
+      pinnedPersonId: sender.personId,
+      envelopePersonId: event.senderPersonId,
+      replacesSeq: event.replacesSeq,
+    });
+    if (mismatch) {
+      throw new UnreadableMessage(
+        `the ${mismatch} inside the message differs from what the server says`,
+        undefined,
+        'ERR_CLIENT_MISMATCH',
+      );
+    }
+    const { content } = decoded;
     if (content.type === 'sender_key') {
       // The sender id is the device whose pairwise session carried it, never an envelope claim.
       const inbound = await this.deps.groups.inbound(event.channelId);
@@ -228,6 +287,6 @@ export class EventProcessor {
       await this.deps.groups.saveInbound(event.channelId, inbound);
       return 'control';
     }
-    return content;
+    return { content, personId: sender.personId };
   }
 }

@@ -27,6 +27,7 @@ function setUp(script: { devices?: Array<() => Error>; sends?: Array<() => Error
   let seq = 0;
   const outbox = new Outbox({
     store,
+    self: { personId: crypto.randomUUID(), deviceId: crypto.randomUUID() },
     http: {} as HttpClient,
     devices: {
       recipients: async (): Promise<ChannelDevice[]> => {

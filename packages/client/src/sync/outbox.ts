@@ -1,6 +1,6 @@
-import { toBase64Url, utf8Encode } from '@spreekuur/crypto/encoding';
+import { toBase64Url } from '@spreekuur/crypto/encoding';
 import { isCryptoError } from '@spreekuur/crypto/errors';
-import { keyEndpoints, type ChannelDevice, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
+import { keyEndpoints, type SendAck, type SendMessage } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { GroupKeys } from '../crypto/group-keys.ts';
 import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
@@ -8,7 +8,8 @@ import { isRetryable, isSpreekuurError, SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { OutgoingUpdate } from '../types.ts';
-import type { DeviceDirectory } from './device-directory.ts';
+import type { DeviceDirectory, RecipientDevice } from './device-directory.ts';
+import { encodePlaintext } from './plaintext.ts';
 
 type OutgoingContent = MessageContent | { type: 'sender_key'; distribution: string };
 
@@ -18,6 +19,8 @@ interface OutboxEntry {
   content: OutgoingContent;
   replacesSeq?: number | undefined;
   fileIds?: string[] | undefined;
+  /** Reserved for franking (issue 11): written into the plaintext as given. */
+  frankingKey?: string | undefined;
   createdAt: number;
   /** The encrypted envelope, reused on every retry so a resend is byte-for-byte the same. */
   envelope?: SendMessage | undefined;
@@ -25,6 +28,8 @@ interface OutboxEntry {
 
 export interface OutboxDeps {
   store: KeyValueStore;
+  /** Named inside every plaintext (v2), so receivers can check the envelope against it. */
+  self: { personId: string; deviceId: string };
   http: HttpClient;
   devices: DeviceDirectory;
   sessions: PairwiseSessions;
@@ -73,6 +78,7 @@ export class Outbox {
       replacesSeq?: number | undefined;
       fileIds?: string[] | undefined;
       clientId?: string | undefined;
+      frankingKey?: string | undefined;
     } = {},
   ): Promise<SendAck & { clientId: string }> {
     const { clientId = crypto.randomUUID(), ...rest } = options;
@@ -164,21 +170,36 @@ export class Outbox {
       ...(entry.replacesSeq !== undefined ? { replacesSeq: entry.replacesSeq } : {}),
       ...(entry.fileIds?.length ? { fileIds: entry.fileIds } : {}),
     };
+    const plaintext = encodePlaintext(
+      {
+        sender: this.deps.self,
+        channelId: entry.channelId,
+        replacesSeq: entry.replacesSeq ?? null,
+        frankingKey: entry.frankingKey,
+      },
+      entry.content,
+    );
     const kind = await this.deps.channelKind(entry.channelId);
     if (kind !== 'group' || entry.content.type === 'sender_key') {
-      const plaintext = utf8Encode(JSON.stringify({ v: 1, content: entry.content }));
       return { ...common, kind: 'pairwise', payloads: await this.encryptPairwise(recipients, plaintext) };
     }
     const recipientDeviceIds = await this.ensureSenderKeyDistributed(entry.channelId, recipients);
     const { key, distributedTo } = await this.deps.groups.outbound(entry.channelId);
-    const ciphertext = key.encrypt(utf8Encode(JSON.stringify({ v: 1, content: entry.content })));
+    const ciphertext = key.encrypt(plaintext);
     await this.deps.groups.saveOutbound(entry.channelId, key, distributedTo);
     return { ...common, kind: 'group', ciphertext: toBase64Url(ciphertext), recipientDeviceIds };
   }
 
-  private async encryptPairwise(recipients: ChannelDevice[], plaintext: Uint8Array) {
-    const withoutSession: ChannelDevice[] = [];
-    for (const device of recipients)
+  /**
+   * One copy per device. Sessions start only from bundles that carry the pinned identity key.
+   * An `untrusted` device (uncertified, or not a member by our view) gets random bytes of the
+   * same size instead: the server insists that every device it lists is addressed, and this
+   * way it learns nothing it did not know, while the device it slipped in reads nothing.
+   */
+  private async encryptPairwise(recipients: RecipientDevice[], plaintext: Uint8Array) {
+    const trusted = recipients.filter((device) => device.state === 'trusted');
+    const withoutSession: RecipientDevice[] = [];
+    for (const device of trusted)
       if (!(await this.deps.sessions.has(device.deviceId))) withoutSession.push(device);
     for (let start = 0; start < withoutSession.length; start += 200) {
       const batch = withoutSession.slice(start, start + 200);
@@ -186,40 +207,50 @@ export class Outbox {
         body: { deviceIds: batch.map((d) => d.deviceId) },
       });
       for (const bundle of bundles) {
-        await this.deps.sessions.start(
-          bundle,
-          batch.find((device) => device.deviceId === bundle.deviceId)!.identityKey,
-        );
+        const device = batch.find((candidate) => candidate.deviceId === bundle.deviceId);
+        if (device) await this.deps.sessions.start(bundle, device.identityKey);
       }
     }
     const payloads = [];
+    let size = plaintext.length + 128;
+    for (const device of trusted) {
+      const ciphertext = await this.deps.sessions.encrypt(device.deviceId, plaintext);
+      size = ciphertext.length;
+      payloads.push({ deviceId: device.deviceId, ciphertext: toBase64Url(ciphertext) });
+    }
     for (const device of recipients) {
+      if (device.state === 'trusted') continue;
       payloads.push({
         deviceId: device.deviceId,
-        ciphertext: toBase64Url(await this.deps.sessions.encrypt(device.deviceId, plaintext)),
+        ciphertext: toBase64Url(crypto.getRandomValues(new Uint8Array(size))),
       });
     }
     return payloads;
   }
 
   /**
-   * Makes sure exactly the current member devices hold this device's sender key: hand it
-   * out (pairwise) when someone is new, and make a fresh key first when someone left.
+   * Makes sure exactly the current trusted member devices hold this device's sender key: hand
+   * it out (pairwise) when someone is new (or became trusted), and make a fresh key first when
+   * someone left. The envelope still addresses every device the server lists.
    */
   private async ensureSenderKeyDistributed(
     channelId: string,
-    recipients: ChannelDevice[],
+    recipients: RecipientDevice[],
   ): Promise<string[]> {
     const targets = recipients.map((device) => device.deviceId).sort();
+    const holders = recipients
+      .filter((device) => device.state === 'trusted')
+      .map((device) => device.deviceId)
+      .sort();
     let outbound = await this.deps.groups.outbound(channelId);
-    if (outbound.distributedTo.some((deviceId) => !targets.includes(deviceId))) {
+    if (outbound.distributedTo.some((deviceId) => !holders.includes(deviceId))) {
       await this.deps.groups.requireRotation(channelId);
       outbound = await this.deps.groups.outbound(channelId);
     }
     const current = [...outbound.distributedTo].sort();
-    if (current.length === targets.length && current.every((deviceId, i) => deviceId === targets[i]))
+    if (current.length === holders.length && current.every((deviceId, i) => deviceId === holders[i]))
       return targets;
-    if (targets.length > 0) {
+    if (holders.length > 0) {
       const control: OutboxEntry = {
         clientId: crypto.randomUUID(),
         channelId,
@@ -230,7 +261,7 @@ export class Outbox {
       await this.deps.store.set(`outbox/${control.clientId}`, control);
       await this.deliver(control);
     }
-    await this.deps.groups.saveOutbound(channelId, outbound.key, targets);
+    await this.deps.groups.saveOutbound(channelId, outbound.key, holders);
     return targets;
   }
 }

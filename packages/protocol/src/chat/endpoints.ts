@@ -12,10 +12,13 @@ import {
 } from './channels.ts';
 import { createFileBody, fileChunkBody, fileChunkParams, fileStatus } from './files.ts';
 import {
+  deviceCertificate,
   fetchBundlesBody,
+  fetchCertificatesBody,
   keyStatus,
   prekeyBundle,
   uploadOneTimePrekeysBody,
+  publishCertificateBody,
   uploadSignedPrekeysBody,
 } from './keys.ts';
 import { historyPage, historyQuery, messageParams, sendAck, sendMessageBody } from './messages.ts';
@@ -56,6 +59,24 @@ export const keyEndpoints = {
     summary: 'Prekey bundles of devices you may talk to; each hands out one one-time prekey',
     body: fetchBundlesBody,
     response: z.object({ bundles: z.array(prekeyBundle) }),
+  }),
+  publishCertificate: endpoint({
+    method: 'PUT',
+    path: '/v1/keys/certificates',
+    access: 'device',
+    tags: ['keys'],
+    summary: 'Vouch for a device of your own (your first device vouches for itself)',
+    body: publishCertificateBody,
+    status: 204,
+  }),
+  fetchCertificates: endpoint({
+    method: 'POST',
+    path: '/v1/keys/certificates/query',
+    access: 'device',
+    tags: ['keys'],
+    summary: 'Device certificates of devices in your organisation (absent: none published)',
+    body: fetchCertificatesBody,
+    response: z.object({ certificates: z.array(deviceCertificate) }),
   }),
 } as const;
 

@@ -59,3 +59,19 @@ export const prekeyBundle = z.object({
   oneTimePrekey: z.object({ id: z.number(), publicKey: base64Url }).nullable(),
 });
 export type PrekeyBundle = z.infer<typeof prekeyBundle>;
+
+/**
+ * A device certificate (packages/crypto SPEC §13.2): `signerDeviceId`, a device of the same
+ * person (or the device itself, for a person's first device), signed the device's person id,
+ * device id and identity key. The server only stores it; clients verify it.
+ */
+export const deviceCertificate = z.object({ deviceId: id, signerDeviceId: id, signature: base64Url });
+export type DeviceCertificate = z.infer<typeof deviceCertificate>;
+
+/** Publish a certificate for `deviceId` (this device, or another device of the same person), signed by the caller. */
+export const publishCertificateBody = z.strictObject({
+  deviceId: id,
+  signature: opaqueBytes(SIGNATURE_BYTES_MAX),
+});
+
+export const fetchCertificatesBody = z.strictObject({ deviceIds: z.array(id).min(1).max(500) });

@@ -1,16 +1,23 @@
 import type { Database } from '@spreekuur/db';
-import { ONE_TIME_PREKEYS_LOW, ONE_TIME_PREKEYS_MAX, type PrekeyBundle } from '@spreekuur/protocol/chat';
+import {
+  ONE_TIME_PREKEYS_LOW,
+  ONE_TIME_PREKEYS_MAX,
+  type DeviceCertificate,
+  type PrekeyBundle,
+} from '@spreekuur/protocol/chat';
 import { fromBase64Url, toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal, RateLimiter, RatePolicy } from '@spreekuur/server';
 import { requireMayTalkTo } from '../contacts.ts';
 import {
   activeDevices,
+  certificatesOf,
   claimOneTimePrekey,
   countOneTimePrekeys,
   insertOneTimePrekeys,
   signedPrekeyIds,
   signedPrekeysOf,
+  upsertCertificate,
   upsertSignedPrekeys,
 } from '../store/key-store.ts';
 
@@ -140,6 +147,45 @@ export class KeyDirectory {
       });
     }
     return bundles;
+  }
+
+  /**
+   * The caller vouches for `deviceId`: itself (a first device) or another active device of
+   * the same person (a device it approved after linking). The signature is the client's to
+   * check (SPEC §13.2); the server only makes sure nobody vouches for another person's device.
+   */
+  async publishCertificate(
+    principal: Principal,
+    body: { deviceId: string; signature: string },
+  ): Promise<void> {
+    const [device] = await activeDevices(this.db, principal.orgId, [body.deviceId]);
+    if (!device || device.personId !== principal.personId)
+      throw new AppError('ERR_NOT_FOUND', 'no such device of yours');
+    const signature = fromBase64Url(body.signature);
+    if (signature.length !== 64) {
+      throw new AppError('ERR_BAD_REQUEST', 'a certificate signature is 64 bytes', {
+        issues: [{ path: ['body', 'signature'], message: 'must be 64 bytes' }],
+      });
+    }
+    await upsertCertificate(this.db, {
+      deviceId: body.deviceId,
+      signerDeviceId: principal.deviceId,
+      signature,
+    });
+  }
+
+  /** Certificates of devices in the caller's organisation; devices without one are left out. */
+  async certificates(principal: Principal, deviceIds: readonly string[]): Promise<DeviceCertificate[]> {
+    const devices = await activeDevices(this.db, principal.orgId, [...new Set(deviceIds)]);
+    const rows = await certificatesOf(
+      this.db,
+      devices.map((device) => device.id),
+    );
+    return rows.map((row) => ({
+      deviceId: row.deviceId,
+      signerDeviceId: row.signerDeviceId,
+      signature: toBase64Url(row.signature),
+    }));
   }
 
   private async claimOneTimePrekey(deviceId: string) {

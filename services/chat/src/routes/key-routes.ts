@@ -22,4 +22,8 @@ export async function keyRoutes(app: FastifyInstance, { keys }: ChatServices) {
     async ({ principal, body }) => ({ bundles: await keys.fetchBundles(principal, body.deviceIds) }),
     { rateLimit: perDeviceRateLimit(BUNDLE_FETCHES_PER_MINUTE, '1 minute') },
   );
+  routes.add(endpoints.publishCertificate, ({ principal, body }) => keys.publishCertificate(principal, body));
+  routes.add(endpoints.fetchCertificates, async ({ principal, body }) => ({
+    certificates: await keys.certificates(principal, body.deviceIds),
+  }));
 }

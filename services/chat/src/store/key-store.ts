@@ -122,3 +122,36 @@ export async function activeDevices(
   );
   return rows.map((row) => ({ id: row.id, personId: row.person_id, identityKey: row.identity_key }));
 }
+
+export interface CertificateRow {
+  deviceId: string;
+  signerDeviceId: string;
+  signature: Uint8Array;
+}
+
+/**
+ * Stores a device certificate. A device's own signature (first device) never replaces one by
+ * another device of the person: the approval of a linked device stays.
+ */
+export async function upsertCertificate(db: Queryable, certificate: CertificateRow): Promise<void> {
+  await db.query(
+    `INSERT INTO device_certificates (device_id, signer_device_id, signature) VALUES ($1, $2, $3)
+     ON CONFLICT (device_id) DO UPDATE SET signer_device_id = EXCLUDED.signer_device_id,
+       signature = EXCLUDED.signature, created_at = now()
+     WHERE EXCLUDED.signer_device_id <> EXCLUDED.device_id
+        OR device_certificates.signer_device_id = device_certificates.device_id`,
+    [certificate.deviceId, certificate.signerDeviceId, certificate.signature],
+  );
+}
+
+export async function certificatesOf(db: Queryable, deviceIds: readonly string[]): Promise<CertificateRow[]> {
+  const { rows } = await db.query<{ device_id: string; signer_device_id: string; signature: Uint8Array }>(
+    'SELECT device_id, signer_device_id, signature FROM device_certificates WHERE device_id = ANY($1::uuid[])',
+    [deviceIds],
+  );
+  return rows.map((row) => ({
+    deviceId: row.device_id,
+    signerDeviceId: row.signer_device_id,
+    signature: row.signature,
+  }));
+}

@@ -53,6 +53,8 @@ export async function listVisiblePeople(
     `${VISIBLE_PEOPLE}
        AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members f WHERE f.person_id = p.id AND f.team_id = $4))
        AND ($5::text IS NULL OR p.role = $5)
+       -- An erased person stays only as a pseudonym for the audit trail (docs/privacy.md): not listed.
+       AND p.erased_at IS NULL
      GROUP BY p.id ORDER BY p.display_name LIMIT 1000`,
     [viewer.orgId, viewer.role, viewer.personId, filter.teamId ?? null, filter.role ?? null],
   );

@@ -1,0 +1,5 @@
+export * from './retention.ts';
+export * from './audit.ts';
+export * from './export.ts';
+export * from './backup.ts';
+export { privacyEndpoints } from './endpoints.ts';
