@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fastifyTrustProxy } from '@spreekuur/config';
+import { AppError } from '@spreekuur/protocol/errors';
 import { authenticationPlugin } from './auth/authenticate.ts';
-import { errorHandlerPlugin } from './http/error-handler.ts';
+import { errorBody, errorHandlerPlugin } from './http/error-handler.ts';
+import { preferredLocale } from './http/locale.ts';
 import { healthRoutes } from './http/health.ts';
 import { openApiPlugin } from './http/openapi.ts';
 import { rateLimitPlugin } from './http/rate-limit.ts';
@@ -11,6 +13,7 @@ import { timeoutOptions } from './http/timeouts.ts';
 import { infrastructurePlugin, type ServerDeps } from './infrastructure.ts';
 import { loggerOptions } from './logging.ts';
 import { metricsPlugin } from './metrics/metrics.ts';
+import { nulCharacterIssue } from './nul-characters.ts';
 import { realtimePlugin } from './realtime/realtime.ts';
 
 export type App = FastifyInstance;
@@ -56,6 +59,14 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     // Idle keep-alive connections must not hold up a graceful shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A URL the router cannot take (bad percent-encoding, a parameter over 100 characters)
+    // never reaches the error handler: answer it with the catalogue's body too, without
+    // echoing the URL back.
+    frameworkErrors: (_error, request, reply) => {
+      void (reply as unknown as FastifyReply)
+        .code(400)
+        .send(errorBody('ERR_BAD_REQUEST', preferredLocale(request.headers['accept-language'])));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // Every route, for tests that must cover them all (organisation isolation) and for docs.
@@ -82,6 +93,17 @@ export async function createServer(deps: ServerDeps, options: CreateServerOption
     // Also when the answer came before the body was read (401, 413, …): Node would otherwise
     // read the rest of a possibly huge or never-ending body before the connection's next request.
     if (closing || request.raw.complete === false) void reply.header('connection', 'close');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
+      const issue = nulCharacterIssue(value, part);
+      if (issue) throw new AppError('ERR_BAD_REQUEST', undefined, { issues: [issue] });
+    }
   });
 
   await app.register(infrastructurePlugin, deps);

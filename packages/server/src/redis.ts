@@ -13,3 +13,27 @@ export function createRedis(url: string): Redis {
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   });
 }
+
+interface ConnectionEvents {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * Logs a lost Redis connection once (and its return), instead of ioredis printing an
+ * "Unhandled error event" line outside the JSON log on every reconnect attempt.
+ */
+export function logRedisConnection(
+  redis: ConnectionEvents,
+  log: { warn(details: object, message: string): void; info(message: string): void },
+): void {
+  let failing = false;
+  redis.on('error', (error) => {
+    if (!failing) log.warn({ err: error }, 'Redis connection lost; reconnecting');
+    failing = true;
+  });
+  redis.on('ready', () => {
+    if (failing) log.info('Redis connection back');
+    failing = false;
+  });
+}

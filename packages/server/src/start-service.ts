@@ -10,7 +10,7 @@ import {
   type MigrationReport,
 } from '@spreekuur/db';
 import type { ServerDeps } from './infrastructure.ts';
-import { createRedis } from './redis.ts';
+import { createRedis, logRedisConnection } from './redis.ts';
 import { installGracefulShutdown } from './shutdown.ts';
 
 /**
@@ -59,6 +59,7 @@ export async function startService<App extends FastifyInstance>(
   });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL) : undefined;
   const app = await build({ config, db, redis });
+  if (redis) logRedisConnection(redis, app.log);
   installGracefulShutdown(app, {
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     closeResources: async () => {

@@ -142,6 +142,15 @@ describe('bad input', () => {
     expect(response.body.error.code).toBe('ERR_NOT_FOUND');
   });
 
+  it('a URL the router cannot take (bad percent-encoding, an over-long id) gets the catalogue’s 400, not echoed', async () => {
+    for (const url of ['/v1/people/%zz-marker', `/v1/people/${'a'.repeat(150)}marker`]) {
+      const response = await api<ErrorResponse>(gateway, null, 'GET', url);
+      expect(response.status, url).toBe(400);
+      expect(response.body.error.code).toBe('ERR_BAD_REQUEST');
+      expect(response.text).not.toContain('marker');
+    }
+  });
+
   it('answers in English when the client prefers it', async () => {
     const response = await gateway.app.inject({
       method: 'POST',

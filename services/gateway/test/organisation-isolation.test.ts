@@ -68,6 +68,8 @@ const unscoped: Record<string, string> = {
   'GET /metrics':
     'deployment-wide counters behind METRICS_TOKEN; labels carry team ids only, no organisation data',
   'GET /readyz': 'readiness, no data',
+  'GET /metrics':
+    'deployment-wide counters that name no person, behind METRICS_TOKEN (tested in metrics.test.ts)',
   'POST /v1/auth/register': 'the invite code decides the organisation (tested in auth.test.ts)',
   'POST /v1/auth/challenge': 'names a device, reveals nothing of its organisation',
   'POST /v1/auth/login': 'proves a device key, reveals nothing of other organisations',

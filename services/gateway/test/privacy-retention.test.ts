@@ -256,6 +256,86 @@ describe('retention', () => {
     expect(entries.rows.map((row) => row.id)).toEqual([live.id]);
   });
 
+  it('deletes appointments and notifications after their periods, a team’s own period first', async () => {
+    const now = gateway.now();
+    const secondTeam = await expectOk<{ id: string }>(
+      gateway,
+      org.admin,
+      'POST',
+      '/v1/teams',
+      { name: 'Schuldhulp' },
+      201,
+    );
+    await expectOk(gateway, org.admin, 'PUT', `/v1/privacy/retention/teams/${secondTeam.id}`, {
+      appointmentsDays: 400,
+    });
+    const appointment = async (teamId: string, endedDaysAgo: number) => {
+      const typeId = randomUUID();
+      await gateway.db.query(
+        `INSERT INTO appointment_types (id, org_id, team_id, definition) VALUES ($1, $2, $3, '{}'::jsonb)`,
+        [typeId, org.organisation.id, teamId],
+      );
+      const id = randomUUID();
+      const end = new Date(now.getTime() - endedDaysAgo * DAY);
+      await gateway.db.query(
+        `INSERT INTO appointments (id, org_id, team_id, appointment_type_id, worker_id, resident_id, kind, start_at, end_at,
+                                   buffer_before_minutes, buffer_after_minutes, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'phone', $7, $8, 0, 0, 'booked', $7, $7)`,
+        [
+          id,
+          org.organisation.id,
+          teamId,
+          typeId,
+          org.worker.personId,
+          org.resident.personId,
+          new Date(end.getTime() - 3_600_000),
+          end,
+        ],
+      );
+      await gateway.db.query(
+        `INSERT INTO scheduling_jobs (id, org_id, key, kind, due_at, payload) VALUES ($1, $2, $3, 'reminder', $4, $5)`,
+        [randomUUID(), org.organisation.id, `reminder:${id}`, end, JSON.stringify({ appointmentId: id })],
+      );
+      return id;
+    };
+    const old = await appointment(org.team.id, 200); // past the organisation's 180 days
+    const keptByTeam = await appointment(secondTeam.id, 201); // this team keeps 400 days
+    const recent = await appointment(org.team.id, 10);
+    const notification = async (daysAgo: number) => {
+      const id = randomUUID();
+      await gateway.db.query(
+        `INSERT INTO scheduling_notifications (id, org_id, person_id, kind, data, created_at) VALUES ($1, $2, $3, 'test', '{}'::jsonb, $4)`,
+        [id, org.organisation.id, org.resident.personId, new Date(now.getTime() - daysAgo * DAY)],
+      );
+      return id;
+    };
+    const oldNote = await notification(31);
+    const newNote = await notification(2);
+
+    const run = await expectOk<{ appointments: number; notifications: number }>(
+      gateway,
+      org.admin,
+      'POST',
+      '/v1/privacy/retention/run',
+    );
+    expect(run).toMatchObject({ appointments: 1, notifications: 1 });
+    const left = await gateway.db.query<{ id: string }>(
+      'SELECT id FROM appointments WHERE id = ANY($1::uuid[])',
+      [[old, keptByTeam, recent]],
+    );
+    expect(left.rows.map((row) => row.id).sort()).toEqual([keptByTeam, recent].sort());
+    const jobs = await gateway.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM scheduling_jobs WHERE payload->>'appointmentId' = $1`,
+      [old],
+    );
+    expect(jobs.rows[0]!.n).toBe(0);
+    const notes = await gateway.db.query<{ id: string }>(
+      'SELECT id FROM scheduling_notifications WHERE id = ANY($1::uuid[])',
+      [[oldNote, newNote]],
+    );
+    expect(notes.rows.map((row) => row.id)).toEqual([newNote]);
+  });
+
   it('deletes audit entries older than the audit period, and keeps the newer', async () => {
     await gateway.db.query(
       `INSERT INTO audit_log (org_id, action, at) VALUES ($1, 'test.ancient', $2), ($1, 'test.recent', $3)`,

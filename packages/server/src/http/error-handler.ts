@@ -9,6 +9,7 @@ import {
   type ErrorDetails,
   type FieldIssue,
 } from '@spreekuur/protocol/errors';
+import { isBackendUnavailable } from '../backend-unavailable.ts';
 import { preferredLocale } from './locale.ts';
 
 export function errorBody(code: ErrorCode, locale: 'nl' | 'en', details: ErrorDetails = {}): ErrorBody {
@@ -69,6 +70,10 @@ export const errorHandlerPlugin = fp(
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
         request.log.info({ err: error }, 'client error');
         return send(reply, request, 'ERR_BAD_REQUEST');
+      }
+      if (isBackendUnavailable(error)) {
+        request.log.warn({ err: error }, 'backend unavailable');
+        return send(reply, request, 'ERR_UNAVAILABLE');
       }
       request.log.error({ err: error }, 'unhandled error');
       return send(reply, request, 'ERR_INTERNAL');

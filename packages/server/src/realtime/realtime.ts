@@ -22,6 +22,8 @@ import {
   type ServerToClientEvents,
 } from '@spreekuur/protocol/realtime';
 import { resolveAccessToken } from '../auth/access-tokens.ts';
+import { isBackendUnavailable } from '../backend-unavailable.ts';
+import { nulCharacterIssue } from '../nul-characters.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
@@ -291,6 +293,11 @@ export const realtimePlugin = fp(
         if (handlers.has(event)) throw new Error(`socket event registered twice: ${event}`);
         const schema: z.ZodType = clientEvents[event].payload;
         handlers.set(event, (socket, payload, ack) => {
+          const nul = nulCharacterIssue(payload, 'payload');
+          if (nul) {
+            ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: [nul] }));
+            return;
+          }
           const parsed = schema.safeParse(payload);
           if (!parsed.success) {
             ack?.(ackError('ERR_BAD_REQUEST', socket.data.locale, { issues: issuesOf(parsed.error) }));
@@ -313,6 +320,11 @@ export const realtimePlugin = fp(
               handled(false);
               if (error instanceof AppError) {
                 ack?.(ackError(error.code, socket.data.locale, error.details));
+                return;
+              }
+              if (isBackendUnavailable(error)) {
+                app.log.warn({ err: error, event, socket: socket.id }, 'socket handler: backend unavailable');
+                ack?.(ackError('ERR_UNAVAILABLE', socket.data.locale));
                 return;
               }
               app.log.error({ err: error, event, socket: socket.id }, 'socket handler failed');
