@@ -65,8 +65,6 @@ const actorsOfA = () => [a.admin, a.worker, a.resident];
 /** Routes that are not scoped to an organisation, and why. */
 const unscoped: Record<string, string> = {
   'GET /healthz': 'liveness, no data',
-  'GET /metrics':
-    'deployment-wide counters behind METRICS_TOKEN; labels carry team ids only, no organisation data',
   'GET /readyz': 'readiness, no data',
   'GET /metrics':
     'deployment-wide counters that name no person, behind METRICS_TOKEN (tested in metrics.test.ts)',
