@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
 import {
   freePort,
   runGatewayProcess,
@@ -116,14 +117,7 @@ describe('operator backup and restore (embedded)', () => {
       await json(['send-file', '--channel', channel.id, letter, ...profile('r.json')]);
 
       const hours = join(dir, 'hours.json');
-      const allDay = [{ start: '00:00', end: '23:59' }];
-      const days = Object.fromEntries(
-        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [
-          d,
-          allDay,
-        ]),
-      );
-      await writeFile(hours, JSON.stringify({ weekly: { timeZone: 'Europe/Amsterdam', days } }));
+      await writeFile(hours, JSON.stringify(ALWAYS_OPEN));
       await json(['availability', 'set', '--file', hours, ...profile('w.json')]);
       const type = await json<{ id: string }>([
         'appointment',

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
 import { startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { runCli } from '../src/main.ts';
 
@@ -78,11 +79,7 @@ describe('the first office hour from the command line', () => {
     expect(people.map((p) => p.displayName)).toContain('Anouk');
 
     const hours = join(dir, 'hours.json');
-    const allDay = [{ start: '00:00', end: '23:59' }];
-    const days = Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
-    );
-    await writeFile(hours, JSON.stringify({ weekly: { timeZone: 'Europe/Amsterdam', days } }));
+    await writeFile(hours, JSON.stringify(ALWAYS_OPEN));
     expect((await cli('worker.json', 'hours', 'set', '--file', hours)).code).toBe(0);
     const closed = await cli(
       'worker.json',

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirect, pairwiseEnvelope, publishKeys, sendPairwise } from '@spreekuur/testing/chat';
 import { connect, emitWithAck, waitFor } from '@spreekuur/testing/socket';
-import { seedOrganisation, startGateway, type TestGateway } from './harness.ts';
+import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
+import { expectOk, seedOrganisation, startGateway, type TestGateway } from './harness.ts';
 
 /** `GET /metrics`: answers in the Prometheus text format, only with the token, and counts. */
 
@@ -55,6 +56,16 @@ describe('GET /metrics', () => {
     });
     expect(missing.status).toBeGreaterThanOrEqual(400);
 
+    // A resident waiting in the team's queue shows up in the queue gauges (team id only).
+    await expectOk(
+      gateway,
+      org.worker,
+      'PUT',
+      `/v1/scheduling/teams/${org.team.id}/office-hours`,
+      ALWAYS_OPEN,
+    );
+    await expectOk(gateway, org.resident, 'POST', `/v1/scheduling/teams/${org.team.id}/queue`, {}, 201);
+
     const resident = connect(gateway, org.resident.token);
     await waitFor(resident, 'connect');
     const worker = connect(gateway, org.worker.token);
@@ -88,11 +99,30 @@ describe('GET /metrics', () => {
     expect(delta('spreekuur_messages_stored_total', { via: 'rest' })).toBe(1);
     expect(delta('spreekuur_messages_stored_total', { via: 'socket' })).toBe(1);
     expect(delta('spreekuur_socket_pushes_total', { event: 'chat:event' })).toBeGreaterThanOrEqual(1);
+    expect(sum(after, 'spreekuur_queue_waiting', { team: org.team.id })).toBe(1);
+    expect(
+      after.some((s) => s.name === 'spreekuur_queue_oldest_wait_seconds' && s.labels.team === org.team.id),
+    ).toBe(true);
     expect(sum(after, 'spreekuur_process_cpu_seconds_total')).toBeGreaterThan(0);
     // No URL with ids as a route label: the declared path only.
     expect(after.some((s) => /[0-9a-f]{8}-[0-9a-f]{4}/.test(s.labels.route ?? ''))).toBe(false);
 
     resident.disconnect();
     worker.disconnect();
+  });
+});
+
+describe('GET /metrics without METRICS_TOKEN', () => {
+  it('is off: 404, whatever token is sent', async () => {
+    const plain = await startGateway();
+    try {
+      const response = await fetch(`${plain.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('spreekuur_');
+    } finally {
+      await plain.close();
+    }
   });
 });

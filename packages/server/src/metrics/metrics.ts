@@ -28,6 +28,13 @@ function sameSecret(given: string, expected: string): boolean {
 export const metricsPlugin = fp(
   async (app: FastifyInstance) => {
     const token = app.config.METRICS_TOKEN;
+    if (!token) {
+      // Off: nothing is collected, so a node without METRICS_TOKEN pays nothing for metrics.
+      app.get('/metrics', { schema: { hide: true } }, async () => {
+        throw new AppError('ERR_NOT_FOUND', 'metrics are off: set METRICS_TOKEN');
+      });
+      return;
+    }
     const registry = new Registry();
     registry.setDefaultLabels({ node: app.config.NODE_ID });
     collectDefaultMetrics({ register: registry, prefix: 'spreekuur_' });
@@ -133,7 +140,6 @@ export const metricsPlugin = fp(
     }
 
     app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-      if (!token) throw new AppError('ERR_NOT_FOUND', 'metrics are off: set METRICS_TOKEN');
       const given = bearerToken(request.headers.authorization);
       if (!given || !sameSecret(given, token)) throw new AppError('ERR_UNAUTHENTICATED');
       await collectQueues().catch((error: unknown) => {
