@@ -15,6 +15,7 @@ import {
   lockChannels,
   memberDevices,
   requireMembership,
+  type Membership,
   requireReadableMembership,
   visibleLastSeq,
 } from '../store/channel-store.ts';
@@ -202,10 +203,7 @@ export class MessageService {
         outcomes.push(new AppError('ERR_CHAT_NOT_MEMBER'));
         continue;
       }
-      const refusal = await this.guard.check(tx, { channel, role }, principal, now).then(
-        () => null,
-        (error: unknown) => (error instanceof AppError ? error : Promise.reject(error)),
-      );
+      const refusal = await this.moderationRefusal(tx, channel, role, principal, now);
       if (refusal) {
         outcomes.push(refusal);
         continue;
@@ -242,6 +240,23 @@ export class MessageService {
     await insertPayloadRows(tx, payloadRows);
     for (const { row, commitment } of franked) await this.guard.recordFranking(tx, row, commitment);
     return outcomes;
+  }
+
+  /** The refusal moderation gives this send (lock, mute, slow mode), as an outcome of its own. */
+  private async moderationRefusal(
+    tx: Queryable,
+    channel: Membership['channel'],
+    role: Membership['role'],
+    principal: Principal,
+    now: Date,
+  ): Promise<AppError | null> {
+    try {
+      await this.guard.check(tx, { channel, role }, principal, now);
+      return null;
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
   }
 
   /** What a message envelope stores in the log (its numbering aside). */
