@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready } from '@spreekuur/crypto/ready';
 import type { ChannelDevice, SendAck, SendMessage } from '@spreekuur/protocol/chat';
 import type { GroupKeys } from '../crypto/group-keys.ts';
 import type { PairwiseSessions } from '../crypto/pairwise-sessions.ts';
@@ -8,6 +9,9 @@ import { MemoryStore } from '../storage/key-value-store.ts';
 import type { OutgoingUpdate } from '../types.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 import { MAX_SERVER_ERROR_ATTEMPTS, Outbox, RETRY_FIRST_MS, RETRY_MAX_MS, retryDelay } from './outbox.ts';
+
+// Every message carries a franking commitment, made with libsodium.
+beforeAll(ready);
 
 const channelId = crypto.randomUUID();
 const text = (t: string) => ({ type: 'text' as const, text: t });
