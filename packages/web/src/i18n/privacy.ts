@@ -104,12 +104,14 @@ export const nl = {
   privacy_summaryAppointments: 'Afspraken',
   privacy_summaryAudit: 'Logboek over u',
   privacy_summaryFile: '[bestand]',
-  privacy_eraseSelfHint: 'Wilt u dat al uw gegevens gewist worden? Vraag het aan uw hulpverlener of de beheerder.',
+  privacy_eraseSelfHint:
+    'Wilt u dat al uw gegevens gewist worden? Vraag het aan uw hulpverlener of de beheerder.',
   // Backup and restore
   privacy_backupIntro:
     'Met een back-up krijgt u uw gesprekken terug als u uw telefoon kwijt bent of een nieuwe krijgt. De back-up is versleuteld met een herstelsleutel. Alleen u heeft die sleutel.',
   privacy_makeBackup: 'Back-up maken',
-  privacy_makeBackupIntro: 'U krijgt een nieuwe herstelsleutel. Een oude back-up en sleutel werken daarna niet meer.',
+  privacy_makeBackupIntro:
+    'U krijgt een nieuwe herstelsleutel. Een oude back-up en sleutel werken daarna niet meer.',
   privacy_newKey: 'Nieuwe herstelsleutel maken',
   privacy_keyShown:
     'Dit is uw herstelsleutel. Schrijf hem op papier en bewaar het papier goed. U ziet de sleutel maar één keer.',

@@ -94,7 +94,8 @@ export default function AuditLogPage() {
     void load(query);
   };
   const names = new Map(people.map((person) => [person.id, person.displayName]));
-  const name = (id: string | null) => (id === null ? t('privacy_system') : (names.get(id) ?? t('privacy_erasedPerson')));
+  const name = (id: string | null) =>
+    id === null ? t('privacy_system') : (names.get(id) ?? t('privacy_erasedPerson'));
   const set = (field: keyof AuditFilter) => (event: { currentTarget: { value: string } }) =>
     setFilter((before) => ({ ...before, [field]: event.currentTarget.value }));
 
@@ -176,7 +177,9 @@ export function AuditLine({
   known?: (id: string) => string | undefined;
 }) {
   const kind = entry.action.split('.')[0] ?? '';
-  const kindWords = (KINDS as readonly string[]).includes(kind) ? t(`privacy_kind_${kind}` as MessageKey) : kind;
+  const kindWords = (KINDS as readonly string[]).includes(kind)
+    ? t(`privacy_kind_${kind}` as MessageKey)
+    : kind;
   const details = Object.entries(entry.details).map(([key, value]) => {
     const shown = typeof value === 'string' ? (known(value) ?? value) : String(value);
     return `${key}: ${shown}`;
@@ -188,7 +191,9 @@ export function AuditLine({
       </p>
       <p class="hint">
         {t('privacy_by', { name: name(entry.actorPersonId) })}
-        {entry.subjectType === 'person' && entry.subjectId && ` · ${t('privacy_about', { name: name(entry.subjectId) })}`}
+        {entry.subjectType === 'person' &&
+          entry.subjectId &&
+          ` · ${t('privacy_about', { name: name(entry.subjectId) })}`}
         {details.length > 0 && ` · ${details.join(', ')}`}
       </p>
     </>

@@ -101,7 +101,7 @@ function MakeBackup() {
       <p id="backup-make-error" class="error" role="alert" aria-live="assertive">
         {error ? t(error) : ''}
       </p>
-      <p role="status" aria-live="polite">
+      <p id="backup-make-status" role="status" aria-live="polite">
         {status}
       </p>
     </section>

@@ -27,7 +27,11 @@ export interface MyDataFile {
 
 export function buildMyData(
   server: PersonExport,
-  history: ReadonlyArray<{ conversation: string; messages: readonly ChatMessage[]; sender: (m: ChatMessage) => string }>,
+  history: ReadonlyArray<{
+    conversation: string;
+    messages: readonly ChatMessage[];
+    sender: (m: ChatMessage) => string;
+  }>,
   madeAt = new Date(),
 ): MyDataFile {
   const messages: DeviceMessage[] = [];
@@ -41,7 +45,9 @@ export function buildMyData(
         sentAt: message.sentAt,
         from: sender(message),
         own: message.own,
-        ...(message.content.type === 'text' ? { text: message.content.text } : { file: message.content.name }),
+        ...(message.content.type === 'text'
+          ? { text: message.content.text }
+          : { file: message.content.name }),
       });
     }
   }
@@ -70,7 +76,10 @@ export type SummaryWord =
   | 'privacy_deviceRevoked';
 
 const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** A readable summary of the same file: one HTML page, no script, opened from disk in any browser. */
 export function summaryHtml(

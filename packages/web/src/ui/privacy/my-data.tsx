@@ -17,7 +17,11 @@ function conversationTitle(channel: Channel, selfId: string): string {
 }
 
 /** The export joined with this device's decrypted history (only the device can read it). */
-async function collect(exported: PersonExport, list: readonly Channel[], selfId: string): Promise<MyDataFile> {
+async function collect(
+  exported: PersonExport,
+  list: readonly Channel[],
+  selfId: string,
+): Promise<MyDataFile> {
   const client = currentClient();
   const history = [];
   for (const channel of list) {
@@ -70,8 +74,7 @@ export default function MyDataPage() {
     setError('');
     try {
       const data = await collect(exported, list, selfId);
-      const html = () =>
-        summaryHtml(data, (key, params) => t(key, params), locale(), formatDateTime);
+      const html = () => summaryHtml(data, (key, params) => t(key, params), locale(), formatDateTime);
       const base = `spreekuur-mijn-gegevens-${today()}`;
       if (kind === 'json') saveFile(`${base}.json`, 'application/json', JSON.stringify(data, null, 2));
       if (kind === 'html') saveFile(`${base}.html`, 'text/html', html());

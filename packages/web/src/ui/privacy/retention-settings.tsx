@@ -22,7 +22,8 @@ export function parseDays(field: RetentionField, typed: string): number | null |
   if (text === '') return null;
   const { min, max } = RETENTION_LIMITS[field];
   const days = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(days >= min && days <= max)) return { error: t('privacy_errorRange', { field: label(field), min, max }) };
+  if (!(days >= min && days <= max))
+    return { error: t('privacy_errorRange', { field: label(field), min, max }) };
   return days;
 }
 
@@ -148,12 +149,14 @@ function OrganisationForm({
     const changes: Partial<RetentionSettings> = {};
     for (const field of FIELDS) {
       const parsed = parseDays(field, typed[field] ?? '');
-      if (parsed === null) next[field] = t('privacy_errorRange', { field: label(field), ...RETENTION_LIMITS[field] });
+      if (parsed === null)
+        next[field] = t('privacy_errorRange', { field: label(field), ...RETENTION_LIMITS[field] });
       else if (typeof parsed === 'object') next[field] = parsed.error;
       else if (parsed !== settings[field]) changes[field] = parsed;
     }
     setErrors(next);
-    if (Object.keys(next).length > 0) return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
+    if (Object.keys(next).length > 0)
+      return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
     if (Object.keys(changes).length === 0) return setStatus(t('privacy_nothingChanged'));
     void run(async () => {
       onSaved(await currentClient().call(privacyEndpoints.updateRetention, { body: changes }));
@@ -213,7 +216,8 @@ function TeamForm({
       else if (parsed !== (overrides?.[field] ?? null)) body[field] = parsed;
     }
     setErrors(next);
-    if (Object.keys(next).length > 0) return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
+    if (Object.keys(next).length > 0)
+      return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
     if (Object.keys(body).length === 0) return setStatus(t('privacy_nothingChanged'));
     void run(async () => {
       onSaved(
@@ -232,7 +236,10 @@ function TeamForm({
           id={`${titleId}-${field}`}
           field={field}
           value={typed[field] ?? ''}
-          hint={t('privacy_fieldHintTeam', { ...RETENTION_LIMITS[field], words: daysInWords(organisation[field]) })}
+          hint={t('privacy_fieldHintTeam', {
+            ...RETENTION_LIMITS[field],
+            words: daysInWords(organisation[field]),
+          })}
           error={errors[field]}
           onInput={(value) => setTyped((before) => ({ ...before, [field]: value }))}
         />
