@@ -57,15 +57,18 @@ export default function MyDataPage() {
   };
   useEffect(() => {
     const client = currentClient();
+    // The audit entries after the export: so the list already shows this export.
     client
       .exportMyData()
-      .then(setExported)
+      .then(async (data) => {
+        setExported(data);
+        await loadAudit();
+      })
       .catch(() => setError(t('errorUnknown')));
     client
       .call(privacyEndpoints.retentionNotice)
       .then((words) => setNotice(locale() === 'nl' ? words.nl : words.en))
       .catch(() => undefined);
-    loadAudit().catch(() => undefined);
   }, []);
 
   const download = async (kind: 'zip' | 'json' | 'html') => {
