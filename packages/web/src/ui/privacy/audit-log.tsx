@@ -20,7 +20,7 @@ const KINDS = [
   'key_backup',
 ] as const;
 
-export interface AuditFilter {
+interface AuditFilter {
   kind: string;
   personId: string;
   since: string;
@@ -28,7 +28,7 @@ export interface AuditFilter {
 }
 
 /** The filter as the endpoint's query; dates are whole local days. Null when the dates are the wrong way round. */
-export function auditQuery(filter: AuditFilter): Record<string, string> | null {
+function auditQuery(filter: AuditFilter): Record<string, string> | null {
   const query: Record<string, string> = {};
   if (filter.kind) query.action = `${filter.kind}.`;
   if (filter.personId) query.personId = filter.personId;

@@ -4,8 +4,6 @@ import type { FeatureLink, FeaturePage } from '../pages.ts';
 import { lazyPage } from './lazy.tsx';
 import { PRIVACY_PATHS } from './paths.ts';
 
-export { PRIVACY_PATHS };
-
 const MyData = lazyPage(() => import('./my-data.tsx'));
 const Backup = lazyPage(() => import('./backup.tsx'));
 const Retention = lazyPage(() => import('./retention-settings.tsx'));

@@ -7,7 +7,7 @@ import { zip } from './zip.ts';
  * server never had it) and the history this device decrypted, which only the device can add.
  * Pure: built from the export and the device's messages, no I/O.
  */
-export interface DeviceMessage {
+interface DeviceMessage {
   channelId: string;
   conversation: string;
   seq: number;
@@ -54,8 +54,8 @@ export function buildMyData(
   return { format: 'spreekuur.my-data.v1', madeAt: madeAt.toISOString(), server, device: { messages } };
 }
 
-export type Words = (key: SummaryWord, params?: Record<string, string | number>) => string;
-export type SummaryWord =
+type Words = (key: SummaryWord, params?: Record<string, string | number>) => string;
+type SummaryWord =
   | 'privacy_summaryTitle'
   | 'privacy_summaryMade'
   | 'privacy_held'

@@ -17,7 +17,7 @@ const FIELDS = Object.keys(RETENTION_LIMITS) as RetentionField[];
 const label = (field: RetentionField) => t(`privacy_field_${field}` as MessageKey);
 
 /** A typed value as days, or the message that says what is wrong with it (null: left empty). */
-export function parseDays(field: RetentionField, typed: string): number | null | { error: string } {
+function parseDays(field: RetentionField, typed: string): number | null | { error: string } {
   const text = typed.trim();
   if (text === '') return null;
   const { min, max } = RETENTION_LIMITS[field];
