@@ -50,6 +50,15 @@ async function onlineBackup(ctx: Context, out: string): Promise<BackupManifest |
     body = await client.stream(operator.backup);
   } catch (error) {
     if (isSpreekuurError(error, 'ERR_CLIENT_NETWORK')) return null;
+    if (isSpreekuurError(error, 'ERR_CONFLICT'))
+      throw new CliError(
+        ctx.say(
+          'Deze server gebruikt PostgreSQL (DATABASE_URL): maak de back-up met pg_dump, zie docs/operations.md. (ERR_CONFLICT)',
+          'This server uses PostgreSQL (DATABASE_URL): back it up with pg_dump, see docs/operations.md. (ERR_CONFLICT)',
+        ),
+        exitCodes.failed,
+        error.code,
+      );
     throw error;
   }
   await guarded(ctx, () => writeFileAtomically(out, body));
