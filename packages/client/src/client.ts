@@ -545,8 +545,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   downloadFile(
     content: Extract<MessageContent, { type: 'file' }>,
     onProgress?: (progress: { receivedBytes: number; totalBytes: number }) => void,
+    /** `maxBytes`: refuse files whose descriptor claims more (default MAX_DOWNLOAD_BYTES, 100 MiB). */
+    options?: { maxBytes?: number },
   ) {
-    return downloadDecrypted(this.http, content, onProgress);
+    return downloadDecrypted(this.http, content, onProgress, options);
   }
 
   async deleteMessage(channelId: string, seq: number): Promise<void> {
