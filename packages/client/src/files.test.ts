@@ -68,9 +68,9 @@ describe('downloadDecrypted', () => {
     await expect(downloadDecrypted(http, { ...content(), descriptor: huge })).rejects.toMatchObject({
       code: 'ERR_CLIENT_FILE_TOO_LARGE',
     });
-    await expect(
-      downloadDecrypted(http, content(), undefined, { maxBytes: 99 }),
-    ).rejects.toMatchObject({ code: 'ERR_CLIENT_FILE_TOO_LARGE' });
+    await expect(downloadDecrypted(http, content(), undefined, { maxBytes: 99 })).rejects.toMatchObject({
+      code: 'ERR_CLIENT_FILE_TOO_LARGE',
+    });
     expect(asked).toEqual([]);
   });
 

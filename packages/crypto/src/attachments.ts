@@ -1,4 +1,13 @@
-import { ByteReader, ByteWriter, concatBytes, equalBytes, expectBytes, expectLength, isUint32, wipe } from './bytes.ts';
+import {
+  ByteReader,
+  ByteWriter,
+  concatBytes,
+  equalBytes,
+  expectBytes,
+  expectLength,
+  isUint32,
+  wipe,
+} from './bytes.ts';
 import { fromBase64Url } from './encoding.ts';
 import { CryptoError } from './errors.ts';
 import { encodeContext, hash, Label } from './kdf.ts';

@@ -208,7 +208,10 @@ describe('attachments (SPEC §7)', () => {
     const forged = { ...descriptor, key: deterministicRng('other-key').randomBytes(32) };
     expect(decryptCode(ciphertext, forged)).toBe('ERR_CRYPTO_BAD_MAC');
     // It fails on the 56-byte prefix alone, before the stream is even set up.
-    expectCode(() => new AttachmentDecryptor(forged).push(ciphertext.subarray(0, PREFIX)), 'ERR_CRYPTO_BAD_MAC');
+    expectCode(
+      () => new AttachmentDecryptor(forged).push(ciphertext.subarray(0, PREFIX)),
+      'ERR_CRYPTO_BAD_MAC',
+    );
     // The honest descriptor accepts the same prefix and opens chunk 0 only when it is complete.
     const honest = new AttachmentDecryptor(descriptor);
     expect(honest.push(ciphertext.subarray(0, PREFIX))).toEqual([]);

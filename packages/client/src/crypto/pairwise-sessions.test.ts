@@ -90,7 +90,8 @@ describe('PairwiseSessions', () => {
     const reply = await bob.sessions.encrypt(alice.deviceId, utf8Encode('antwoord'));
     await alice.sessions.decrypt(bob.deviceId, bob.identity.publicKey, reply);
     const chain: Uint8Array[] = [];
-    for (let i = 0; i <= 1005; i++) chain.push(await alice.sessions.encrypt(bob.deviceId, utf8Encode(`c${i}`)));
+    for (let i = 0; i <= 1005; i++)
+      chain.push(await alice.sessions.encrypt(bob.deviceId, utf8Encode(`c${i}`)));
     expect(await read(chain[0]!)).toBe('c0');
     expect(await read(chain[1000]!)).toBe('c1000');
     // Bob starts a session of his own (as in a simultaneous start): it is now the first one he tries.
