@@ -22,7 +22,7 @@ function serving(body: Uint8Array, headers: Record<string, string> = {}) {
     token: () => 'token',
     refresh: async () => undefined,
     fetch: async (input) => {
-      asked.push(input.toString());
+      asked.push(input instanceof Request ? input.url : String(input));
       return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
     },
   });
