@@ -44,6 +44,8 @@ export const Label = {
   safetyNumber: 'safety-number/fingerprint',
   /** What a device signs to vouch for another device of the same person (SPEC §13.2). */
   deviceCertificate: 'device/certificate',
+  /** What an owner's or moderator's device signs when it adds a member (SPEC §13.5). */
+  membershipAdded: 'membership/added',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

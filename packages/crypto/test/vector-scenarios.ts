@@ -18,6 +18,7 @@ import {
   type PreKeyLookup,
 } from '../src/prekeys.ts';
 import { deterministicRng, type Rng } from '../src/random.ts';
+import { membershipAdditionContext, signMembershipAddition } from '../src/membership.ts';
 import { computeSafetyNumber } from '../src/safety-number.ts';
 import { createSenderKey, InboundSenderKeys, type OutboundSenderKey } from '../src/sender-keys.ts';
 import { acceptSession, initiateSession, Session } from '../src/session.ts';
@@ -540,6 +541,42 @@ export function safetyNumberVector(): SafetyNumberVector {
   };
 }
 
+// ---- Signed membership additions (SPEC §13.5) ----------------------------------------------------
+
+export interface MembershipVector {
+  note: string;
+  actorIdentityKey: string;
+  addition: {
+    channelId: string;
+    personId: string;
+    role: 'owner' | 'moderator' | 'member';
+    actorPersonId: string;
+    actorDeviceId: string;
+    afterSeq: number;
+  };
+  context: string;
+  signature: string;
+}
+
+export function membershipVector(): MembershipVector {
+  const actor = party('alice').identity;
+  const addition = {
+    channelId: 'channel:training-group',
+    personId: 'person:carol',
+    role: 'member' as const,
+    actorPersonId: 'person:anna',
+    actorDeviceId: 'device:anna-phone',
+    afterSeq: 41,
+  };
+  return {
+    note: "Alice's device (owner) adds Carol as a member after entry 41; Ed25519 is deterministic.",
+    actorIdentityKey: toHex(actor.publicKey),
+    addition,
+    context: toHex(membershipAdditionContext(addition)),
+    signature: toHex(signMembershipAddition(actor, addition)),
+  };
+}
+
 // ---- Persisted state ----------------------------------------------------------------------------
 
 export interface StateVector {
@@ -574,6 +611,7 @@ export function reproducibleVectors() {
     pairwise,
     group,
     safetyNumber: safetyNumberVector(),
+    membership: membershipVector(),
     state: stateVector(),
     invalid: invalidCases(pairwise[0]!, group),
   };

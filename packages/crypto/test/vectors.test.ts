@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachmentDescriptorFromJSON, decryptAttachmentBytes } from '../src/attachments.ts';
+import { verifyMembershipAddition } from '../src/membership.ts';
 import { fromHex, toHex, utf8Decode, utf8Encode } from '../src/encoding.ts';
 import { identityFromSeed, verify } from '../src/identity.ts';
 import { bundleFromJSON, verifyBundle } from '../src/prekeys.ts';
@@ -106,6 +107,15 @@ describe('known-answer vectors: valid', () => {
     );
     expect(n.digits).toBe(digits);
     expect(toHex(n.qrPayload)).toBe(qrPayload);
+  });
+
+  it('signed membership addition is unchanged and verifies (SPEC §13.5)', () => {
+    expect(fresh.membership).toEqual(frozen.valid.membership);
+    const { actorIdentityKey, addition, signature } = frozen.valid.membership;
+    expect(verifyMembershipAddition(fromHex(actorIdentityKey), addition, fromHex(signature))).toBe(true);
+    expect(
+      verifyMembershipAddition(fromHex(actorIdentityKey), { ...addition, afterSeq: 40 }, fromHex(signature)),
+    ).toBe(false);
   });
 
   it('attachment v1 (no key commitment): the frozen ciphertext still decrypts under its descriptor (SPEC §7)', () => {
