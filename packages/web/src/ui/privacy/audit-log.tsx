@@ -1,7 +1,7 @@
 import type { Person } from '@spreekuur/protocol/identity';
 import { privacyEndpoints, type AuditEntryView } from '@spreekuur/protocol/privacy';
 import { useEffect, useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { pt, type WordKey } from './words.ts';
 import { currentClient } from '../../state/session.ts';
 import { formatDateTime, PrivacyPage, saveFile, today } from './common.tsx';
 
@@ -75,7 +75,7 @@ export default function AuditLogPage() {
       setEntries(page.entries);
       setNext(page.next);
     } catch {
-      setError(t('errorUnknown'));
+      setError(pt('errorUnknown'));
     }
   };
   useEffect(() => {
@@ -89,60 +89,60 @@ export default function AuditLogPage() {
   const submit = (event: Event) => {
     event.preventDefault();
     const query = auditQuery(filter);
-    if (!query) return setError(t('privacy_errorDate'));
+    if (!query) return setError(pt('privacy_errorDate'));
     setApplied(query);
     void load(query);
   };
   const names = new Map(people.map((person) => [person.id, person.displayName]));
   const name = (id: string | null) =>
-    id === null ? t('privacy_system') : (names.get(id) ?? t('privacy_erasedPerson'));
+    id === null ? pt('privacy_system') : (names.get(id) ?? pt('privacy_erasedPerson'));
   const set = (field: keyof AuditFilter) => (event: { currentTarget: { value: string } }) =>
     setFilter((before) => ({ ...before, [field]: event.currentTarget.value }));
 
   return (
-    <PrivacyPage id="audit-title" title={t('privacy_audit')} admin>
-      <p>{t('privacy_auditIntro')}</p>
+    <PrivacyPage id="audit-title" title={pt('privacy_audit')} admin>
+      <p>{pt('privacy_auditIntro')}</p>
       <form onSubmit={submit} noValidate>
-        <label for="audit-kind">{t('privacy_filterKind')}</label>
+        <label for="audit-kind">{pt('privacy_filterKind')}</label>
         <select id="audit-kind" value={filter.kind} onChange={set('kind')}>
-          <option value="">{t('privacy_filterAll')}</option>
+          <option value="">{pt('privacy_filterAll')}</option>
           {KINDS.map((kind) => (
             <option key={kind} value={kind}>
-              {t(`privacy_kind_${kind}` as MessageKey)}
+              {pt(`privacy_kind_${kind}` as WordKey)}
             </option>
           ))}
         </select>
-        <label for="audit-person">{t('privacy_filterPerson')}</label>
+        <label for="audit-person">{pt('privacy_filterPerson')}</label>
         <select id="audit-person" value={filter.personId} onChange={set('personId')}>
-          <option value="">{t('privacy_filterEveryone')}</option>
+          <option value="">{pt('privacy_filterEveryone')}</option>
           {people.map((person) => (
             <option key={person.id} value={person.id}>
-              {person.displayName} ({t(`role_${person.role}`)})
+              {person.displayName} ({pt(`role_${person.role}`)})
             </option>
           ))}
         </select>
-        <label for="audit-since">{t('privacy_filterSince')}</label>
+        <label for="audit-since">{pt('privacy_filterSince')}</label>
         <input id="audit-since" type="date" value={filter.since} onInput={set('since')} />
-        <label for="audit-until">{t('privacy_filterUntil')}</label>
+        <label for="audit-until">{pt('privacy_filterUntil')}</label>
         <input id="audit-until" type="date" value={filter.until} onInput={set('until')} />
         <p class="error" role="alert" aria-live="assertive">
           {error}
         </p>
         <div class="actions">
           <button type="submit" class="primary">
-            {t('privacy_filter')}
+            {pt('privacy_filter')}
           </button>
           <button
             type="button"
-            onClick={() => void downloadCsv(applied).catch(() => setError(t('errorUnknown')))}
+            onClick={() => void downloadCsv(applied).catch(() => setError(pt('errorUnknown')))}
           >
-            {t('privacy_downloadCsv')}
+            {pt('privacy_downloadCsv')}
           </button>
         </div>
       </form>
-      {entries && entries.length === 0 && <p role="status">{t('privacy_noEntries')}</p>}
+      {entries && entries.length === 0 && <p role="status">{pt('privacy_noEntries')}</p>}
       {entries && entries.length > 0 && (
-        <ul class="list audit" aria-label={t('privacy_audit')}>
+        <ul class="list audit" aria-label={pt('privacy_audit')}>
           {entries.map((entry) => (
             <li key={entry.id} class="card">
               <AuditLine entry={entry} name={name} known={(id) => names.get(id)} />
@@ -153,12 +153,12 @@ export default function AuditLogPage() {
       <div class="actions">
         {next && (
           <button type="button" onClick={() => void load(applied, next)}>
-            {t('privacy_older')}
+            {pt('privacy_older')}
           </button>
         )}
         {paged && (
           <button type="button" onClick={() => void load(applied)}>
-            {t('privacy_newest')}
+            {pt('privacy_newest')}
           </button>
         )}
       </div>
@@ -178,7 +178,7 @@ export function AuditLine({
 }) {
   const kind = entry.action.split('.')[0] ?? '';
   const kindWords = (KINDS as readonly string[]).includes(kind)
-    ? t(`privacy_kind_${kind}` as MessageKey)
+    ? pt(`privacy_kind_${kind}` as WordKey)
     : kind;
   const details = Object.entries(entry.details).map(([key, value]) => {
     const shown = typeof value === 'string' ? (known(value) ?? value) : String(value);
@@ -190,10 +190,10 @@ export function AuditLine({
         <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · {kindWords}: <code>{entry.action}</code>
       </p>
       <p class="hint">
-        {t('privacy_by', { name: name(entry.actorPersonId) })}
+        {pt('privacy_by', { name: name(entry.actorPersonId) })}
         {entry.subjectType === 'person' &&
           entry.subjectId &&
-          ` · ${t('privacy_about', { name: name(entry.subjectId) })}`}
+          ` · ${pt('privacy_about', { name: name(entry.subjectId) })}`}
         {details.length > 0 && ` · ${details.join(', ')}`}
       </p>
     </>

@@ -1,12 +1,12 @@
 import { generateRecoveryKey, isSpreekuurError } from '@spreekuur/client';
 import type { CreatedInvite } from '@spreekuur/protocol/identity';
 import { useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { pt, type WordKey } from './words.ts';
 import { channels, currentClient, messages } from '../../state/session.ts';
 import { QrCode } from '../qr-code.tsx';
 import { PrivacyPage } from './common.tsx';
 
-function explain(error: unknown): MessageKey {
+function explain(error: unknown): WordKey {
   if (!isSpreekuurError(error)) return 'errorUnknown';
   switch (error.code) {
     case 'ERR_CLIENT_BACKUP_INVALID':
@@ -26,8 +26,8 @@ function explain(error: unknown): MessageKey {
 /** Everyone: a backup under a recovery key, bringing it back on a new device, and linking one. */
 export default function BackupPage() {
   return (
-    <PrivacyPage id="backup-title" title={t('privacy_backup')}>
-      <p>{t('privacy_backupIntro')}</p>
+    <PrivacyPage id="backup-title" title={pt('privacy_backup')}>
+      <p>{pt('privacy_backupIntro')}</p>
       <MakeBackup />
       <Restore />
       <LinkDevice />
@@ -40,7 +40,7 @@ function MakeBackup() {
   const [written, setWritten] = useState(false);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState<MessageKey | null>(null);
+  const [error, setError] = useState<WordKey | null>(null);
 
   const start = async () => {
     setStatus('');
@@ -55,11 +55,11 @@ function MakeBackup() {
     if (!written) return setError('privacy_errorNotWritten');
     setError(null);
     setBusy(true);
-    setStatus(t('privacy_saving'));
+    setStatus(pt('privacy_saving'));
     try {
       await currentClient().backup.save(key);
       setKey(null);
-      setStatus(t('privacy_backupSaved'));
+      setStatus(pt('privacy_backupSaved'));
     } catch (caught) {
       setStatus('');
       setError(explain(caught));
@@ -70,20 +70,20 @@ function MakeBackup() {
 
   return (
     <section class="card" aria-labelledby="backup-make-title">
-      <h2 id="backup-make-title">{t('privacy_makeBackup')}</h2>
-      <p>{t('privacy_makeBackupIntro')}</p>
+      <h2 id="backup-make-title">{pt('privacy_makeBackup')}</h2>
+      <p>{pt('privacy_makeBackupIntro')}</p>
       {!key && (
         <button type="button" class="primary" onClick={() => void start()}>
-          {t('privacy_newKey')}
+          {pt('privacy_newKey')}
         </button>
       )}
       {key && (
         <form onSubmit={(event) => void save(event)} noValidate>
-          <p>{t('privacy_keyShown')}</p>
+          <p>{pt('privacy_keyShown')}</p>
           <p class="code" data-recovery-key={key}>
             {key}
           </p>
-          <QrCode text={key} label={t('privacy_keyQr', { key })} />
+          <QrCode text={key} label={pt('privacy_keyQr', { key })} />
           <label class="check">
             <input
               type="checkbox"
@@ -91,15 +91,15 @@ function MakeBackup() {
               aria-describedby={error === 'privacy_errorNotWritten' ? 'backup-make-error' : undefined}
               onChange={(event) => setWritten(event.currentTarget.checked)}
             />
-            {t('privacy_wroteDown')}
+            {pt('privacy_wroteDown')}
           </label>
           <button type="submit" class="primary" disabled={busy}>
-            {t('privacy_saveBackup')}
+            {pt('privacy_saveBackup')}
           </button>
         </form>
       )}
       <p id="backup-make-error" class="error" role="alert" aria-live="assertive">
-        {error ? t(error) : ''}
+        {error ? pt(error) : ''}
       </p>
       <p id="backup-make-status" role="status" aria-live="polite">
         {status}
@@ -112,14 +112,14 @@ function Restore() {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState<MessageKey | null>(null);
+  const [error, setError] = useState<WordKey | null>(null);
 
   const restore = async (event: Event) => {
     event.preventDefault();
     if (!typed.trim()) return setError('privacy_errorKeyMissing');
     setError(null);
     setBusy(true);
-    setStatus(t('privacy_restoring'));
+    setStatus(pt('privacy_restoring'));
     try {
       const client = currentClient();
       const result = await client.backup.restore(typed);
@@ -129,7 +129,7 @@ function Restore() {
         messages.update((all) => ({ ...all, [channel.id]: history }));
       }
       setTyped('');
-      setStatus(t('privacy_restored', { n: result.restored }));
+      setStatus(pt('privacy_restored', { n: result.restored }));
     } catch (caught) {
       setStatus('');
       setError(explain(caught));
@@ -140,12 +140,12 @@ function Restore() {
 
   return (
     <section class="card" aria-labelledby="backup-restore-title">
-      <h2 id="backup-restore-title">{t('privacy_restore')}</h2>
-      <p>{t('privacy_restoreIntro')}</p>
+      <h2 id="backup-restore-title">{pt('privacy_restore')}</h2>
+      <p>{pt('privacy_restoreIntro')}</p>
       <form onSubmit={(event) => void restore(event)} noValidate>
-        <label for="restore-key">{t('privacy_restoreKey')}</label>
+        <label for="restore-key">{pt('privacy_restoreKey')}</label>
         <p class="hint" id="restore-key-hint">
-          {t('privacy_restoreKeyHint')}
+          {pt('privacy_restoreKeyHint')}
         </p>
         <input
           id="restore-key"
@@ -158,10 +158,10 @@ function Restore() {
           onInput={(event) => setTyped(event.currentTarget.value)}
         />
         <p id="restore-error" class="error" role="alert" aria-live="assertive">
-          {error ? t(error) : ''}
+          {error ? pt(error) : ''}
         </p>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('privacy_restoring') : t('privacy_restoreButton')}
+          {busy ? pt('privacy_restoring') : pt('privacy_restoreButton')}
         </button>
       </form>
       <p role="status" aria-live="polite">
@@ -173,7 +173,7 @@ function Restore() {
 
 function LinkDevice() {
   const [link, setLink] = useState<CreatedInvite | null>(null);
-  const [error, setError] = useState<MessageKey | null>(null);
+  const [error, setError] = useState<WordKey | null>(null);
   const make = async () => {
     setError(null);
     try {
@@ -184,27 +184,27 @@ function LinkDevice() {
   };
   return (
     <section class="card" aria-labelledby="backup-link-title">
-      <h2 id="backup-link-title">{t('privacy_link')}</h2>
-      <p>{t('privacy_linkIntro')}</p>
+      <h2 id="backup-link-title">{pt('privacy_link')}</h2>
+      <p>{pt('privacy_linkIntro')}</p>
       {!link && (
         <button type="button" onClick={() => void make()}>
-          {t('privacy_linkButton')}
+          {pt('privacy_linkButton')}
         </button>
       )}
       {link && (
         <>
-          <p>{t('privacy_linkCode')}</p>
+          <p>{pt('privacy_linkCode')}</p>
           <p class="code" data-link-code={link.code}>
             {link.code}
           </p>
           <p>
             <a href={link.joinUrl}>{link.joinUrl}</a>
           </p>
-          <QrCode text={link.joinUrl} label={t('privacy_linkQr', { code: link.code })} />
+          <QrCode text={link.joinUrl} label={pt('privacy_linkQr', { code: link.code })} />
         </>
       )}
       <p class="error" role="alert">
-        {error ? t(error) : ''}
+        {error ? pt(error) : ''}
       </p>
     </section>
   );

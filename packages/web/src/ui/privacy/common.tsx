@@ -2,15 +2,16 @@
 // share with the app, so it still runs before any schema parses (see src/zod-config.ts).
 import '../../zod-config.ts';
 import type { ComponentChildren } from 'preact';
-import { locale, t } from '../../i18n.ts';
+import { locale } from '../../i18n.ts';
+import { pt } from './words.ts';
 import { navigate } from '../../router.ts';
 import { me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 
 /** A period in the largest whole unit that fits: "30 dagen" stays days, 365 is "1 jaar", 14 is "2 weken". */
 export function daysInWords(days: number): string {
-  const pick = (n: number, one: Parameters<typeof t>[0], many: Parameters<typeof t>[0]) =>
-    t(n === 1 ? one : many, { n });
+  const pick = (n: number, one: Parameters<typeof pt>[0], many: Parameters<typeof pt>[0]) =>
+    pt(n === 1 ? one : many, { n });
   if (days % 365 === 0) return pick(days / 365, 'privacy_year', 'privacy_years');
   if (days % 30 === 0 && days < 365 && days !== 30) return pick(days / 30, 'privacy_month', 'privacy_months');
   if (days % 7 === 0 && days < 30) return pick(days / 7, 'privacy_week', 'privacy_weeks');
@@ -50,11 +51,11 @@ export function PrivacyPage({
             navigate('/');
           }}
         >
-          ← {t('back')}
+          ← {pt('back')}
         </a>
       </p>
       <h1 id={id}>{title}</h1>
-      {admin && role !== 'admin' ? <p role="alert">{t('privacy_adminOnly')}</p> : children}
+      {admin && role !== 'admin' ? <p role="alert">{pt('privacy_adminOnly')}</p> : children}
     </section>
   );
 }

@@ -2,13 +2,13 @@ import { isSpreekuurError } from '@spreekuur/client';
 import { identityEndpoints, type Person } from '@spreekuur/protocol/identity';
 import { privacyEndpoints, type ErasureResult } from '@spreekuur/protocol/privacy';
 import { useEffect, useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { pt, type WordKey } from './words.ts';
 import { route } from '../../router.ts';
 import { currentClient } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { PrivacyPage } from './common.tsx';
 
-function explain(error: unknown): MessageKey {
+function explain(error: unknown): WordKey {
   if (!isSpreekuurError(error)) return 'errorUnknown';
   switch (error.code) {
     case 'ERR_PRIVACY_LAST_ADMIN':
@@ -37,14 +37,14 @@ export default function ErasePersonPage() {
     currentClient()
       .call(identityEndpoints.getPerson, { params: { id: personId } })
       .then(setPerson)
-      .catch((caught: unknown) => setError(t(explain(caught))));
+      .catch((caught: unknown) => setError(pt(explain(caught))));
   }, [personId]);
 
   const erase = async (event: Event) => {
     event.preventDefault();
     if (!person) return;
     if (typed.trim() !== person.displayName) {
-      return setError(t('privacy_errorNameDiffers', { name: person.displayName }));
+      return setError(pt('privacy_errorNameDiffers', { name: person.displayName }));
     }
     setError('');
     setBusy(true);
@@ -55,18 +55,18 @@ export default function ErasePersonPage() {
       });
       setDone({ name: person.displayName, result });
     } catch (caught) {
-      setError(t(explain(caught)));
+      setError(pt(explain(caught)));
     } finally {
       setBusy(false);
     }
   };
 
-  const title = person ? t('privacy_eraseTitle', { name: person.displayName }) : t('privacy_erase');
+  const title = person ? pt('privacy_eraseTitle', { name: person.displayName }) : pt('privacy_erase');
   return (
-    <PrivacyPage id="erase-title" title={done ? t('privacy_erase') : title} admin>
+    <PrivacyPage id="erase-title" title={done ? pt('privacy_erase') : title} admin>
       {done ? (
         <p role="status">
-          {t('privacy_erased', {
+          {pt('privacy_erased', {
             name: done.name,
             devices: done.result.devicesRemoved,
             messages: done.result.messagesErased,
@@ -76,10 +76,10 @@ export default function ErasePersonPage() {
         </p>
       ) : (
         <>
-          <p>{t('privacy_eraseIntro')}</p>
+          <p>{pt('privacy_eraseIntro')}</p>
           {person && (
             <form onSubmit={(event) => void erase(event)} noValidate>
-              <label for="erase-name">{t('privacy_eraseConfirm', { name: person.displayName })}</label>
+              <label for="erase-name">{pt('privacy_eraseConfirm', { name: person.displayName })}</label>
               <input
                 id="erase-name"
                 autocomplete="off"
@@ -89,7 +89,7 @@ export default function ErasePersonPage() {
                 onInput={(event) => setTyped(event.currentTarget.value)}
               />
               <button type="submit" class="primary" disabled={busy}>
-                {busy ? t('privacy_erasing') : t('privacy_eraseButton')}
+                {busy ? pt('privacy_erasing') : pt('privacy_eraseButton')}
               </button>
             </form>
           )}

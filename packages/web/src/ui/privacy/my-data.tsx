@@ -1,7 +1,8 @@
 import type { Channel } from '@spreekuur/protocol/chat';
 import { privacyEndpoints, type AuditEntryView, type PersonExport } from '@spreekuur/protocol/privacy';
 import { useEffect, useState } from 'preact/hooks';
-import { locale, t, type MessageKey } from '../../i18n.ts';
+import { locale } from '../../i18n.ts';
+import { pt, type WordKey } from './words.ts';
 import { navigate } from '../../router.ts';
 import { channels, currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
@@ -11,9 +12,9 @@ import { PRIVACY_PATHS } from './paths.ts';
 import { buildMyData, myDataZip, summaryHtml, type MyDataFile } from './my-data-file.ts';
 
 function conversationTitle(channel: Channel, selfId: string): string {
-  if (channel.kind === 'group') return channel.name ?? t('group');
+  if (channel.kind === 'group') return channel.name ?? pt('group');
   const other = channel.members.find((m) => m.personId !== selfId)?.displayName ?? '';
-  return channel.kind === 'office_hour' ? `${t('officeHours')}: ${other}` : other;
+  return channel.kind === 'office_hour' ? `${pt('officeHours')}: ${other}` : other;
 }
 
 /** The export joined with this device's decrypted history (only the device can read it). */
@@ -30,7 +31,7 @@ async function collect(
       conversation: conversationTitle(channel, selfId),
       messages: await client.history(channel.id),
       sender: (m: { own: boolean; senderPersonId: string }) =>
-        m.own ? t('you') : (names.get(m.senderPersonId) ?? t('privacy_someone')),
+        m.own ? pt('you') : (names.get(m.senderPersonId) ?? pt('privacy_someone')),
     });
   }
   return buildMyData(exported, history);
@@ -64,7 +65,7 @@ export default function MyDataPage() {
         setExported(data);
         await loadAudit();
       })
-      .catch(() => setError(t('errorUnknown')));
+      .catch(() => setError(pt('errorUnknown')));
     client
       .call(privacyEndpoints.retentionNotice)
       .then((words) => setNotice(locale() === 'nl' ? words.nl : words.en))
@@ -73,33 +74,33 @@ export default function MyDataPage() {
 
   const download = async (kind: 'zip' | 'json' | 'html') => {
     if (!exported) return;
-    setStatus(t('privacy_preparing'));
+    setStatus(pt('privacy_preparing'));
     setError('');
     try {
       const data = await collect(exported, list, selfId);
-      const html = () => summaryHtml(data, (key, params) => t(key, params), locale(), formatDateTime);
+      const html = () => summaryHtml(data, (key, params) => pt(key, params), locale(), formatDateTime);
       const base = `spreekuur-mijn-gegevens-${today()}`;
       if (kind === 'json') saveFile(`${base}.json`, 'application/json', JSON.stringify(data, null, 2));
       if (kind === 'html') saveFile(`${base}.html`, 'text/html', html());
       if (kind === 'zip') saveFile(`${base}.zip`, 'application/zip', myDataZip(data, html()));
-      setStatus(t('privacy_downloaded'));
+      setStatus(pt('privacy_downloaded'));
     } catch {
       setStatus('');
-      setError(t('errorUnknown'));
+      setError(pt('errorUnknown'));
     }
   };
   const name = (id: string | null) =>
-    id === null ? t('privacy_system') : id === selfId ? t('you') : t('privacy_someone');
+    id === null ? pt('privacy_system') : id === selfId ? pt('you') : pt('privacy_someone');
 
   return (
-    <PrivacyPage id="my-data-title" title={t('privacy_myData')}>
-      <p>{t('privacy_myDataIntro')}</p>
+    <PrivacyPage id="my-data-title" title={pt('privacy_myData')}>
+      <p>{pt('privacy_myDataIntro')}</p>
       <p class="error" role="alert">
         {error}
       </p>
       {exported && <Held data={exported} />}
       <section aria-labelledby="my-data-rules">
-        <h2 id="my-data-rules">{t('privacy_rules')}</h2>
+        <h2 id="my-data-rules">{pt('privacy_rules')}</h2>
         <ul>
           {notice.map((line) => (
             <li key={line}>{line}</li>
@@ -107,17 +108,17 @@ export default function MyDataPage() {
         </ul>
       </section>
       <section aria-labelledby="my-data-download">
-        <h2 id="my-data-download">{t('privacy_download')}</h2>
-        <p>{t('privacy_downloadIntro')}</p>
+        <h2 id="my-data-download">{pt('privacy_download')}</h2>
+        <p>{pt('privacy_downloadIntro')}</p>
         <div class="actions">
           <button type="button" class="primary" disabled={!exported} onClick={() => void download('zip')}>
-            {t('privacy_downloadZip')}
+            {pt('privacy_downloadZip')}
           </button>
           <button type="button" disabled={!exported} onClick={() => void download('json')}>
-            {t('privacy_downloadJson')}
+            {pt('privacy_downloadJson')}
           </button>
           <button type="button" disabled={!exported} onClick={() => void download('html')}>
-            {t('privacy_downloadHtml')}
+            {pt('privacy_downloadHtml')}
           </button>
         </div>
         <p role="status" aria-live="polite">
@@ -125,7 +126,7 @@ export default function MyDataPage() {
         </p>
       </section>
       <section aria-labelledby="my-data-audit">
-        <h2 id="my-data-audit">{t('privacy_aboutYou')}</h2>
+        <h2 id="my-data-audit">{pt('privacy_aboutYou')}</h2>
         <ul class="list">
           {audit.map((entry) => (
             <li key={entry.id} class="card">
@@ -134,8 +135,11 @@ export default function MyDataPage() {
           ))}
         </ul>
         {next && (
-          <button type="button" onClick={() => void loadAudit(next).catch(() => setError(t('errorUnknown')))}>
-            {t('privacy_more')}
+          <button
+            type="button"
+            onClick={() => void loadAudit(next).catch(() => setError(pt('errorUnknown')))}
+          >
+            {pt('privacy_more')}
           </button>
         )}
       </section>
@@ -147,10 +151,10 @@ export default function MyDataPage() {
             navigate(PRIVACY_PATHS.backup);
           }}
         >
-          {t('privacy_backup')}
+          {pt('privacy_backup')}
         </a>
       </p>
-      <p class="hint">{t('privacy_eraseSelfHint')}</p>
+      <p class="hint">{pt('privacy_eraseSelfHint')}</p>
     </PrivacyPage>
   );
 }
@@ -159,33 +163,33 @@ function Held({ data }: { data: PersonExport }) {
   const sent = data.channels.reduce((sum, channel) => sum + channel.messagesSent, 0);
   return (
     <section aria-labelledby="my-data-held">
-      <h2 id="my-data-held">{t('privacy_held')}</h2>
+      <h2 id="my-data-held">{pt('privacy_held')}</h2>
       <p>
-        {t('privacy_profile', {
+        {pt('privacy_profile', {
           name: data.profile.displayName,
-          role: t(`role_${data.profile.role}` as MessageKey),
+          role: pt(`role_${data.profile.role}` as WordKey),
           date: formatDate(data.profile.createdAt),
         })}
       </p>
-      <p>{t('privacy_devicesHeld', { n: data.devices.length })}</p>
+      <p>{pt('privacy_devicesHeld', { n: data.devices.length })}</p>
       <ul>
         {data.devices.map((device) => (
           <li key={device.id}>
-            {t('privacy_deviceLine', { name: device.name, since: formatDate(device.createdAt) })}
-            {device.revokedAt && ` (${t('privacy_deviceRevoked', { date: formatDate(device.revokedAt) })})`}
+            {pt('privacy_deviceLine', { name: device.name, since: formatDate(device.createdAt) })}
+            {device.revokedAt && ` (${pt('privacy_deviceRevoked', { date: formatDate(device.revokedAt) })})`}
           </li>
         ))}
       </ul>
-      <p>{t('privacy_teamsHeld', { names: data.teams.map((team) => team.name).join(', ') || '–' })}</p>
-      <p>{t('privacy_conversationsHeld', { n: data.channels.length, m: sent })}</p>
-      <p>{t('privacy_filesHeld', { n: data.files.length })}</p>
-      <p>{t('privacy_queueHeld', { n: data.queueHistory.length })}</p>
-      <p>{t('privacy_appointmentsHeld', { n: data.appointments.length })}</p>
-      <p>{t('privacy_notificationsHeld', { n: data.notifications.length })}</p>
+      <p>{pt('privacy_teamsHeld', { names: data.teams.map((team) => team.name).join(', ') || '–' })}</p>
+      <p>{pt('privacy_conversationsHeld', { n: data.channels.length, m: sent })}</p>
+      <p>{pt('privacy_filesHeld', { n: data.files.length })}</p>
+      <p>{pt('privacy_queueHeld', { n: data.queueHistory.length })}</p>
+      <p>{pt('privacy_appointmentsHeld', { n: data.appointments.length })}</p>
+      <p>{pt('privacy_notificationsHeld', { n: data.notifications.length })}</p>
       <p>
         {data.keyBackup
-          ? t('privacy_backupHeld', { date: formatDate(data.keyBackup.updatedAt) })
-          : t('privacy_noBackupHeld')}
+          ? pt('privacy_backupHeld', { date: formatDate(data.keyBackup.updatedAt) })
+          : pt('privacy_noBackupHeld')}
       </p>
     </section>
   );

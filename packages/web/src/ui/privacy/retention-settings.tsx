@@ -9,12 +9,12 @@ import {
   type TeamRetentionField,
 } from '@spreekuur/protocol/privacy';
 import { useEffect, useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { pt, type WordKey } from './words.ts';
 import { currentClient } from '../../state/session.ts';
 import { daysInWords, PrivacyPage } from './common.tsx';
 
 const FIELDS = Object.keys(RETENTION_LIMITS) as RetentionField[];
-const label = (field: RetentionField) => t(`privacy_field_${field}` as MessageKey);
+const label = (field: RetentionField) => pt(`privacy_field_${field}` as WordKey);
 
 /** A typed value as days, or the message that says what is wrong with it (null: left empty). */
 function parseDays(field: RetentionField, typed: string): number | null | { error: string } {
@@ -23,7 +23,7 @@ function parseDays(field: RetentionField, typed: string): number | null | { erro
   const { min, max } = RETENTION_LIMITS[field];
   const days = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(days >= min && days <= max))
-    return { error: t('privacy_errorRange', { field: label(field), min, max }) };
+    return { error: pt('privacy_errorRange', { field: label(field), min, max }) };
   return days;
 }
 
@@ -42,11 +42,11 @@ export default function RetentionSettingsPage() {
         setView(retention);
         setTeams(list.teams);
       })
-      .catch(() => setError(t('errorUnknown')));
+      .catch(() => setError(pt('errorUnknown')));
   }, []);
   return (
-    <PrivacyPage id="retention-title" title={t('privacy_retention')} admin>
-      <p>{t('privacy_retentionIntro')}</p>
+    <PrivacyPage id="retention-title" title={pt('privacy_retention')} admin>
+      <p>{pt('privacy_retentionIntro')}</p>
       {error && (
         <p class="error" role="alert">
           {error}
@@ -55,8 +55,8 @@ export default function RetentionSettingsPage() {
       {view && <OrganisationForm settings={view.organisation} onSaved={setView} />}
       {view && teams.length > 0 && (
         <section aria-labelledby="retention-teams-title">
-          <h2 id="retention-teams-title">{t('privacy_retentionTeams')}</h2>
-          <p>{t('privacy_retentionTeamIntro')}</p>
+          <h2 id="retention-teams-title">{pt('privacy_retentionTeams')}</h2>
+          <p>{pt('privacy_retentionTeamIntro')}</p>
           {teams.map((team) => (
             <TeamForm
               key={team.id}
@@ -118,11 +118,11 @@ function useSaving() {
   const [busy, setBusy] = useState(false);
   const run = async (work: () => Promise<string>) => {
     setBusy(true);
-    setStatus(t('privacy_saving'));
+    setStatus(pt('privacy_saving'));
     try {
       setStatus(await work());
     } catch {
-      setStatus(t('errorUnknown'));
+      setStatus(pt('errorUnknown'));
     } finally {
       setBusy(false);
     }
@@ -150,30 +150,30 @@ function OrganisationForm({
     for (const field of FIELDS) {
       const parsed = parseDays(field, typed[field] ?? '');
       if (parsed === null)
-        next[field] = t('privacy_errorRange', { field: label(field), ...RETENTION_LIMITS[field] });
+        next[field] = pt('privacy_errorRange', { field: label(field), ...RETENTION_LIMITS[field] });
       else if (typeof parsed === 'object') next[field] = parsed.error;
       else if (parsed !== settings[field]) changes[field] = parsed;
     }
     setErrors(next);
     if (Object.keys(next).length > 0)
-      return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
-    if (Object.keys(changes).length === 0) return setStatus(t('privacy_nothingChanged'));
+      return setStatus([pt('privacy_errorFix'), ...Object.values(next)].join(' '));
+    if (Object.keys(changes).length === 0) return setStatus(pt('privacy_nothingChanged'));
     void run(async () => {
       onSaved(await currentClient().call(privacyEndpoints.updateRetention, { body: changes }));
-      return t('privacy_saved');
+      return pt('privacy_saved');
     });
   };
 
   return (
     <form aria-labelledby="retention-org-title" onSubmit={submit} noValidate>
-      <h2 id="retention-org-title">{t('privacy_retentionOrganisation')}</h2>
+      <h2 id="retention-org-title">{pt('privacy_retentionOrganisation')}</h2>
       {FIELDS.map((field) => (
         <DaysField
           key={field}
           id={`retention-${field}`}
           field={field}
           value={typed[field] ?? ''}
-          hint={t('privacy_fieldHint', { ...RETENTION_LIMITS[field], words: daysInWords(settings[field]) })}
+          hint={pt('privacy_fieldHint', { ...RETENTION_LIMITS[field], words: daysInWords(settings[field]) })}
           error={errors[field]}
           onInput={(value) => setTyped((before) => ({ ...before, [field]: value }))}
         />
@@ -182,7 +182,7 @@ function OrganisationForm({
         {status}
       </p>
       <button type="submit" class="primary" disabled={busy}>
-        {t('privacy_save')}
+        {pt('privacy_save')}
       </button>
     </form>
   );
@@ -217,13 +217,13 @@ function TeamForm({
     }
     setErrors(next);
     if (Object.keys(next).length > 0)
-      return setStatus([t('privacy_errorFix'), ...Object.values(next)].join(' '));
-    if (Object.keys(body).length === 0) return setStatus(t('privacy_nothingChanged'));
+      return setStatus([pt('privacy_errorFix'), ...Object.values(next)].join(' '));
+    if (Object.keys(body).length === 0) return setStatus(pt('privacy_nothingChanged'));
     void run(async () => {
       onSaved(
         await currentClient().call(privacyEndpoints.updateTeamRetention, { params: { id: team.id }, body }),
       );
-      return t('privacy_saved');
+      return pt('privacy_saved');
     });
   };
 
@@ -236,7 +236,7 @@ function TeamForm({
           id={`${titleId}-${field}`}
           field={field}
           value={typed[field] ?? ''}
-          hint={t('privacy_fieldHintTeam', {
+          hint={pt('privacy_fieldHintTeam', {
             ...RETENTION_LIMITS[field],
             words: daysInWords(organisation[field]),
           })}
@@ -248,7 +248,7 @@ function TeamForm({
         {status}
       </p>
       <button type="submit" class="primary" disabled={busy}>
-        {t('privacy_saveTeam', { team: team.name })}
+        {pt('privacy_saveTeam', { team: team.name })}
       </button>
     </form>
   );
