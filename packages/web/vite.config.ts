@@ -55,5 +55,14 @@ export default defineConfig({
     sourcemap: false,
     // libsodium (with its WebAssembly inside) is most of the bundle; the budget test (test/) guards the total.
     chunkSizeWarningLimit: 900,
+    // Lazy-loaded feature pages split the bundle into chunks, and the shared chunk (protocol
+    // schemas) would run before main.tsx's first import, src/zod-config.ts; zod probes
+    // `new Function` when a schema is built without it (a CSP violation). Zod and its set-up in
+    // one chunk of their own run before every chunk that builds schemas.
+    rolldownOptions: {
+      output: {
+        advancedChunks: { groups: [{ name: 'zod', test: /[\\/]zod@|[\\/]src[\\/]zod-config\.ts$/ }] },
+      },
+    },
   },
 });

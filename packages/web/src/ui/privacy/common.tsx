@@ -1,6 +1,3 @@
-// The privacy pages are separate chunks: importing the zod set-up here puts it in the chunk they
-// share with the app, so it still runs before any schema parses (see src/zod-config.ts).
-import '../../zod-config.ts';
 import type { ComponentChildren } from 'preact';
 import { locale } from '../../i18n.ts';
 import { pt } from './words.ts';
