@@ -41,7 +41,14 @@ describe('spreekuur trust (CLI)', () => {
       worker.deviceId,
     ]);
     // The next look at Sanne's devices sees it: the event is said on the command's output.
-    const numbers = await suite.run(mo.profile, 'safety-number', '--channel', channel.id, '--person', worker.personId);
+    const numbers = await suite.run(
+      mo.profile,
+      'safety-number',
+      '--channel',
+      channel.id,
+      '--person',
+      worker.personId,
+    );
     expect(numbers.out).toContain(`⚠ De sleutel van ${worker.personId}`);
     expect(numbers.out).toContain(`trust accept ${worker.personId}`);
     const refused = await suite.run(mo.profile, 'send', '--channel', channel.id, 'Mijn BSN is …');
@@ -79,7 +86,12 @@ describe('spreekuur trust (CLI)', () => {
     expect(approved.code, approved.err).toBe(0);
     expect(approved.out).toBe('Apparaat goedgekeurd.');
 
-    const wrong = await suite.run(worker.profile, 'devices', 'approve', '00000000-0000-4000-8000-000000000000');
+    const wrong = await suite.run(
+      worker.profile,
+      'devices',
+      'approve',
+      '00000000-0000-4000-8000-000000000000',
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain('ERR_NOT_FOUND');
     const malformed = await suite.run(worker.profile, 'devices', 'approve', 'telefoon');

@@ -35,7 +35,8 @@ function stateLines(ctx: Context, state: ModerationState): string[] {
     `${ctx.say('Langzame modus', 'Slow mode')}: ${state.slowModeSeconds ? `${state.slowModeSeconds} s` : ctx.say('uit', 'off')}`,
     `${ctx.say('Alleen mededelingen', 'Announcements only')}: ${state.locked ? ctx.say('aan', 'on') : ctx.say('uit', 'off')}`,
     ...state.mutes.map(
-      (m) => `${ctx.say('Gedempt', 'Muted')}: ${m.personId} ${ctx.say('tot', 'until')} ${when(m.until, ctx.lang)}`,
+      (m) =>
+        `${ctx.say('Gedempt', 'Muted')}: ${m.personId} ${ctx.say('tot', 'until')} ${when(m.until, ctx.lang)}`,
     ),
     ...state.bans.map((b) => `${ctx.say('Verbannen', 'Banned')}: ${b.personId}`),
     ...state.pins.map((p) => `${ctx.say('Vastgezet', 'Pinned')}: #${p.seq}`),
@@ -85,9 +86,18 @@ export const moderationCommands = [
   }),
   moderationCommand({
     name: 'group mute',
-    summary: { nl: 'Een deelnemer een tijd dempen (moderatoren)', en: 'Mute a member for a while (moderators)' },
+    summary: {
+      nl: 'Een deelnemer een tijd dempen (moderatoren)',
+      en: 'Mute a member for a while (moderators)',
+    },
     example: 'group mute --channel 9a1b… --person 47a5… --minutes 60',
-    args: member.extend({ minutes: z.coerce.number().int().min(1).max(MUTE_SECONDS_MAX / 60) }),
+    args: member.extend({
+      minutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MUTE_SECONDS_MAX / 60),
+    }),
     options: {
       ...memberOptions,
       minutes: { help: { nl: 'Hoe lang, in minuten', en: 'How long, in minutes' }, placeholder: 'n' },
@@ -193,7 +203,10 @@ export const moderationCommands = [
         ...(args.note ? { note: args.note } : {}),
       });
       return output(report, [
-        ctx.say(`Gemeld (${report.id}). De moderatoren zien het.`, `Reported (${report.id}). The moderators see it.`),
+        ctx.say(
+          `Gemeld (${report.id}). De moderatoren zien het.`,
+          `Reported (${report.id}). The moderators see it.`,
+        ),
       ]);
     },
   }),
@@ -242,7 +255,10 @@ export const moderationCommands = [
     example: 'report resolve --report 3c7d… --resolution action_taken',
     args: z.object({ report: uuid, resolution: reportResolution }),
     options: {
-      report: { help: { nl: 'Melding-id (zie: report list)', en: 'Report id (see: report list)' }, placeholder: 'id' },
+      report: {
+        help: { nl: 'Melding-id (zie: report list)', en: 'Report id (see: report list)' },
+        placeholder: 'id',
+      },
       resolution: {
         help: { nl: reportResolution.options.join(', '), en: reportResolution.options.join(', ') },
       },
