@@ -131,5 +131,5 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     expect(back.err).toContain('ERR_MOD_BANNED');
     expect((await suite.run(worker.profile, 'group', 'unban', ...g, '--person', mo.personId)).code).toBe(0);
     expect((await suite.run(worker.profile, 'group', 'add', ...g, '--person', mo.personId)).code).toBe(0);
-  });
+  }, 90_000);
 });

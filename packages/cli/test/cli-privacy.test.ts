@@ -110,5 +110,5 @@ describe('spreekuur privacy, audit and backup (CLI)', () => {
     expect(erased.code, erased.err).toBe(0);
     expect(erased.out).toMatch(/Gewist: 1 apparaten/);
     expect((await suite.run(lisa.profile, 'whoami')).code).not.toBe(0);
-  });
+  }, 90_000);
 });

@@ -66,7 +66,7 @@ describe('spreekuur trust (CLI)', () => {
     const after = await suite.run(mo.profile, 'trust', 'list');
     expect(after.out).toContain(`${worker.personId}  niet geverifieerd`);
     expect(after.out).toContain(`${worker.deviceId}  vertrouwd`);
-  });
+  }, 90_000);
 
   it('approves a device linked to the own account, and refuses a device that is not one’s own', async () => {
     const { worker } = await cliOrganisation(suite, 'cli-trust-link', []);
@@ -97,5 +97,5 @@ describe('spreekuur trust (CLI)', () => {
     const malformed = await suite.run(worker.profile, 'devices', 'approve', 'telefoon');
     expect(malformed.code).toBe(64);
     expect(malformed.err).toContain('<device>');
-  });
+  }, 90_000);
 });
