@@ -43,7 +43,11 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     worker = await newPerson();
     await joinWith(worker, await suite.workerInvite(), 'Sanne');
     resident = await newPerson();
-    await joinWith(resident, await invite(suite.gateway, suite.org.admin, 'resident', suite.org.team.id), 'Jan');
+    await joinWith(
+      resident,
+      await invite(suite.gateway, suite.org.admin, 'resident', suite.org.team.id),
+      'Jan',
+    );
     await resident.getByRole('button', { name: 'Sanne' }).click();
     await resident.getByRole('heading', { name: 'Gesprek met Sanne' }).waitFor();
     await resident.getByLabel('Uw bericht').fill('Goedemorgen Sanne');
@@ -75,7 +79,9 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('heading', { name: 'Veiligheidsnummer met Sanne' }).waitFor();
     await resident.getByTestId('safety-number').waitFor();
     expect(await digitsOn(resident)).toBe(workerDigits);
-    await expect(resident.getByRole('img', { name: /QR-code met het veiligheidsnummer/ }).count()).resolves.toBe(1);
+    await expect(
+      resident.getByRole('img', { name: /QR-code met het veiligheidsnummer/ }).count(),
+    ).resolves.toBe(1);
     await screenshots(resident, 'trust-safety-number');
 
     const verify = worker.getByRole('button', { name: 'Gelijk: markeer als gecontroleerd' });
@@ -129,7 +135,11 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await expectClean(resident, 'the approval dialog');
     await screenshots(resident, 'trust-approve');
     // The first answer has the focus: Enter says yes.
-    expect(await dialog.getByRole('button', { name: 'Ja, dit is van mij' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(
+      await dialog
+        .getByRole('button', { name: 'Ja, dit is van mij' })
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     await resident.keyboard.press('Enter');
     await resident.getByText('Chrome (web) doet nu mee.').waitFor();
     await expect(resident.getByTestId('device').count()).resolves.toBe(2);
@@ -175,6 +185,83 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
     await resident.getByRole('heading', { name: 'Veiligheidsnummer met Sanne' }).waitFor();
     await fitsIn320(worker);
+  });
+
+  it('a key swapped by the server: a warning, the message waits and says why, and goes after accepting', async () => {
+    // The server (the database here) swaps the keys and prekeys of Jan's phone and tablet: the
+    // identity swap of issue 14. Sanne's app sees other keys than the ones it pinned.
+    const db = suite.gateway.db;
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT d.id FROM devices d JOIN people p ON p.id = d.person_id
+        WHERE p.display_name = 'Jan' AND d.revoked_at IS NULL ORDER BY d.created_at`,
+    );
+    const [phone, other] = rows.map((row) => row.id) as [string, string];
+    const columns = [
+      'signed_prekey_id',
+      'signed_prekey',
+      'signed_prekey_signature',
+      'kem_prekey_id',
+      'kem_prekey',
+      'kem_prekey_signature',
+    ];
+    const swapKeys = async () => {
+      const keys = await db.query<{ id: string; identity_key: Uint8Array }>(
+        `SELECT id, identity_key FROM devices WHERE id = ANY($1::uuid[])`,
+        [[phone, other]],
+      );
+      const prekeys = await db.query<Record<string, unknown>>(
+        `SELECT device_id, ${columns.join(', ')} FROM device_signed_prekeys WHERE device_id = ANY($1::uuid[])`,
+        [[phone, other]],
+      );
+      const keyOf = (id: string) => keys.rows.find((row) => row.id === id)!.identity_key;
+      const prekeysOf = (id: string) => prekeys.rows.find((row) => row.device_id === id)!;
+      // identity_key is unique: through a placeholder.
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [phone, new Uint8Array(32)]);
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [other, keyOf(phone)]);
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [phone, keyOf(other)]);
+      for (const [to, from] of [
+        [phone, other],
+        [other, phone],
+      ] as const) {
+        await db.query(
+          `UPDATE device_signed_prekeys SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE device_id = $1`,
+          [to, ...columns.map((c) => prekeysOf(from)[c])],
+        );
+      }
+      await db.query(`DELETE FROM device_one_time_prekeys WHERE device_id = ANY($1::uuid[])`, [
+        [phone, other],
+      ]);
+    };
+    await swapKeys();
+
+    // Looking at the safety number makes the app ask for Jan's devices again.
+    await worker.getByRole('link', { name: 'Veiligheidsnummer' }).click();
+    await worker.getByText('De sleutel van Jan is veranderd.').waitFor();
+    await expectClean(worker, 'the safety number page with a changed key');
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    const alert = worker
+      .getByRole('alert')
+      .filter({ hasText: 'Let op: het veiligheidsnummer van Jan is veranderd.' });
+    await alert.waitFor();
+    await alert.getByText('Uw berichten aan Jan wachten tot u de nieuwe sleutel accepteert.').waitFor();
+    const held = 'Klopt het adres nog?';
+    await worker.getByLabel('Uw bericht').fill(held);
+    await worker.keyboard.press('Enter');
+    await worker
+      .locator('li.pending', { hasText: held })
+      .getByText('Niet verstuurd: accepteer eerst de nieuwe sleutel')
+      .waitFor();
+    await expectClean(worker, 'the key-change warning with a held message');
+    await screenshots(worker, 'trust-key-changed');
+
+    // Accepting (by keyboard) sends the held message, to the key Sanne accepted.
+    await tabTo(worker, alert.getByRole('button', { name: 'Accepteren' }));
+    await worker.keyboard.press('Enter');
+    await alert.waitFor({ state: 'detached' });
+    await worker.locator('li.own:not(.pending)', { hasText: held }).getByText('Verstuurd').waitFor();
+
+    // The server lists the real keys again (so Jan's devices sign in as before).
+    await swapKeys();
   });
 
   it('the resident signs the tablet out after a question; the tablet says so', async () => {
