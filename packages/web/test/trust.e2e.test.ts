@@ -24,7 +24,18 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 
 async function fitsIn320(page: Page): Promise<void> {
   await page.setViewportSize({ width: 320, height: 640 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  const { width, widest } = await page.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    // What sticks out, to say where when it fails.
+    widest: [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > 320 || el.scrollWidth > el.clientWidth + 1)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)} ${el.scrollWidth}/${el.clientWidth}`,
+      )
+      .slice(0, 5),
+  }));
+  expect(width, `wider than 320 px: ${widest.join(', ')}`).toBeLessThanOrEqual(320);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -102,7 +113,7 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('link', { name: /Terug/ }).click(); // home
     await resident.getByRole('link', { name: 'Mijn apparaten en veiligheid' }).click();
     await resident.getByRole('heading', { name: 'Mijn apparaten' }).waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(1);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(1);
     const make = resident.getByRole('button', { name: 'Koppelcode maken' });
     await tabTo(resident, make);
     await resident.keyboard.press('Enter');
@@ -142,7 +153,7 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     ).toBe(true);
     await resident.keyboard.press('Enter');
     await resident.getByText('Chrome (web) doet nu mee.').waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(2);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(2);
     await tablet.getByText('Dit apparaat is gekoppeld').waitFor({ state: 'detached' });
   });
 
@@ -161,7 +172,9 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await screenshots(worker, 'trust-new-device');
     await notice.getByRole('button', { name: 'Bekijk veiligheidsnummer' }).click();
     await worker.getByRole('heading', { name: 'Veiligheidsnummer met Jan' }).waitFor();
-    await expect(worker.getByTestId('safety-number').count()).resolves.toBe(2);
+    // One number per device of Jan's: the phone and the tablet.
+    await expect.poll(() => worker.getByTestId('safety-number').count(), { timeout: 15_000 }).toBe(2);
+    await fitsIn320(worker);
     await worker.getByRole('link', { name: /Terug/ }).click();
     await notice.getByRole('button', { name: 'Accepteren' }).click();
     await notice.waitFor({ state: 'detached' });
@@ -254,11 +267,19 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await expectClean(worker, 'the key-change warning with a held message');
     await screenshots(worker, 'trust-key-changed');
 
-    // Accepting (by keyboard) sends the held message, to the key Sanne accepted.
+    // Accepting (by keyboard) sends the held message (the server stored it: it has a mark), to the
+    // keys Sanne accepted.
     await tabTo(worker, alert.getByRole('button', { name: 'Accepteren' }));
     await worker.keyboard.press('Enter');
     await alert.waitFor({ state: 'detached' });
-    await worker.locator('li.own:not(.pending)', { hasText: held }).getByText('Verstuurd').waitFor();
+    await worker
+      .locator('li.own:not(.pending)', { hasText: held })
+      .getByText(/^(Verstuurd|Ontvangen|Gelezen)$/)
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const shown = await worker.locator('li.own', { hasText: held }).allInnerTexts();
+        throw new Error(`${String(error)}\nshown: ${shown.join(' | ')}\n${problems.errors.join('\n')}`);
+      });
 
     // The server lists the real keys again (so Jan's devices sign in as before).
     await swapKeys();
@@ -275,11 +296,11 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     // "Nee, terug" (Escape) keeps the device.
     await resident.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect(resident.getByTestId('device').count()).resolves.toBe(2);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(2);
     await resident.getByRole('button', { name: 'Afmelden: Chrome (web)' }).click();
     await dialog.getByRole('button', { name: 'Ja, afmelden' }).click();
     await resident.getByText('Chrome (web) is afgemeld.').waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(1);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(1);
     await tablet.getByText('Dit apparaat is afgemeld').waitFor();
     // The signed-out tablet's last requests were refused: that is what revoking means.
     expect(problems.errors.filter((e) => !/HTTP 401|status of 401/.test(e))).toEqual([]);

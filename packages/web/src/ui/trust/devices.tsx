@@ -106,7 +106,7 @@ export function DevicesPage() {
     <>
       <BackHome />
       <section aria-labelledby="devices-title">
-        <h1 id="devices-title" tabIndex={-1} ref={heading}>
+        <h1 id="devices-title" class="trust-title" tabIndex={-1} ref={heading}>
           {tp('trust_devicesTitle')}
         </h1>
         {selfWaitingNow && (

@@ -52,7 +52,7 @@ export function LinkThisDevice() {
 
   return (
     <section class="card">
-      <h1>{tp('trust_linkThisTitle')}</h1>
+      <h1 class="trust-title">{tp('trust_linkThisTitle')}</h1>
       <p>{tp('trust_linkThisIntro')}</p>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <label for="link-code">{tp('trust_linkCode')}</label>

@@ -66,7 +66,7 @@ export function SafetyNumberPage({ channelId, personId }: { channelId: string; p
           ← {t('back')}
         </a>
       </p>
-      <h1 id="safety-title" tabIndex={-1} ref={heading}>
+      <h1 id="safety-title" class="trust-title" tabIndex={-1} ref={heading}>
         {tp('trust_safetyTitle', { name })}
       </h1>
       <p>{tp('trust_safetyIntro', { name })}</p>
