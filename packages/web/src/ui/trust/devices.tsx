@@ -87,14 +87,14 @@ export function DevicesPage() {
   };
   const revoke = (device: Device, done: string) =>
     run(async () => {
-      answered.current.add(device.id);
       await currentClient().revokeDevice(device.id);
+      answered.current.add(device.id);
     }, done);
   const approve = (device: Device) =>
     run(
       async () => {
-        answered.current.add(device.id);
         await currentClient().trust.approveDevice(device.id);
+        answered.current.add(device.id);
         setLink(null);
       },
       tp('trust_approvedDone', { name: device.name }),
@@ -130,6 +130,19 @@ export function DevicesPage() {
                   : tp('trust_neverSeen')}
               </p>
               {waiting.has(device.id) && <p class="tag waiting">{tp('trust_waitsForApproval')}</p>}
+              {waiting.has(device.id) && !device.current && answered.current.has(device.id) && (
+                <button
+                  type="button"
+                  class="primary"
+                  onClick={() => {
+                    // Closed with Escape earlier: ask again.
+                    answered.current.delete(device.id);
+                    setDevices((list) => (list ? [...list] : list));
+                  }}
+                >
+                  {tp('trust_decideNow', { name: device.name })}
+                </button>
+              )}
               {!device.current && (
                 <button type="button" disabled={busy} onClick={() => setRevoking(device)}>
                   {tp('trust_revokeDevice', { name: device.name })}
