@@ -1,6 +1,7 @@
 import type { ChannelDevice, ModerationChange, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
+import type { AdditionVerdict } from './sync/membership-proofs.ts';
 
 /** A message as the app sees it: decrypted, in channel order, delivered once. */
 export interface ChatMessage {
@@ -55,13 +56,20 @@ export interface MembershipChange {
 export interface TrustChange {
   personId: string;
   deviceId?: string;
-  /** For `not-a-member`: the channel whose listing had the device. */
+  /** For `not-a-member` and `membership-unverified`: the channel concerned. */
   channelId?: string;
   /** For device changes: the key the server lists now. */
   identityKey?: string;
-  change: 'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified';
+  /**
+   * `membership-unverified`: `personId` was added to a group (entry `seq`, by `byPersonId` as
+   * the server says) without a valid signature of an owner's or moderator's device (SPEC §13.5).
+   */
+  change:
+    'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified' | 'membership-unverified';
   accepted?: boolean;
-  reason?: 'uncertified' | 'not-a-member';
+  reason?: 'uncertified' | 'not-a-member' | Exclude<AdditionVerdict, 'verified'>;
+  seq?: number;
+  byPersonId?: string;
 }
 
 export interface ClientEvents extends Record<string, unknown> {
