@@ -384,6 +384,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return this.http.call(endpoint, ...input);
   }
 
+  /** Like {@link call}, for an endpoint that answers with text, not JSON (the audit log's CSV). */
+  callText<E extends EndpointDefinition & { access: 'device'; responseContentType: string }>(
+    endpoint: E,
+    ...input: CallArguments<E>
+  ): Promise<string> {
+    return this.http.text(endpoint, ...input);
+  }
+
   /** A valid access token for scripts that call the HTTP API themselves (signs in if needed). */
   async accessToken(): Promise<{ token: string; expiresAt: string }> {
     const fresh = this.tokenExpiresAt && new Date(this.tokenExpiresAt).getTime() - Date.now() > 30_000;

@@ -33,6 +33,7 @@ type MemberProofs = ReadonlyArray<{ personId: string; proof: MembershipProof }>;
 
 /** A committed membership change, to push to devices. */
 export interface MembershipPublication {
+  orgId: string;
   channelId: string;
   seq: number;
   removedPersonId?: string;
@@ -46,12 +47,16 @@ export interface MembershipChange {
   byPersonId: string | null;
 }
 
+/** Told after a person's membership of a channel ended (presence watches are reconsidered). */
+export type MembershipEnded = (orgId: string, channelId: string, personId: string) => Promise<void>;
+
 /** Channel operations: checks, one transaction, then pushes of what changed. */
 export class ChannelService {
   constructor(
     private readonly db: Database,
     private readonly delivery: Delivery,
     private readonly clock: () => Date,
+    private readonly membershipEnded: MembershipEnded = async () => undefined,
   ) {}
 
   /** The caller's current channels, with this device's cursors. */
@@ -202,6 +207,7 @@ export class ChannelService {
     });
     // The removed person hears of it too, so their clients stop showing the channel as active.
     await this.delivery.pushBySeq(channelId, [seq], [personId]);
+    await this.membershipEnded(principal.orgId, channelId, personId);
   }
 
   async changeSettings(
@@ -282,6 +288,7 @@ export class ChannelService {
         )
       : await removeMember(tx, locked, change.personId, change.byPersonId ?? change.personId, this.clock());
     return {
+      orgId: channel.orgId,
       channelId: channel.channelId,
       seq,
       ...(change.member ? {} : { removedPersonId: change.personId }),
@@ -290,8 +297,9 @@ export class ChannelService {
 
   /** Pushes committed membership changes to the members' devices (and to whoever was removed). */
   async publish(publications: readonly MembershipPublication[]): Promise<void> {
-    for (const { channelId, seq, removedPersonId } of publications) {
+    for (const { orgId, channelId, seq, removedPersonId } of publications) {
       await this.delivery.pushBySeq(channelId, [seq], removedPersonId ? [removedPersonId] : []);
+      if (removedPersonId) await this.membershipEnded(orgId, channelId, removedPersonId);
     }
   }
 
