@@ -56,20 +56,26 @@ export interface MembershipChange {
 export interface TrustChange {
   personId: string;
   deviceId?: string;
-  /** For `not-a-member` and `membership-unverified`: the channel concerned. */
+  /** For `not-a-member`: the channel whose listing had the device. */
   channelId?: string;
   /** For device changes: the key the server lists now. */
   identityKey?: string;
-  /**
-   * `membership-unverified`: `personId` was added to a group (entry `seq`, by `byPersonId` as
-   * the server says) without a valid signature of an owner's or moderator's device (SPEC §13.5).
-   */
-  change:
-    'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified' | 'membership-unverified';
+  change: 'key-changed' | 'device-added' | 'device-untrusted' | 'accepted' | 'verified';
   accepted?: boolean;
-  reason?: 'uncertified' | 'not-a-member' | Exclude<AdditionVerdict, 'verified'>;
-  seq?: number;
-  byPersonId?: string;
+  reason?: 'uncertified' | 'not-a-member';
+}
+
+/**
+ * `personId` was added to a group (entry `seq`, by `byPersonId` as the server says) without a
+ * valid signature of an owner's or moderator's trusted device (SPEC §13.5): show it, and let
+ * the members ask the owner. The member is added all the same.
+ */
+export interface UnverifiedAddition {
+  channelId: string;
+  seq: number;
+  personId: string;
+  byPersonId: string | null;
+  reason: Exclude<AdditionVerdict, 'verified'>;
 }
 
 export interface ClientEvents extends Record<string, unknown> {
@@ -84,6 +90,8 @@ export interface ClientEvents extends Record<string, unknown> {
   'contact-device-added': ChannelDevice;
   /** Keys and devices of the people you talk to (pins, verification): see {@link TrustChange}. */
   'trust:changed': TrustChange;
+  /** A member added to a group without an owner's or moderator's signature: see {@link UnverifiedAddition}. */
+  'membership:unverified': UnverifiedAddition;
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`

@@ -24,7 +24,7 @@ export interface ProcessorDeps {
   self: { personId: string; deviceId: string };
   /**
    * With both: additions to group channels are checked for an owner's or moderator's signature
-   * (SPEC §13.5), and unverified ones are reported as `trust:changed`.
+   * (SPEC §13.5), and unverified ones are reported as `membership:unverified`.
    */
   selfIdentityKey?: Uint8Array;
   channelKind?: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
@@ -178,12 +178,11 @@ export class EventProcessor {
       self: { deviceId: this.deps.self.deviceId, identityKey: selfIdentityKey },
     });
     if (verdict === 'verified') return;
-    this.deps.emit('trust:changed', {
-      personId: event.personId,
+    this.deps.emit('membership:unverified', {
       channelId: event.channelId,
       seq: event.seq,
-      ...(event.byPersonId ? { byPersonId: event.byPersonId } : {}),
-      change: 'membership-unverified',
+      personId: event.personId,
+      byPersonId: event.byPersonId,
       reason: verdict,
     });
   }
