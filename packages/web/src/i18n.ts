@@ -3,7 +3,12 @@
  * switch. The choice is remembered in localStorage: it is not secret, and the first screen
  * needs it before IndexedDB has opened.
  */
-const nl = {
+import * as moderation from './i18n/moderation.ts';
+import * as privacy from './i18n/privacy.ts';
+import * as trust from './i18n/trust.ts';
+import * as worker from './i18n/worker.ts';
+
+const core = {
   appName: 'Spreekuur',
   skipToContent: 'Naar de inhoud',
   language: 'Taal',
@@ -57,7 +62,7 @@ const nl = {
   unavailable: 'Dit bericht kan op dit apparaat niet gelezen worden.',
   deleted: 'Dit bericht is verwijderd.',
   members: 'Leden',
-  moderationSoon: 'Moderatie (komt later)',
+  more: 'Meer',
   // Worker
   console: 'Werkplek',
   onDuty: 'Ik ben aan het werk',
@@ -72,6 +77,7 @@ const nl = {
   inviteWorker: 'Medewerker uitnodigen',
   inviteCreated: 'Geef deze code aan de persoon. Hij is {days} dagen geldig.',
   inviteLink: 'Of deze link',
+  inviteQr: 'QR-code met de uitnodiging. Met de camera van de telefoon scannen, of de code {code} intypen.',
   team: 'Team',
   teams: 'Teams',
   newTeam: 'Nieuw team',
@@ -122,9 +128,15 @@ const nl = {
   slotGone: 'Deze tijd is net door iemand anders gekozen. Kies een andere tijd.',
 };
 
+/**
+ * Each feature keeps its words in its own dictionary (src/i18n/<feature>.ts), so features grow
+ * without touching this file. Feature keys start with the feature's name (`trust_…`), so two
+ * dictionaries never define one key.
+ */
+const nl = { ...core, ...trust.nl, ...privacy.nl, ...moderation.nl, ...worker.nl };
 export type MessageKey = keyof typeof nl;
 
-const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof core, string> = {
   appName: 'Spreekuur',
   skipToContent: 'Skip to content',
   language: 'Language',
@@ -175,7 +187,7 @@ const en: Record<MessageKey, string> = {
   unavailable: 'This message cannot be read on this device.',
   deleted: 'This message was deleted.',
   members: 'Members',
-  moderationSoon: 'Moderation (coming later)',
+  more: 'More',
   console: 'Workplace',
   onDuty: 'I am on duty',
   offDuty: 'I am off duty',
@@ -189,6 +201,7 @@ const en: Record<MessageKey, string> = {
   inviteWorker: 'Invite a worker',
   inviteCreated: 'Give this code to the person. It is valid for {days} days.',
   inviteLink: 'Or this link',
+  inviteQr: 'QR code with the invite. Scan it with the phone camera, or type the code {code}.',
   team: 'Team',
   teams: 'Teams',
   newTeam: 'New team',
@@ -236,6 +249,14 @@ const en: Record<MessageKey, string> = {
   chooseTime: 'Choose a time',
   noSlots: 'There are no free times in the next two weeks. Send a message and we will find a time together.',
   slotGone: 'Someone else just chose this time. Please choose another time.',
+};
+
+const en: Record<MessageKey, string> = {
+  ...coreEn,
+  ...trust.en,
+  ...privacy.en,
+  ...moderation.en,
+  ...worker.en,
 };
 
 export type Locale = 'nl' | 'en';

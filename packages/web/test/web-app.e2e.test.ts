@@ -8,39 +8,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  createOrganisation,
-  expectOk,
-  invite,
-  registerAndLogin,
-  startGateway,
-  type Actor,
-  type TestGateway,
-} from '@spreekuur/gateway/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../scripts/ensure-built.ts';
-import {
-  axeViolations,
-  cspViolations,
-  hasChromium,
-  launch,
-  screenshots,
-  watchedPage,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from './browser.ts';
+import { expectOk, invite, type TestGateway } from '@spreekuur/gateway/testing';
+import { beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, useWebSuite, type WebSuite } from './app-fixture.ts';
+import { axeViolations, cspViolations, screenshots, type Page } from './browser.ts';
 
-// CI must run this suite; a developer without Chromium gets it skipped, not failed.
-const run = hasChromium || process.env.CI ? describe : describe.skip;
-
-run('web app in Chromium', { timeout: 60_000 }, () => {
+describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
+  const suite = useWebSuite('web');
+  const { problems, newPerson, expectClean, joinWith } = suite;
   let gateway: TestGateway;
-  let browser: Browser;
-  let org: { id: string; admin: Actor; team: { id: string } };
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems = { errors: [] };
+  let org: WebSuite['org'];
   let worker: Page;
   let resident: Page;
   const question = `Goedemorgen, ik heb een vraag over mijn brief ${randomBytes(6).toString('hex')}`;
@@ -48,64 +25,9 @@ run('web app in Chromium', { timeout: 60_000 }, () => {
   const fileMarker = `PASPOORTSCAN-${randomBytes(8).toString('hex')}`;
   const letter = Buffer.from(fileMarker.repeat(Math.ceil(700_000 / fileMarker.length)));
 
-  beforeAll(async () => {
-    await ensureBuilt();
-    gateway = await startGateway({ env: { LOG_LEVEL: 'info' } });
-    browser = await launch();
-    // Only an admin (outside the team) is made here; everyone in the team comes in through the
-    // app, so every device of the team has published its keys as a real one does.
-    const { organisation, adminInvite } = await createOrganisation(gateway, 'web');
-    const admin = await registerAndLogin(gateway, adminInvite.code, 'Beheerder');
-    const team = await expectOk<{ id: string }>(
-      gateway,
-      admin,
-      'POST',
-      '/v1/teams',
-      { name: 'Wijkteam' },
-      201,
-    );
-    org = { id: organisation.id, admin, team };
-    // The team is open around the clock, so the queue is live whenever the suite runs.
-    const allDay = [{ start: '00:00', end: '24:00' }];
-    const days = Object.fromEntries(
-      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
-    );
-    await expectOk(gateway, org.admin, 'PUT', `/v1/scheduling/teams/${org.team.id}/office-hours`, {
-      weekly: { timeZone: 'Europe/Amsterdam', days },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await gateway?.close();
+  beforeAll(() => {
+    ({ gateway, org } = suite);
   });
-
-  async function newPerson(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL' });
-    contexts.push(context);
-    return watchedPage(context, problems);
-  }
-
-  async function expectClean(page: Page, where: string) {
-    expect(await cspViolations(page), `CSP violations on ${where}`).toEqual([]);
-    expect(await axeViolations(page), `accessibility on ${where}`).toEqual([]);
-    expect(problems.errors, `console errors on ${where}`).toEqual([]);
-  }
-
-  async function joinWith(page: Page, code: string, name: string) {
-    await page.goto(`${gateway.url}/join#${code}`);
-    await page.getByLabel('Uw naam').fill(name);
-    await page.getByRole('button', { name: 'Verder' }).click();
-    await page
-      .getByRole('heading', { name: 'Gesprekken' })
-      .waitFor()
-      .catch(async (error: unknown) => {
-        throw new Error(
-          `${String(error)}\n${problems.errors.join('\n')}\n${await page.locator('main').innerText()}`,
-        );
-      });
-  }
 
   it('loads with the security headers, no CSP violation and no accessibility problem', async () => {
     worker = await newPerson();

@@ -6,6 +6,8 @@ import { useObservable } from '../state/store.ts';
 import { Chat } from './chat.tsx';
 import { Home } from './home.tsx';
 import { Join } from './join.tsx';
+import { featurePages } from './features.ts';
+import { findPage } from './pages.ts';
 
 function useLocale() {
   const [, force] = useState(0);
@@ -72,5 +74,5 @@ export function App() {
 function Page({ path }: { path: string }) {
   const chat = /^\/gesprek\/([0-9a-f-]{36})$/.exec(path);
   if (chat) return <Chat channelId={chat[1]!} />;
-  return <Home />;
+  return findPage(featurePages, path) ?? <Home />;
 }

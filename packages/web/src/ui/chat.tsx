@@ -14,6 +14,9 @@ import {
 } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
 import { Attach, Download } from './files.tsx';
+import { GroupTools, MessageTools } from './moderation/group-tools.tsx';
+import { TrustNotice } from './trust/conversation-notice.tsx';
+import { OfficeHourTools } from './worker/conversation-tools.tsx';
 
 export function Chat({ channelId }: { channelId: string }) {
   const channel = useObservable(channels).find((c) => c.id === channelId);
@@ -67,6 +70,8 @@ export function Chat({ channelId }: { channelId: string }) {
         </a>
       </p>
       <h1 id="chat-title">{title}</h1>
+      {channel && <TrustNotice channel={channel} />}
+      {channel?.kind === 'office_hour' && <OfficeHourTools channel={channel} />}
       {channel?.kind === 'group' && (
         <details class="members">
           <summary>
@@ -80,8 +85,7 @@ export function Chat({ channelId }: { channelId: string }) {
               </li>
             ))}
           </ul>
-          {/* Moderation actions (mute, remove, delete, announcements-only) come with issue 11. */}
-          <p class="hint">{t('moderationSoon')}</p>
+          <GroupTools channel={channel} />
         </details>
       )}
       <ol class="messages" aria-live="polite" aria-relevant="additions">
@@ -90,6 +94,7 @@ export function Chat({ channelId }: { channelId: string }) {
             <span class="sender">{message.own ? t('you') : nameOf(message.senderPersonId)}</span>
             <Body message={message} />
             {message.own && <span class="mark">{mark(message)}</span>}
+            {channel?.kind === 'group' && <MessageTools channel={channel} message={message} />}
           </li>
         ))}
         {waiting.map((item) => (

@@ -11,6 +11,7 @@ import { InvitePanel } from './invite.tsx';
 import { NewGroup } from './new-group.tsx';
 import { NotificationsButton } from './notifications.tsx';
 import { OfficeHours } from './office-hours.tsx';
+import { featureLinks } from './features.ts';
 import { WorkerTeam } from './worker-console.tsx';
 
 export function Home() {
@@ -109,6 +110,34 @@ export function Home() {
         <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
       )}
       {person?.person.role === 'admin' && <AdminPanel />}
+      <MoreLinks role={role} />
     </>
+  );
+}
+
+/** Links to the features' own pages (devices, my data, …) that this person may use. */
+function MoreLinks({ role }: { role: Person['role'] | undefined }) {
+  const visible = featureLinks.filter((link) => !link.roles || (role && link.roles.includes(role)));
+  if (visible.length === 0) return null;
+  return (
+    <nav aria-labelledby="more-title">
+      <h2 id="more-title">{t('more')}</h2>
+      <ul class="list">
+        {visible.map((link) => (
+          <li key={link.path}>
+            <a
+              class="row"
+              href={link.path}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(link.path);
+              }}
+            >
+              {link.label()}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }

@@ -2,10 +2,11 @@ import { identityEndpoints, type CreatedInvite } from '@spreekuur/protocol/ident
 import { useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { currentClient } from '../state/session.ts';
+import { QrCode } from './qr-code.tsx';
 
 const VALID_DAYS = 7;
 
-/** Makes an invite for a resident (workers) or a worker (admins) and shows its code and link. */
+/** Makes an invite for a resident (workers) or a worker (admins): its code, link and QR code. */
 export function InvitePanel({
   role,
   teams,
@@ -62,6 +63,7 @@ export function InvitePanel({
           <p>
             {t('inviteLink')}: <a href={invite.joinUrl}>{invite.joinUrl}</a>
           </p>
+          <QrCode text={invite.joinUrl} label={t('inviteQr', { code: invite.code })} />
         </div>
       )}
     </section>
