@@ -15,6 +15,8 @@ export async function untilAnswered<R extends string>(
   attempt: () => Promise<unknown>,
   refusals: readonly R[],
   tries = 300,
+  /** Called with the code of every failure that was retried. */
+  retried: (code: string) => void = () => undefined,
 ): Promise<'ok' | R> {
   for (let i = 0; i < tries; i++) {
     try {
@@ -23,7 +25,9 @@ export async function untilAnswered<R extends string>(
     } catch (error) {
       const refusal = refusals.find((code) => isSpreekuurError(error, code as never));
       if (refusal) return refusal;
-      if (!RETRYABLE.some((code) => isSpreekuurError(error, code as never))) throw error;
+      const code = RETRYABLE.find((c) => isSpreekuurError(error, c as never));
+      if (!code) throw error;
+      retried(code);
       await sleep(200);
     }
   }
@@ -55,11 +59,6 @@ export async function openBookingDesk(cast: Cast): Promise<BookingDesk> {
   return { typeId: type.id, slots: listing.slots.map((slot) => slot.start) };
 }
 
-export interface BookingRace {
-  /** Per resident: what each of their two taps was answered. */
-  outcomes: Array<{ resident: Player; taps: string[] }>;
-}
-
 /**
  * Every resident taps "book" twice on one of `slotCount` slots (so two or more residents want
  * the same one), each tap retried until answered. Call `.settle()` after the fault.
@@ -67,6 +66,7 @@ export interface BookingRace {
 export function raceForSlots(cast: Cast, desk: BookingDesk, slotCount: number) {
   const slots = desk.slots.splice(0, slotCount);
   const workerId = cast.worker.client.account.personId;
+  const retried: Record<string, number> = {};
   const book = (resident: Player, start: string) =>
     untilAnswered(
       () =>
@@ -74,6 +74,8 @@ export function raceForSlots(cast: Cast, desk: BookingDesk, slotCount: number) {
           body: { appointmentTypeId: desk.typeId, workerId, start },
         }),
       ['ERR_SCHED_SLOT_TAKEN'] as const,
+      300,
+      (code) => (retried[code] = (retried[code] ?? 0) + 1),
     );
   const running = cast.residents.map(async (resident, i) => {
     const start = slots[i % slots.length]!;
@@ -82,17 +84,14 @@ export function raceForSlots(cast: Cast, desk: BookingDesk, slotCount: number) {
   const all = Promise.all(running);
   // Awaited by `settle`, after the fault; a failure meanwhile is not an unhandled rejection.
   all.catch(() => undefined);
-  return { slots, settle: () => all };
+  return { slots, retried, settle: () => all };
 }
 
 /**
  * After a race: bookings per slot (never more than one) and per resident (exactly one for each
  * resident that got an ack), read back from the worker's list.
  */
-export async function bookingsAfter(
-  cast: Cast,
-  race: { slots: string[]; settle: ReturnType<typeof raceForSlots>['settle'] },
-) {
+export async function bookingsAfter(cast: Cast, race: ReturnType<typeof raceForSlots>) {
   const outcomes = await race.settle();
   const { appointments } = await cast.worker.client.call(appointmentEndpoints.list, { query: {} });
   const booked = appointments.filter((a) => a.status === 'booked' && race.slots.includes(a.start));
@@ -107,5 +106,10 @@ export async function bookingsAfter(
     acked: taps.filter((t) => t === 'ok').length,
     taken: taps.filter((t) => t === 'ERR_SCHED_SLOT_TAKEN').length,
     booked: booked.length,
+    /** Why taps had to be retried: `ERR_UNAVAILABLE ×3, …`, or `none`. */
+    retried:
+      Object.entries(race.retried)
+        .map(([code, n]) => `${code} ×${n}`)
+        .join(', ') || 'none',
   };
 }
