@@ -49,7 +49,10 @@ const sections: Array<{ title: { nl: string; en: string }; prefixes: string[] }>
   },
   { title: { nl: 'Afspraken', en: 'Appointments' }, prefixes: ['appointment', 'availability', 'calendar'] },
   {
-    title: { nl: 'Privacy: gegevens, wissen, bewaren, auditlog, back-up', en: 'Privacy: data, erasure, retention, audit log, backup' },
+    title: {
+      nl: 'Privacy: gegevens, wissen, bewaren, auditlog, back-up',
+      en: 'Privacy: data, erasure, retention, audit log, backup',
+    },
     prefixes: ['privacy', 'audit', 'backup'],
   },
   {

@@ -181,7 +181,15 @@ describe('operator backup and restore (embedded)', () => {
 
       // A server that runs but is not reachable at the address given: the lock names it.
       const wrongAddress = ['--server', `http://127.0.0.1:${await freePort()}`];
-      const locked = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', join(dir, 'x.tar'), ...wrongAddress]);
+      const locked = await cli([
+        'operator',
+        'backup',
+        '--data-dir',
+        dataDir,
+        '--out',
+        join(dir, 'x.tar'),
+        ...wrongAddress,
+      ]);
       expect(locked.code).toBe(75);
       expect(locked.err).toContain('--server');
 
@@ -192,13 +200,17 @@ describe('operator backup and restore (embedded)', () => {
       expect(offline.code, offline.err).toBe(0);
       expect(offline.out).toContain('server gestopt');
       const offlineRestored = join(dir, 'restored-offline');
-      expect((await cli(['operator', 'restore', '--from', offlineFile, '--data-dir', offlineRestored])).code).toBe(0);
+      expect(
+        (await cli(['operator', 'restore', '--from', offlineFile, '--data-dir', offlineRestored])).code,
+      ).toBe(0);
 
       const freshDir = join(dir, 'restored');
       const back = await cli(['operator', 'restore', '--from', backupFile, '--data-dir', freshDir]);
       expect(back.code, back.err).toBe(0);
       for (const secret of ['operator-token', 'franking-key'])
-        expect(await readFile(join(freshDir, secret), 'utf8')).toBe(await readFile(join(dataDir, secret), 'utf8'));
+        expect(await readFile(join(freshDir, secret), 'utf8')).toBe(
+          await readFile(join(dataDir, secret), 'utf8'),
+        );
       const again = await cli(['operator', 'restore', '--from', backupFile, '--data-dir', freshDir]);
       expect(again.code).toBe(1);
       expect(again.err).toContain('already holds a database');

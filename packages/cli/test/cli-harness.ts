@@ -59,7 +59,8 @@ export async function startCliSuite(): Promise<CliSuite> {
     run,
     async json<T>(profile: string | null, ...args: string[]) {
       const result = await run(profile, ...args, '--json');
-      if (result.code !== 0) throw new Error(`spreekuur ${args.join(' ')} (exit ${result.code}): ${result.err}`);
+      if (result.code !== 0)
+        throw new Error(`spreekuur ${args.join(' ')} (exit ${result.code}): ${result.err}`);
       return JSON.parse(result.out) as T;
     },
     async close() {
@@ -107,7 +108,13 @@ export async function cliOrganisation(suite: CliSuite, slug: string, residentNam
   const worker = await registerPerson(suite, workerInvite.code, 'Sanne', slug);
   const residents: Person[] = [];
   for (const name of residentNames) {
-    const invite = await suite.json<{ code: string }>(worker.profile, 'invite', 'create', '--role', 'resident');
+    const invite = await suite.json<{ code: string }>(
+      worker.profile,
+      'invite',
+      'create',
+      '--role',
+      'resident',
+    );
     residents.push(await registerPerson(suite, invite.code, name, slug));
   }
   return { organisationId: org.organisation.id, teamId: team.id, admin, worker, residents };

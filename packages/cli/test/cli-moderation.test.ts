@@ -27,7 +27,16 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     const g = ['--channel', group.id];
     const spam = await suite.json<{ seq: number }>(mo.profile, 'send', ...g, 'Koop nu goedkope pillen');
 
-    const muted = await suite.run(worker.profile, 'group', 'mute', ...g, '--person', mo.personId, '--minutes', '10');
+    const muted = await suite.run(
+      worker.profile,
+      'group',
+      'mute',
+      ...g,
+      '--person',
+      mo.personId,
+      '--minutes',
+      '10',
+    );
     expect(muted.code, muted.err).toBe(0);
     expect(muted.out).toContain(`Gedempt: ${mo.personId}`);
     const silent = await suite.run(mo.profile, 'send', ...g, 'Nog een keer');
@@ -40,7 +49,16 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     expect((await suite.run(lisa.profile, 'group', 'state', ...g)).out).toContain(`Gedempt: ${mo.personId}`);
     expect((await suite.run(worker.profile, 'group', 'unmute', ...g, '--person', mo.personId)).code).toBe(0);
 
-    const slow = await suite.run(worker.profile, 'group', 'slow-mode', ...g, '--seconds', '30', '--lang', 'en');
+    const slow = await suite.run(
+      worker.profile,
+      'group',
+      'slow-mode',
+      ...g,
+      '--seconds',
+      '30',
+      '--lang',
+      'en',
+    );
     expect(slow.out).toContain('Slow mode: 30 s');
     expect((await suite.run(worker.profile, 'group', 'slow-mode', ...g, '--seconds', '0')).code).toBe(0);
     expect((await suite.run(worker.profile, 'group', 'announcements', ...g, '--state', 'on')).code).toBe(0);
@@ -53,9 +71,9 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     expect((await suite.run(worker.profile, 'group', 'pin', ...g, '--seq', String(spam.seq))).out).toContain(
       `Vastgezet: #${spam.seq}`,
     );
-    expect((await suite.run(worker.profile, 'group', 'unpin', ...g, '--seq', String(spam.seq))).out).not.toContain(
-      'Vastgezet',
-    );
+    expect(
+      (await suite.run(worker.profile, 'group', 'unpin', ...g, '--seq', String(spam.seq))).out,
+    ).not.toContain('Vastgezet');
 
     // Lisa reads the message on her device (it keeps the franked copy) and reports it.
     expect((await suite.run(lisa.profile, 'history', ...g)).out).toContain('Koop nu goedkope pillen');
@@ -71,7 +89,16 @@ describe('spreekuur group moderation and reports (CLI)', () => {
       '--note',
       'Reclame',
     );
-    const again = await suite.run(lisa.profile, 'report', 'create', ...g, '--seq', String(spam.seq), '--reason', 'spam');
+    const again = await suite.run(
+      lisa.profile,
+      'report',
+      'create',
+      ...g,
+      '--seq',
+      String(spam.seq),
+      '--reason',
+      'spam',
+    );
     expect(again.code).toBe(1);
     expect(again.err).toContain('ERR_MOD_REPORT_DUPLICATE');
     const queue = await suite.run(worker.profile, 'report', 'list', ...g, '--status', 'open');
@@ -81,9 +108,19 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     expect(queue.out).toContain('Koop nu goedkope pillen');
     expect(queue.out).toContain('(Reclame)');
     expect((await suite.run(lisa.profile, 'report', 'list', ...g)).code).toBe(1);
-    const resolved = await suite.run(worker.profile, 'report', 'resolve', '--report', report.id, '--resolution', 'action_taken');
+    const resolved = await suite.run(
+      worker.profile,
+      'report',
+      'resolve',
+      '--report',
+      report.id,
+      '--resolution',
+      'action_taken',
+    );
     expect(resolved.code, resolved.err).toBe(0);
-    expect((await suite.run(lisa.profile, 'report', 'list')).out).toContain(`${report.id}  #${spam.seq}  spam  action_taken`);
+    expect((await suite.run(lisa.profile, 'report', 'list')).out).toContain(
+      `${report.id}  #${spam.seq}  spam  action_taken`,
+    );
 
     // A banned person is removed and cannot be added back until unbanned.
     expect((await suite.run(worker.profile, 'group', 'ban', ...g, '--person', mo.personId)).out).toContain(
@@ -94,5 +131,5 @@ describe('spreekuur group moderation and reports (CLI)', () => {
     expect(back.err).toContain('ERR_MOD_BANNED');
     expect((await suite.run(worker.profile, 'group', 'unban', ...g, '--person', mo.personId)).code).toBe(0);
     expect((await suite.run(worker.profile, 'group', 'add', ...g, '--person', mo.personId)).code).toBe(0);
-  });
+  }, 90_000);
 });

@@ -17,21 +17,43 @@ describe('spreekuur privacy, audit and backup (CLI)', () => {
     const [mo, lisa] = residents as [(typeof residents)[0], (typeof residents)[0]];
 
     // Retention: admins set it, within the limits, per organisation and per team.
-    expect((await suite.run(admin.profile, 'privacy', 'retention', 'show')).out).toMatch(/messages-days\s+365 dagen/);
+    expect((await suite.run(admin.profile, 'privacy', 'retention', 'show')).out).toMatch(
+      /messages-days\s+365 dagen/,
+    );
     const set = await suite.run(admin.profile, 'privacy', 'retention', 'set', '--office-hour-days', '14');
     expect(set.code, set.err).toBe(0);
     expect(set.out).toMatch(/office-hour-days\s+14 dagen/);
     const tooShort = await suite.run(admin.profile, 'privacy', 'retention', 'set', '--audit-days', '10');
     expect(tooShort.code).toBe(64);
     expect(tooShort.err).toContain('--audit-days');
-    const team = await suite.run(admin.profile, 'privacy', 'retention', 'set', '--team', teamId, '--queue-days', '7');
+    const team = await suite.run(
+      admin.profile,
+      'privacy',
+      'retention',
+      'set',
+      '--team',
+      teamId,
+      '--queue-days',
+      '7',
+    );
     expect(team.code, team.err).toBe(0);
     expect(team.out).toContain(`team ${teamId}: queueDays 7`);
-    const notPerTeam = await suite.run(admin.profile, 'privacy', 'retention', 'set', '--team', teamId, '--messages-days', '30');
+    const notPerTeam = await suite.run(
+      admin.profile,
+      'privacy',
+      'retention',
+      'set',
+      '--team',
+      teamId,
+      '--messages-days',
+      '30',
+    );
     expect(notPerTeam.code).toBe(64);
     const resident = await suite.run(mo.profile, 'privacy', 'retention', 'set', '--messages-days', '30');
     expect(resident.code).toBe(1);
-    expect((await suite.run(admin.profile, 'privacy', 'retention', 'show')).out).toMatch(/messages-days\s+365 dagen/);
+    expect((await suite.run(admin.profile, 'privacy', 'retention', 'show')).out).toMatch(
+      /messages-days\s+365 dagen/,
+    );
 
     // Export: one's own data to a private file; an admin's for a person; nobody else's.
     const file = join(suite.dir, 'mo-export.json');
@@ -39,9 +61,9 @@ describe('spreekuur privacy, audit and backup (CLI)', () => {
     expect(exported.code, exported.err).toBe(0);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await readFile(file, 'utf8')).toContain(mo.personId);
-    expect(JSON.stringify(await suite.json(admin.profile, 'privacy', 'export', '--person', mo.personId))).toContain(
-      mo.personId,
-    );
+    expect(
+      JSON.stringify(await suite.json(admin.profile, 'privacy', 'export', '--person', mo.personId)),
+    ).toContain(mo.personId);
     const others = await suite.run(lisa.profile, 'privacy', 'export', '--person', mo.personId);
     expect(others.code).toBe(1);
 
@@ -59,11 +81,23 @@ describe('spreekuur privacy, audit and backup (CLI)', () => {
     // Key backup: the recovery key is shown once; the right key restores, a wrong one changes nothing.
     const backup = await suite.json<{ recoveryKey: string; entries: number }>(mo.profile, 'backup', 'create');
     expect(backup.recoveryKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$/);
-    const restored = await suite.run(mo.profile, 'backup', 'restore', '--key', backup.recoveryKey.toLowerCase());
+    const restored = await suite.run(
+      mo.profile,
+      'backup',
+      'restore',
+      '--key',
+      backup.recoveryKey.toLowerCase(),
+    );
     expect(restored.code, restored.err).toBe(0);
     expect(restored.out).toContain('Teruggezet');
     expect(restored.out).not.toContain('identity');
-    const wrongKey = await suite.run(mo.profile, 'backup', 'restore', '--key', 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA');
+    const wrongKey = await suite.run(
+      mo.profile,
+      'backup',
+      'restore',
+      '--key',
+      'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA',
+    );
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.err).toContain('ERR_CLIENT_BACKUP_INVALID');
 
@@ -76,5 +110,5 @@ describe('spreekuur privacy, audit and backup (CLI)', () => {
     expect(erased.code, erased.err).toBe(0);
     expect(erased.out).toMatch(/Gewist: 1 apparaten/);
     expect((await suite.run(lisa.profile, 'whoami')).code).not.toBe(0);
-  });
+  }, 90_000);
 });

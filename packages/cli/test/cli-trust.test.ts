@@ -41,7 +41,14 @@ describe('spreekuur trust (CLI)', () => {
       worker.deviceId,
     ]);
     // The next look at Sanne's devices sees it: the event is said on the command's output.
-    const numbers = await suite.run(mo.profile, 'safety-number', '--channel', channel.id, '--person', worker.personId);
+    const numbers = await suite.run(
+      mo.profile,
+      'safety-number',
+      '--channel',
+      channel.id,
+      '--person',
+      worker.personId,
+    );
     expect(numbers.out).toContain(`⚠ De sleutel van ${worker.personId}`);
     expect(numbers.out).toContain(`trust accept ${worker.personId}`);
     const refused = await suite.run(mo.profile, 'send', '--channel', channel.id, 'Mijn BSN is …');
@@ -59,7 +66,7 @@ describe('spreekuur trust (CLI)', () => {
     const after = await suite.run(mo.profile, 'trust', 'list');
     expect(after.out).toContain(`${worker.personId}  niet geverifieerd`);
     expect(after.out).toContain(`${worker.deviceId}  vertrouwd`);
-  });
+  }, 90_000);
 
   it('approves a device linked to the own account, and refuses a device that is not one’s own', async () => {
     const { worker } = await cliOrganisation(suite, 'cli-trust-link', []);
@@ -79,11 +86,16 @@ describe('spreekuur trust (CLI)', () => {
     expect(approved.code, approved.err).toBe(0);
     expect(approved.out).toBe('Apparaat goedgekeurd.');
 
-    const wrong = await suite.run(worker.profile, 'devices', 'approve', '00000000-0000-4000-8000-000000000000');
+    const wrong = await suite.run(
+      worker.profile,
+      'devices',
+      'approve',
+      '00000000-0000-4000-8000-000000000000',
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain('ERR_NOT_FOUND');
     const malformed = await suite.run(worker.profile, 'devices', 'approve', 'telefoon');
     expect(malformed.code).toBe(64);
     expect(malformed.err).toContain('<device>');
-  });
+  }, 90_000);
 });

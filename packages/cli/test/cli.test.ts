@@ -78,10 +78,22 @@ describe('spreekuur operator (CLI)', () => {
         expect(result.err).toContain('ERR_CONFLICT');
       } else {
         expect(result.code, result.err).toBe(0);
-        expect(await inspectBackup(out)).toMatchObject({ online: true, format: 'spreekuur-embedded-backup/2' });
+        expect(await inspectBackup(out)).toMatchObject({
+          online: true,
+          format: 'spreekuur-embedded-backup/2',
+        });
       }
       const wrongToken = await runCli(
-        ['operator', 'backup', '--out', join(dir, 'other.tar'), '--server', gateway.url, '--token', 'op_wrong'],
+        [
+          'operator',
+          'backup',
+          '--out',
+          join(dir, 'other.tar'),
+          '--server',
+          gateway.url,
+          '--token',
+          'op_wrong',
+        ],
         () => undefined,
         () => undefined,
       );

@@ -36,6 +36,7 @@ import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts'
 import { HttpClient, type CallArguments } from './http.ts';
 import { ModerationClient } from './moderation.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
+import { proveAddition } from './sync/membership-proofs.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
 import type { KdfParams } from './backup/sealed-backup.ts';
@@ -165,6 +166,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       devices: this.devices,
       membership,
       self: { personId: account.personId, deviceId: account.deviceId },
+      selfIdentityKey: account.identity.publicKey,
+      channelKind: (channelId) => this.channelKind(channelId),
       emit: (event, value) => this.emit(event, value),
       delivered: (channelId, seq) => this.queueReceipt(channelId, { deliveredSeq: seq }),
     });
@@ -470,14 +473,47 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return channel;
   }
 
+  /**
+   * Creates a group. This device picks the channel id and signs every founding member (itself
+   * as owner), so the other members can check who made the group (SPEC §13.5).
+   */
   async createGroup(name: string, memberIds: string[] = []): Promise<Channel> {
-    const channel = await this.http.call(chatEndpoints.createGroup, { body: { name, memberIds } });
+    const channelId = crypto.randomUUID();
+    const self = this.signer();
+    const founders = [
+      { personId: this.account.personId, role: 'owner' as const },
+      ...[...new Set(memberIds)]
+        .filter((personId) => personId !== this.account.personId)
+        .map((personId) => ({ personId, role: 'member' as const })),
+    ];
+    const memberProofs = founders.map(({ personId, role }) => ({
+      personId,
+      proof: proveAddition(self, { channelId, personId, role, afterSeq: 0 }),
+    }));
+    await this.store.set(`channel-kind/${channelId}`, 'group');
+    const channel = await this.http.call(chatEndpoints.createGroup, {
+      body: { name, memberIds, channelId, memberProofs },
+    });
     await this.store.set(`channel-kind/${channel.id}`, channel.kind);
     return channel;
   }
 
-  addMember(channelId: string, personId: string, role: 'member' | 'moderator' = 'member') {
-    return this.http.call(chatEndpoints.addMember, { params: { id: channelId }, body: { personId, role } });
+  /** Adds a member (owners and moderators), signed by this device after the last entry it knows of. */
+  async addMember(channelId: string, personId: string, role: 'member' | 'moderator' = 'member') {
+    const { lastSeq } = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
+    const proof = proveAddition(this.signer(), { channelId, personId, role, afterSeq: lastSeq });
+    return this.http.call(chatEndpoints.addMember, {
+      params: { id: channelId },
+      body: { personId, role, proof },
+    });
+  }
+
+  private signer() {
+    return {
+      personId: this.account.personId,
+      deviceId: this.account.deviceId,
+      identity: this.account.identity,
+    };
   }
 
   async removeMember(channelId: string, personId: string): Promise<void> {

@@ -12,6 +12,7 @@ export type {
   MembershipChange,
   OutgoingUpdate,
   TrustChange,
+  UnverifiedAddition,
   UploadProgress,
 } from './types.ts';
 export { generateRecoveryKey } from './backup/sealed-backup.ts';

@@ -1,6 +1,7 @@
 import type { ChannelDevice, ModerationChange, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
+import type { AdditionVerdict } from './sync/membership-proofs.ts';
 
 /** A message as the app sees it: decrypted, in channel order, delivered once. */
 export interface ChatMessage {
@@ -64,6 +65,19 @@ export interface TrustChange {
   reason?: 'uncertified' | 'not-a-member';
 }
 
+/**
+ * `personId` was added to a group (entry `seq`, by `byPersonId` as the server says) without a
+ * valid signature of an owner's or moderator's trusted device (SPEC §13.5): show it, and let
+ * the members ask the owner. The member is added all the same.
+ */
+export interface UnverifiedAddition {
+  channelId: string;
+  seq: number;
+  personId: string;
+  byPersonId: string | null;
+  reason: Exclude<AdditionVerdict, 'verified'>;
+}
+
 export interface ClientEvents extends Record<string, unknown> {
   message: ChatMessage;
   'message-deleted': { channelId: string; seq: number; byPersonId: string };
@@ -76,6 +90,8 @@ export interface ClientEvents extends Record<string, unknown> {
   'contact-device-added': ChannelDevice;
   /** Keys and devices of the people you talk to (pins, verification): see {@link TrustChange}. */
   'trust:changed': TrustChange;
+  /** A member added to a group without an owner's or moderator's signature: see {@link UnverifiedAddition}. */
+  'membership:unverified': UnverifiedAddition;
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`

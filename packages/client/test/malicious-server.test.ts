@@ -423,6 +423,64 @@ describe('membership by our own view', () => {
   });
 });
 
+describe('signed membership (SPEC §13.5)', () => {
+  it("an added member without an owner's signature, with a forged one, or a replayed addition is surfaced", async () => {
+    const { org, worker, victim, evil, events } = await cast('evil-membership');
+    const reports = events('membership:unverified');
+    const unverified = () => reports;
+    const carol = await sdkPerson(gateway, org.worker, org.team.id, 'Carol');
+    clients.push(carol);
+    // Made and filled through the SDK: every addition is signed by the worker's (owner's) device.
+    const group = await worker.createGroup('Groep', [victim.account.personId]);
+    await worker.addMember(group.id, carol.account.personId);
+    await victim.history(group.id);
+    expect(unverified()).toEqual([]);
+    const page = await victim.call(chatEndpoints.history, { params: { id: group.id }, query: {} });
+    const carolAdded = page.events.find(
+      (e) => e.kind === 'member_added' && e.personId === carol.account.personId,
+    ) as Extract<ChannelEvent, { kind: 'member_added' }>;
+    expect(carolAdded.proof).toMatchObject({ deviceId: worker.account.deviceId });
+    await worker.removeMember(group.id, carol.account.personId);
+
+    // The server writes additions of its own in place of three messages of the worker.
+    const [eve, frank] = [crypto.randomUUID(), crypto.randomUUID()];
+    const [a, b, c] = [
+      await worker.sendText(group.id, 'een'),
+      await worker.sendText(group.id, 'twee'),
+      await worker.sendText(group.id, 'drie'),
+    ];
+    const addition = (seq: number, fields: Partial<typeof carolAdded>): ChannelEvent => ({
+      ...carolAdded,
+      seq,
+      createdAt: new Date().toISOString(),
+      ...fields,
+    });
+    evil.tamper((path, body) =>
+      isHistory(path, group.id)
+        ? {
+            ...(body as object),
+            events: (body as { events: ChannelEvent[] }).events.map((e) =>
+              e.seq === a.seq
+                ? addition(e.seq, { personId: eve, proof: undefined }) // unsigned, "by" the owner
+                : e.seq === b.seq
+                  ? addition(e.seq, { personId: frank }) // Carol's proof under Frank's name
+                  : e.seq === c.seq
+                    ? addition(e.seq, {}) // Carol's real addition again, after her removal
+                    : e,
+            ),
+          }
+        : body,
+    );
+    await victim.history(group.id);
+    expect(unverified().map((u) => [u.seq, u.personId, u.reason])).toEqual([
+      [a.seq, eve, 'unsigned'],
+      [b.seq, frank, 'bad-signature'],
+      [c.seq, carol.account.personId, 'replayed'],
+    ]);
+    expect(unverified()[0]).toMatchObject({ channelId: group.id, byPersonId: worker.account.personId });
+  });
+});
+
 describe('state at rest', () => {
   it('a device registered on an encrypted store opens again with its PIN only', async () => {
     const org = await seedOrganisation(gateway, 'at-rest');

@@ -138,7 +138,9 @@ export async function backupEmbedded(dataDir: string, out: string): Promise<Back
 }
 
 /** What a backup holds, from the file (or the folder of the first version). */
-async function readBackup(from: string): Promise<{ manifest: BackupManifest; files: Map<string, Uint8Array<ArrayBuffer>> }> {
+async function readBackup(
+  from: string,
+): Promise<{ manifest: BackupManifest; files: Map<string, Uint8Array<ArrayBuffer>> }> {
   if ((await stat(from)).isDirectory()) {
     const files = new Map<string, Uint8Array<ArrayBuffer>>();
     for (const name of ARCHIVE_NAMES) {

@@ -24,7 +24,18 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 
 async function fitsIn320(page: Page): Promise<void> {
   await page.setViewportSize({ width: 320, height: 640 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  const { width, widest } = await page.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    // What sticks out, to say where when it fails.
+    widest: [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > 320 || el.scrollWidth > el.clientWidth + 1)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)} ${el.scrollWidth}/${el.clientWidth}`,
+      )
+      .slice(0, 5),
+  }));
+  expect(width, `wider than 320 px: ${widest.join(', ')}`).toBeLessThanOrEqual(320);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -43,7 +54,11 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     worker = await newPerson();
     await joinWith(worker, await suite.workerInvite(), 'Sanne');
     resident = await newPerson();
-    await joinWith(resident, await invite(suite.gateway, suite.org.admin, 'resident', suite.org.team.id), 'Jan');
+    await joinWith(
+      resident,
+      await invite(suite.gateway, suite.org.admin, 'resident', suite.org.team.id),
+      'Jan',
+    );
     await resident.getByRole('button', { name: 'Sanne' }).click();
     await resident.getByRole('heading', { name: 'Gesprek met Sanne' }).waitFor();
     await resident.getByLabel('Uw bericht').fill('Goedemorgen Sanne');
@@ -75,7 +90,9 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('heading', { name: 'Veiligheidsnummer met Sanne' }).waitFor();
     await resident.getByTestId('safety-number').waitFor();
     expect(await digitsOn(resident)).toBe(workerDigits);
-    await expect(resident.getByRole('img', { name: /QR-code met het veiligheidsnummer/ }).count()).resolves.toBe(1);
+    await expect(
+      resident.getByRole('img', { name: /QR-code met het veiligheidsnummer/ }).count(),
+    ).resolves.toBe(1);
     await screenshots(resident, 'trust-safety-number');
 
     const verify = worker.getByRole('button', { name: 'Gelijk: markeer als gecontroleerd' });
@@ -96,7 +113,7 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('link', { name: /Terug/ }).click(); // home
     await resident.getByRole('link', { name: 'Mijn apparaten en veiligheid' }).click();
     await resident.getByRole('heading', { name: 'Mijn apparaten' }).waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(1);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(1);
     const make = resident.getByRole('button', { name: 'Koppelcode maken' });
     await tabTo(resident, make);
     await resident.keyboard.press('Enter');
@@ -128,11 +145,21 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await dialog.getByText(/Een nieuw apparaat wil meedoen: Chrome \(web\), .+\. Is dit van u\?/).waitFor();
     await expectClean(resident, 'the approval dialog');
     await screenshots(resident, 'trust-approve');
+    // Escape puts the question off; the device's row asks again.
+    await resident.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await tabTo(resident, resident.getByRole('button', { name: 'Is Chrome (web) van u? Nu kiezen' }));
+    await resident.keyboard.press('Enter');
+    await dialog.waitFor();
     // The first answer has the focus: Enter says yes.
-    expect(await dialog.getByRole('button', { name: 'Ja, dit is van mij' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(
+      await dialog
+        .getByRole('button', { name: 'Ja, dit is van mij' })
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
     await resident.keyboard.press('Enter');
     await resident.getByText('Chrome (web) doet nu mee.').waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(2);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(2);
     await tablet.getByText('Dit apparaat is gekoppeld').waitFor({ state: 'detached' });
   });
 
@@ -151,7 +178,9 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await screenshots(worker, 'trust-new-device');
     await notice.getByRole('button', { name: 'Bekijk veiligheidsnummer' }).click();
     await worker.getByRole('heading', { name: 'Veiligheidsnummer met Jan' }).waitFor();
-    await expect(worker.getByTestId('safety-number').count()).resolves.toBe(2);
+    // One number per device of Jan's: the phone and the tablet.
+    await expect.poll(() => worker.getByTestId('safety-number').count(), { timeout: 15_000 }).toBe(2);
+    await fitsIn320(worker);
     await worker.getByRole('link', { name: /Terug/ }).click();
     await notice.getByRole('button', { name: 'Accepteren' }).click();
     await notice.waitFor({ state: 'detached' });
@@ -177,6 +206,91 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     await fitsIn320(worker);
   });
 
+  it('a key swapped by the server: a warning, the message waits and says why, and goes after accepting', async () => {
+    // The server (the database here) swaps the keys and prekeys of Jan's phone and tablet: the
+    // identity swap of issue 14. Sanne's app sees other keys than the ones it pinned.
+    const db = suite.gateway.db;
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT d.id FROM devices d JOIN people p ON p.id = d.person_id
+        WHERE p.display_name = 'Jan' AND d.revoked_at IS NULL ORDER BY d.created_at`,
+    );
+    const [phone, other] = rows.map((row) => row.id) as [string, string];
+    const columns = [
+      'signed_prekey_id',
+      'signed_prekey',
+      'signed_prekey_signature',
+      'kem_prekey_id',
+      'kem_prekey',
+      'kem_prekey_signature',
+    ];
+    const swapKeys = async () => {
+      const keys = await db.query<{ id: string; identity_key: Uint8Array }>(
+        `SELECT id, identity_key FROM devices WHERE id = ANY($1::uuid[])`,
+        [[phone, other]],
+      );
+      const prekeys = await db.query<Record<string, unknown>>(
+        `SELECT device_id, ${columns.join(', ')} FROM device_signed_prekeys WHERE device_id = ANY($1::uuid[])`,
+        [[phone, other]],
+      );
+      const keyOf = (id: string) => keys.rows.find((row) => row.id === id)!.identity_key;
+      const prekeysOf = (id: string) => prekeys.rows.find((row) => row.device_id === id)!;
+      // identity_key is unique: through a placeholder.
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [phone, new Uint8Array(32)]);
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [other, keyOf(phone)]);
+      await db.query(`UPDATE devices SET identity_key = $2 WHERE id = $1`, [phone, keyOf(other)]);
+      for (const [to, from] of [
+        [phone, other],
+        [other, phone],
+      ] as const) {
+        await db.query(
+          `UPDATE device_signed_prekeys SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE device_id = $1`,
+          [to, ...columns.map((c) => prekeysOf(from)[c])],
+        );
+      }
+      await db.query(`DELETE FROM device_one_time_prekeys WHERE device_id = ANY($1::uuid[])`, [
+        [phone, other],
+      ]);
+    };
+    await swapKeys();
+
+    // Looking at the safety number makes the app ask for Jan's devices again.
+    await worker.getByRole('link', { name: 'Veiligheidsnummer' }).click();
+    await worker.getByText('De sleutel van Jan is veranderd.').waitFor();
+    await expectClean(worker, 'the safety number page with a changed key');
+    await worker.getByRole('link', { name: /Terug/ }).click();
+    const alert = worker
+      .getByRole('alert')
+      .filter({ hasText: 'Let op: het veiligheidsnummer van Jan is veranderd.' });
+    await alert.waitFor();
+    await alert.getByText('Uw berichten aan Jan wachten tot u de nieuwe sleutel accepteert.').waitFor();
+    const held = 'Klopt het adres nog?';
+    await worker.getByLabel('Uw bericht').fill(held);
+    await worker.keyboard.press('Enter');
+    await worker
+      .locator('li.pending', { hasText: held })
+      .getByText('Niet verstuurd: accepteer eerst de nieuwe sleutel')
+      .waitFor();
+    await expectClean(worker, 'the key-change warning with a held message');
+    await screenshots(worker, 'trust-key-changed');
+
+    // Accepting (by keyboard) sends the held message (the server stored it: it has a mark), to the
+    // keys Sanne accepted.
+    await tabTo(worker, alert.getByRole('button', { name: 'Accepteren' }));
+    await worker.keyboard.press('Enter');
+    await alert.waitFor({ state: 'detached' });
+    await worker
+      .locator('li.own:not(.pending)', { hasText: held })
+      .getByText(/^(Verstuurd|Ontvangen|Gelezen)$/)
+      .waitFor()
+      .catch(async (error: unknown) => {
+        const shown = await worker.locator('li.own', { hasText: held }).allInnerTexts();
+        throw new Error(`${String(error)}\nshown: ${shown.join(' | ')}\n${problems.errors.join('\n')}`);
+      });
+
+    // The server lists the real keys again (so Jan's devices sign in as before).
+    await swapKeys();
+  });
+
   it('the resident signs the tablet out after a question; the tablet says so', async () => {
     await resident.getByRole('link', { name: /Terug/ }).click();
     await resident.getByRole('link', { name: /Terug/ }).click();
@@ -188,11 +302,11 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     // "Nee, terug" (Escape) keeps the device.
     await resident.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    await expect(resident.getByTestId('device').count()).resolves.toBe(2);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(2);
     await resident.getByRole('button', { name: 'Afmelden: Chrome (web)' }).click();
     await dialog.getByRole('button', { name: 'Ja, afmelden' }).click();
     await resident.getByText('Chrome (web) is afgemeld.').waitFor();
-    await expect(resident.getByTestId('device').count()).resolves.toBe(1);
+    await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(1);
     await tablet.getByText('Dit apparaat is afgemeld').waitFor();
     // The signed-out tablet's last requests were refused: that is what revoking means.
     expect(problems.errors.filter((e) => !/HTTP 401|status of 401/.test(e))).toEqual([]);

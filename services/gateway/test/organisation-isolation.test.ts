@@ -78,6 +78,7 @@ const unscoped: Record<string, string> = {
   'POST /v1/operator/organisations': 'operator only, deployment-wide by design',
   'GET /v1/operator/organisations': 'operator only, deployment-wide by design',
   'POST /v1/operator/organisations/:id/admin-invites': 'operator only, deployment-wide by design',
+  'POST /v1/operator/backup': 'operator only, deployment-wide by design (the embedded database, streamed)',
 };
 
 const cases: Record<string, () => Promise<void>> = {

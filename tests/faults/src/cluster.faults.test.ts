@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isSpreekuurError, type ChatMessage } from '@spreekuur/client';
+import type { ChatMessage } from '@spreekuur/client';
 import { dutyEndpoints, officeHoursEndpoints, queueEndpoints } from '@spreekuur/protocol/scheduling';
 import { ALWAYS_OPEN } from '@spreekuur/testing/scheduling';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import { canaryHits, newCanary } from './canary.ts';
 import { castOrganisation, type Cast } from './cast.ts';
 import { describeCounts, Ledger, sleep, steadyTraffic, type Counts } from './ledger.ts';
 import { recordFigure } from './figures.ts';
+import { bookingsAfter, openBookingDesk, raceForSlots, untilAnswered, type BookingDesk } from './races.ts';
 
 /**
  * Two gateway nodes on a PostgreSQL cluster and a Redis server of this suite's own, each
@@ -40,6 +41,7 @@ let proxies: FailoverProxy[];
 let cast: Cast;
 let ledger: Ledger;
 let dataDir: string;
+let desk: BookingDesk;
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPostgresCluster(), startRedisServer()]);
@@ -140,6 +142,15 @@ function waitForFile(player: Cast['everyone'][number]) {
 
 const allOnline = () => cast.everyone.every((p) => p.client.online);
 
+/** Each slot at most once, each resident with an ack exactly once, and every slot someone got. */
+function expectNoDoubleBooking(bookings: Awaited<ReturnType<typeof bookingsAfter>>) {
+  expect(bookings.perSlot.every((n) => n <= 1)).toBe(true);
+  expect(bookings.perAckedResident.every((n) => n === 1)).toBe(true);
+  expect(bookings.acked).toBe(bookings.perAckedResident.length);
+  // A slot someone wanted is booked (the first tap that reached the database won it).
+  expect(bookings.perSlot).toEqual(bookings.perSlot.map(() => 1));
+}
+
 describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
   it('a node killed with SIGKILL mid-traffic: its devices move to the other node and nothing is lost', async () => {
     let recovered = 0;
@@ -156,31 +167,19 @@ describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
     await nodes[0]!.start();
   });
 
-  it('residents joining the queue (twice each) while a node is killed: each is in it exactly once', async () => {
+  it('residents joining the queue and booking the same slots (twice each) while a node is killed: no one twice, no slot twice', async () => {
     const { teamId, worker, residents } = cast;
     await worker.client.call(officeHoursEndpoints.publishHours, { params: { teamId }, body: ALWAYS_OPEN });
     await worker.client.call(dutyEndpoints.switchDuty, { params: { teamId }, body: { onDuty: true } });
-    const retryable = [
-      'ERR_CLIENT_NETWORK',
-      'ERR_CLIENT_TIMEOUT',
-      'ERR_UNAVAILABLE',
-      'ERR_CLIENT_BAD_RESPONSE',
-    ];
+    desk = await openBookingDesk(cast);
     // A double tap, each tap retried until the server answers, as an app would.
-    const join = async (resident: Cast['everyone'][number]) => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        try {
-          await resident.client.call(queueEndpoints.join, { params: { teamId }, body: {} });
-          return 'joined';
-        } catch (error) {
-          if (isSpreekuurError(error, 'ERR_SCHED_ALREADY_QUEUED')) return 'already';
-          if (!retryable.some((code) => isSpreekuurError(error, code as never))) throw error;
-          await sleep(200);
-        }
-      }
-      throw new Error('the queue never answered');
-    };
+    const join = (resident: Cast['everyone'][number]) =>
+      untilAnswered(() => resident.client.call(queueEndpoints.join, { params: { teamId }, body: {} }), [
+        'ERR_SCHED_ALREADY_QUEUED',
+      ] as const);
     const joins = residents.flatMap((resident) => [join(resident), join(resident)]);
+    // Three residents, two slots: two of them want the same one.
+    const race = raceForSlots(cast, desk, 2);
     await nodes[1]!.kill('SIGKILL');
     const outcomes = await Promise.all(joins);
     const queue = await worker.client.call(queueEndpoints.teamQueue, { params: { teamId } });
@@ -190,11 +189,16 @@ describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
           (c) => c.residentId === r.client.account.personId && c.status === 'waiting',
         ).length,
     );
+    const bookings = await bookingsAfter(cast, race);
     process.stdout.write(
-      `[faults] queue under node SIGKILL: joins ${outcomes.join(',')}; entries per resident ${entries.join(',')}\n`,
+      `[faults] queue under node SIGKILL: joins ${outcomes.join(',')}; entries per resident ${entries.join(',')}\n` +
+        `[faults] bookings under node SIGKILL: ${bookings.acked} acked, ${bookings.taken} told taken; ` +
+        `per slot ${bookings.perSlot.join(',')}; per acked resident ${bookings.perAckedResident.join(',')}; retried after ${bookings.retried}\n`,
     );
+    recordFigure('node SIGKILL: slots booked twice', bookings.perSlot.filter((n) => n > 1).length);
     expect(entries).toEqual(residents.map(() => 1));
-    expect(outcomes.filter((o) => o === 'joined')).toHaveLength(residents.length);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(residents.length);
+    expectNoDoubleBooking(bookings);
     await nodes[1]!.start();
     await until('every device online again', allOnline, 30_000, 50);
   });
@@ -230,8 +234,13 @@ describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
   it('PostgreSQL restarted: sends wait with a retryable error, /readyz says 503, all arrive after', async () => {
     const statuses: number[] = [];
     const before = ledger.counts().waitingCodes;
+    desk = await openBookingDesk(cast);
+    let race: ReturnType<typeof raceForSlots> | undefined;
     const counts = await underLoad('PostgreSQL restart', async () => {
-      await pg.stop();
+      // The taps race the shutdown: some reach the database before it goes, the rest wait.
+      const stopping = pg.stop();
+      race = raceForSlots(cast, desk, 2);
+      await stopping;
       const stoppedAt = Date.now();
       while (Date.now() - stoppedAt < 3_000) {
         statuses.push(await nodes[0]!.readiness().catch(() => 0));
@@ -242,6 +251,13 @@ describe('two gateway nodes on PostgreSQL and Redis, under faults', () => {
       recordFigure('PostgreSQL restart: nodes ready after it is back (ms)', back);
     });
     expect(statuses).toContain(503);
+    const bookings = await bookingsAfter(cast, race!);
+    process.stdout.write(
+      `[faults] bookings under PostgreSQL restart: ${bookings.acked} acked, ${bookings.taken} told taken; ` +
+        `per slot ${bookings.perSlot.join(',')}; per acked resident ${bookings.perAckedResident.join(',')}; retried after ${bookings.retried}\n`,
+    );
+    recordFigure('PostgreSQL restart: slots booked twice', bookings.perSlot.filter((n) => n > 1).length);
+    expectNoDoubleBooking(bookings);
     const retried = Object.keys(counts.waitingCodes).filter(
       (code) => counts.waitingCodes[code]! > (before[code] ?? 0),
     );

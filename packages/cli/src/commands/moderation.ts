@@ -35,7 +35,8 @@ function stateLines(ctx: Context, state: ModerationState): string[] {
     `${ctx.say('Langzame modus', 'Slow mode')}: ${state.slowModeSeconds ? `${state.slowModeSeconds} s` : ctx.say('uit', 'off')}`,
     `${ctx.say('Alleen mededelingen', 'Announcements only')}: ${state.locked ? ctx.say('aan', 'on') : ctx.say('uit', 'off')}`,
     ...state.mutes.map(
-      (m) => `${ctx.say('Gedempt', 'Muted')}: ${m.personId} ${ctx.say('tot', 'until')} ${when(m.until, ctx.lang)}`,
+      (m) =>
+        `${ctx.say('Gedempt', 'Muted')}: ${m.personId} ${ctx.say('tot', 'until')} ${when(m.until, ctx.lang)}`,
     ),
     ...state.bans.map((b) => `${ctx.say('Verbannen', 'Banned')}: ${b.personId}`),
     ...state.pins.map((p) => `${ctx.say('Vastgezet', 'Pinned')}: #${p.seq}`),
@@ -68,6 +69,36 @@ function moderationCommand<S extends z.ZodObject>(spec: {
 const member = z.object({ channel: uuid, person: uuid });
 const memberOptions = { channel: channelOption, person: personOption };
 
+/** Actions on one member that need nothing else: the same options, the same answer. */
+const memberActions: Array<{
+  verb: string;
+  summary: { nl: string; en: string };
+  act: (moderation: ModerationClient, channelId: string, personId: string) => Promise<ModerationState>;
+  done: { nl: string; en: string };
+}> = [
+  {
+    verb: 'unmute',
+    summary: { nl: 'Dempen opheffen', en: 'Unmute a member' },
+    act: (m, channel, person) => m.unmute(channel, person),
+    done: { nl: 'Niet meer gedempt.', en: 'Unmuted.' },
+  },
+  {
+    verb: 'ban',
+    summary: {
+      nl: 'Een deelnemer verbannen: verwijderd, en niet opnieuw toe te voegen',
+      en: 'Ban a member: removed, and not to be added again',
+    },
+    act: (m, channel, person) => m.ban(channel, person),
+    done: { nl: 'Verbannen.', en: 'Banned.' },
+  },
+  {
+    verb: 'unban',
+    summary: { nl: 'Verbanning opheffen', en: 'Lift a ban' },
+    act: (m, channel, person) => m.unban(channel, person),
+    done: { nl: 'Verbanning opgeheven.', en: 'Ban lifted.' },
+  },
+];
+
 export const moderationCommands = [
   command({
     name: 'group state',
@@ -85,9 +116,18 @@ export const moderationCommands = [
   }),
   moderationCommand({
     name: 'group mute',
-    summary: { nl: 'Een deelnemer een tijd dempen (moderatoren)', en: 'Mute a member for a while (moderators)' },
+    summary: {
+      nl: 'Een deelnemer een tijd dempen (moderatoren)',
+      en: 'Mute a member for a while (moderators)',
+    },
     example: 'group mute --channel 9a1b… --person 47a5… --minutes 60',
-    args: member.extend({ minutes: z.coerce.number().int().min(1).max(MUTE_SECONDS_MAX / 60) }),
+    args: member.extend({
+      minutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MUTE_SECONDS_MAX / 60),
+    }),
     options: {
       ...memberOptions,
       minutes: { help: { nl: 'Hoe lang, in minuten', en: 'How long, in minutes' }, placeholder: 'n' },
@@ -95,36 +135,17 @@ export const moderationCommands = [
     act: (m, args) => m.mute(args.channel, args.person, args.minutes * 60),
     done: { nl: 'Gedempt.', en: 'Muted.' },
   }),
-  moderationCommand({
-    name: 'group unmute',
-    summary: { nl: 'Dempen opheffen', en: 'Unmute a member' },
-    example: 'group unmute --channel 9a1b… --person 47a5…',
-    args: member,
-    options: memberOptions,
-    act: (m, args) => m.unmute(args.channel, args.person),
-    done: { nl: 'Niet meer gedempt.', en: 'Unmuted.' },
-  }),
-  moderationCommand({
-    name: 'group ban',
-    summary: {
-      nl: 'Een deelnemer verbannen: verwijderd, en niet opnieuw toe te voegen',
-      en: 'Ban a member: removed, and not to be added again',
-    },
-    example: 'group ban --channel 9a1b… --person 47a5…',
-    args: member,
-    options: memberOptions,
-    act: (m, args) => m.ban(args.channel, args.person),
-    done: { nl: 'Verbannen.', en: 'Banned.' },
-  }),
-  moderationCommand({
-    name: 'group unban',
-    summary: { nl: 'Verbanning opheffen', en: 'Lift a ban' },
-    example: 'group unban --channel 9a1b… --person 47a5…',
-    args: member,
-    options: memberOptions,
-    act: (m, args) => m.unban(args.channel, args.person),
-    done: { nl: 'Verbanning opgeheven.', en: 'Ban lifted.' },
-  }),
+  ...memberActions.map((action) =>
+    moderationCommand({
+      name: `group ${action.verb}`,
+      summary: action.summary,
+      example: `group ${action.verb} --channel 9a1b… --person 47a5…`,
+      args: member,
+      options: memberOptions,
+      act: (moderation, args) => action.act(moderation, args.channel, args.person),
+      done: action.done,
+    }),
+  ),
   moderationCommand({
     name: 'group slow-mode',
     summary: {
@@ -152,24 +173,20 @@ export const moderationCommands = [
     act: (m, args) => m.setLocked(args.channel, args.state),
     done: { nl: 'Gezet.', en: 'Set.' },
   }),
-  moderationCommand({
-    name: 'group pin',
-    summary: { nl: 'Een bericht vastzetten', en: 'Pin a message' },
-    example: 'group pin --channel 9a1b… --seq 12',
-    args: z.object({ channel: uuid, seq }),
-    options: { channel: channelOption, seq: seqOption },
-    act: (m, args) => m.pin(args.channel, args.seq),
-    done: { nl: 'Vastgezet.', en: 'Pinned.' },
-  }),
-  moderationCommand({
-    name: 'group unpin',
-    summary: { nl: 'Een bericht losmaken', en: 'Unpin a message' },
-    example: 'group unpin --channel 9a1b… --seq 12',
-    args: z.object({ channel: uuid, seq }),
-    options: { channel: channelOption, seq: seqOption },
-    act: (m, args) => m.unpin(args.channel, args.seq),
-    done: { nl: 'Losgemaakt.', en: 'Unpinned.' },
-  }),
+  ...(['pin', 'unpin'] as const).map((verb) =>
+    moderationCommand({
+      name: `group ${verb}`,
+      summary:
+        verb === 'pin'
+          ? { nl: 'Een bericht vastzetten', en: 'Pin a message' }
+          : { nl: 'Een bericht losmaken', en: 'Unpin a message' },
+      example: `group ${verb} --channel 9a1b… --seq 12`,
+      args: z.object({ channel: uuid, seq }),
+      options: { channel: channelOption, seq: seqOption },
+      act: (moderation, args) => moderation[verb](args.channel, args.seq),
+      done: verb === 'pin' ? { nl: 'Vastgezet.', en: 'Pinned.' } : { nl: 'Losgemaakt.', en: 'Unpinned.' },
+    }),
+  ),
   // ---- Reports ---------------------------------------------------------------------------
   command({
     name: 'report create',
@@ -193,7 +210,10 @@ export const moderationCommands = [
         ...(args.note ? { note: args.note } : {}),
       });
       return output(report, [
-        ctx.say(`Gemeld (${report.id}). De moderatoren zien het.`, `Reported (${report.id}). The moderators see it.`),
+        ctx.say(
+          `Gemeld (${report.id}). De moderatoren zien het.`,
+          `Reported (${report.id}). The moderators see it.`,
+        ),
       ]);
     },
   }),
@@ -242,7 +262,10 @@ export const moderationCommands = [
     example: 'report resolve --report 3c7d… --resolution action_taken',
     args: z.object({ report: uuid, resolution: reportResolution }),
     options: {
-      report: { help: { nl: 'Melding-id (zie: report list)', en: 'Report id (see: report list)' }, placeholder: 'id' },
+      report: {
+        help: { nl: 'Melding-id (zie: report list)', en: 'Report id (see: report list)' },
+        placeholder: 'id',
+      },
       resolution: {
         help: { nl: reportResolution.options.join(', '), en: reportResolution.options.join(', ') },
       },

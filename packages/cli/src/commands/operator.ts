@@ -166,9 +166,17 @@ export const operatorCommands = [
       'data-dir': dataDirHelp,
     },
     async run(ctx, args) {
-      if (await stat(args.out).then(() => true, () => false))
+      if (
+        await stat(args.out).then(
+          () => true,
+          () => false,
+        )
+      )
         throw new CliError(
-          ctx.say(`${args.out} bestaat al: kies een nieuw bestand.`, `${args.out} exists already: choose a new file.`),
+          ctx.say(
+            `${args.out} bestaat al: kies een nieuw bestand.`,
+            `${args.out} exists already: choose a new file.`,
+          ),
           exitCodes.failed,
         );
       const online = await onlineBackup(ctx, args.out);
@@ -201,7 +209,10 @@ export const operatorCommands = [
     args: z.object({ from: nonEmpty, 'data-dir': nonEmpty.optional() }),
     options: {
       from: {
-        help: { nl: 'Het back-upbestand (of de map van een oude back-up)', en: 'The backup file (or an old backup’s folder)' },
+        help: {
+          nl: 'Het back-upbestand (of de map van een oude back-up)',
+          en: 'The backup file (or an old backup’s folder)',
+        },
         placeholder: 'file',
       },
       'data-dir': dataDirHelp,

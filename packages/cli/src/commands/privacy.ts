@@ -50,7 +50,9 @@ function retentionLines(ctx: Context, view: RetentionView): string[] {
   for (const team of view.teams) {
     const set = Object.entries(team.overrides).filter(([, days]) => days !== null);
     if (set.length)
-      rows.push(`  ${ctx.say('team', 'team')} ${team.teamId}: ${set.map(([k, d]) => `${k} ${d}`).join(', ')}`);
+      rows.push(
+        `  ${ctx.say('team', 'team')} ${team.teamId}: ${set.map(([k, d]) => `${k} ${d}`).join(', ')}`,
+      );
   }
   return [ctx.say('Bewaartermijnen van de organisatie:', 'Retention of the organisation:'), ...rows];
 }
@@ -76,9 +78,15 @@ export const privacyCommands = [
     example: 'privacy export --out mijn-gegevens.json',
     args: z.object({ person: uuid.optional(), out: nonEmpty.optional() }),
     options: {
-      person: { help: { nl: 'Andere persoon (beheerders)', en: 'Another person (admins)' }, placeholder: 'id' },
+      person: {
+        help: { nl: 'Andere persoon (beheerders)', en: 'Another person (admins)' },
+        placeholder: 'id',
+      },
       out: {
-        help: { nl: 'Opslaan in dit bestand (anders op het scherm)', en: 'Save to this file (else on screen)' },
+        help: {
+          nl: 'Opslaan in dit bestand (anders op het scherm)',
+          en: 'Save to this file (else on screen)',
+        },
         placeholder: 'file',
       },
     },
@@ -176,12 +184,17 @@ export const privacyCommands = [
       ) as Partial<Record<RetentionField, number>>;
       if (Object.keys(values).length === 0)
         throw new CliError(
-          ctx.say('Geef minstens één termijn, bijv. --messages-days 180.', 'Give at least one period, e.g. --messages-days 180.'),
+          ctx.say(
+            'Geef minstens één termijn, bijv. --messages-days 180.',
+            'Give at least one period, e.g. --messages-days 180.',
+          ),
           exitCodes.usage,
         );
       const client = await ctx.device();
       if (args.team) {
-        const wrong = Object.keys(values).filter((f) => !(TEAM_RETENTION_FIELDS as readonly string[]).includes(f));
+        const wrong = Object.keys(values).filter(
+          (f) => !(TEAM_RETENTION_FIELDS as readonly string[]).includes(f),
+        );
         if (wrong.length)
           throw new CliError(
             ctx.say(
@@ -207,13 +220,21 @@ export const privacyCommands = [
     example: 'audit list --action invite. --since 2026-12-01T00:00:00Z --csv',
     args: auditFilters,
     options: {
-      action: { help: { nl: 'Actie of begin ervan, bijv. "invite."', en: 'Action or its prefix, e.g. "invite."' } },
+      action: {
+        help: { nl: 'Actie of begin ervan, bijv. "invite."', en: 'Action or its prefix, e.g. "invite."' },
+      },
       person: { help: { nl: 'Over deze persoon', en: 'About this person' }, placeholder: 'id' },
       actor: { help: { nl: 'Gedaan door deze persoon', en: 'Done by this person' }, placeholder: 'id' },
       since: { help: { nl: 'Vanaf (UTC, ISO 8601)', en: 'From (UTC, ISO 8601)' }, placeholder: 'time' },
       until: { help: { nl: 'Tot (UTC)', en: 'Until (UTC)' }, placeholder: 'time' },
-      limit: { help: { nl: 'Hoeveel (1–200, standaard 50)', en: 'How many (1–200, default 50)' }, placeholder: 'n' },
-      csv: { kind: 'flag', help: { nl: 'Als CSV (alles wat past bij de filters)', en: 'As CSV (everything the filters match)' } },
+      limit: {
+        help: { nl: 'Hoeveel (1–200, standaard 50)', en: 'How many (1–200, default 50)' },
+        placeholder: 'n',
+      },
+      csv: {
+        kind: 'flag',
+        help: { nl: 'Als CSV (alles wat past bij de filters)', en: 'As CSV (everything the filters match)' },
+      },
       mine: { kind: 'flag', help: { nl: 'Alleen wat over uzelf gaat', en: 'Only what is about yourself' } },
     },
     async run(ctx, args) {
@@ -235,9 +256,8 @@ export const privacyCommands = [
       if (page.entries.length === 0) return output(page, [ctx.say('Niets gevonden.', 'Nothing found.')]);
       return output(
         page,
-        page.entries.map(
-          (e) =>
-            `${when(e.at, ctx.lang)}  ${e.action.padEnd(24)}  ${e.actorPersonId ?? '-'}  ${e.subjectType ?? ''} ${e.subjectId ?? ''}`.trimEnd(),
+        page.entries.map((e) =>
+          `${when(e.at, ctx.lang)}  ${e.action.padEnd(24)}  ${e.actorPersonId ?? '-'}  ${e.subjectType ?? ''} ${e.subjectId ?? ''}`.trimEnd(),
         ),
       );
     },
@@ -284,7 +304,10 @@ export const privacyCommands = [
       const key = args.key ?? process.env.SPREEKUUR_RECOVERY_KEY;
       if (!key)
         throw new CliError(
-          ctx.say('Geef --key <herstelsleutel> of zet SPREEKUUR_RECOVERY_KEY.', 'Pass --key <recovery key> or set SPREEKUUR_RECOVERY_KEY.'),
+          ctx.say(
+            'Geef --key <herstelsleutel> of zet SPREEKUUR_RECOVERY_KEY.',
+            'Pass --key <recovery key> or set SPREEKUUR_RECOVERY_KEY.',
+          ),
           exitCodes.usage,
         );
       const restored = await (await ctx.device()).backup.restore(key);

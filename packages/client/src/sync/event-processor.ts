@@ -9,6 +9,7 @@ import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { ChatMessage, ClientEvents } from '../types.ts';
 import type { DeviceDirectory } from './device-directory.ts';
 import type { MembershipView } from './membership-view.ts';
+import { checkAddition } from './membership-proofs.ts';
 import { contextMismatch, decodePlaintext, type DecodedPlaintext } from './plaintext.ts';
 
 type MessageEvent = Extract<ChannelEvent, { kind: 'message' }>;
@@ -21,6 +22,12 @@ export interface ProcessorDeps {
   /** Our own view of who is a member, from the log (absent: the server's word). */
   membership?: MembershipView;
   self: { personId: string; deviceId: string };
+  /**
+   * With both: additions to group channels are checked for an owner's or moderator's signature
+   * (SPEC §13.5), and unverified ones are reported as `membership:unverified`.
+   */
+  selfIdentityKey?: Uint8Array;
+  channelKind?: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
   emit: <K extends keyof ClientEvents>(event: K, value: ClientEvents[K]) => void;
   /** Called after each processed entry (delivery receipts). */
   delivered: (channelId: string, seq: number) => void;
@@ -61,7 +68,8 @@ export class EventProcessor {
         await this.message(event);
         break;
       case 'member_added':
-        await this.deps.membership?.added(event.channelId, event.personId);
+        await this.checkAddition(event);
+        await this.deps.membership?.added(event.channelId, event.personId, event.role, event.seq);
         if (event.personId === this.deps.self.personId)
           await this.deps.store.delete(`left/${event.channelId}`);
         await this.deps.devices.refresh(event.channelId).catch(() => undefined);
@@ -101,6 +109,8 @@ export class EventProcessor {
         });
         break;
       case 'moderation':
+        if (event.change.type === 'role_changed')
+          await this.deps.membership?.roleChanged(event.channelId, event.change.personId, event.change.role);
         this.deps.emit('moderation', {
           channelId: event.channelId,
           seq: event.seq,
@@ -153,9 +163,33 @@ export class EventProcessor {
     return undefined;
   }
 
+  /**
+   * SPEC §13.5: who added this member, by a signature we can check? The server cannot forge one,
+   * so an addition it made up (or replayed) shows up here. Checked before the entry is applied.
+   */
+  private async checkAddition(event: Extract<ChannelEvent, { kind: 'member_added' }>): Promise<void> {
+    const { membership, channelKind, selfIdentityKey } = this.deps;
+    if (!membership || !channelKind || !selfIdentityKey) return;
+    // Office hours are filled by the queue and direct channels by the server: nobody signs those.
+    if ((await channelKind(event.channelId)) !== 'group') return;
+    const verdict = await checkAddition(event, {
+      membership,
+      devices: this.deps.devices,
+      self: { deviceId: this.deps.self.deviceId, identityKey: selfIdentityKey },
+    });
+    if (verdict === 'verified') return;
+    this.deps.emit('membership:unverified', {
+      channelId: event.channelId,
+      seq: event.seq,
+      personId: event.personId,
+      byPersonId: event.byPersonId,
+      reason: verdict,
+    });
+  }
+
   private async memberRemoved(event: Extract<ChannelEvent, { kind: 'member_removed' }>): Promise<void> {
     const { channelId, personId } = event;
-    await this.deps.membership?.removed(channelId, personId);
+    await this.deps.membership?.removed(channelId, personId, event.seq);
     if (personId !== this.deps.self.personId) {
       // Their devices must not read what we send from now on: drop their keys, rotate ours.
       // Every device of theirs we know: the server's listing may leave one out, our pins do not.

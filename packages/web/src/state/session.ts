@@ -330,7 +330,9 @@ export function sendHeld(channelId: string): void {
     if (item.channelId !== channelId) continue;
     held.delete(clientId);
     pending.update((items) =>
-      items.map((p) => (p.clientId === clientId ? { clientId, channelId, text: item.text, state: 'waiting' } : p)),
+      items.map((p) =>
+        p.clientId === clientId ? { clientId, channelId, text: item.text, state: 'waiting' } : p,
+      ),
     );
     trySend(clientId, channelId, item.text);
   }

@@ -8,7 +8,7 @@ import { Home } from './home.tsx';
 import { Join } from './join.tsx';
 import { featurePages } from './features.ts';
 import { findPage } from './pages.ts';
-import { LinkThisDevice } from './trust/link-this-device.tsx';
+import { LinkThisDevicePage } from './trust/link-entry.tsx';
 import { isLinkPath } from './trust/paths.ts';
 
 function useLocale() {
@@ -66,7 +66,7 @@ export function App() {
             {t('revoked')}
           </p>
         )}
-        {state === 'join' && (isLinkPath(path) ? <LinkThisDevice /> : <Join />)}
+        {state === 'join' && (isLinkPath(path) ? <LinkThisDevicePage /> : <Join />)}
         {state === 'ready' && <Page path={path} />}
       </main>
     </>

@@ -52,7 +52,10 @@ export async function operatorRoutes(
       return reply
         .code(200)
         .type('application/x-tar')
-        .header('content-disposition', `attachment; filename="spreekuur-${manifest.createdAt.slice(0, 10)}.tar"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="spreekuur-${manifest.createdAt.slice(0, 10)}.tar"`,
+        )
         .send(Readable.from(chunks));
     },
     perAddress,

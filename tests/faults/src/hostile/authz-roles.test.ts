@@ -594,6 +594,8 @@ const TABLE: Record<string, Row> = {
     nonMember: (x) => [
       { as: 'strangerResident', url: `/v1/scheduling/workers/${x.worker.personId}/reachability` },
       { url: `/v1/scheduling/workers/${x.worker.personId}/reachability` },
+      // A resident's id is answered as a worker's is: refused, so the two are not told apart.
+      { url: `/v1/scheduling/workers/${x.resident.personId}/reachability` },
     ],
   },
   // ---- privacy ------------------------------------------------------------------------

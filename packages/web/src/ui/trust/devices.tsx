@@ -2,6 +2,7 @@ import { keyEndpoints } from '@spreekuur/protocol/chat';
 import type { CreatedInvite, Device } from '@spreekuur/protocol/identity';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
+import { tp } from './words.ts';
 import { navigate } from '../../router.ts';
 import { channels, currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
@@ -86,48 +87,65 @@ export function DevicesPage() {
   };
   const revoke = (device: Device, done: string) =>
     run(async () => {
-      answered.current.add(device.id);
       await currentClient().revokeDevice(device.id);
+      answered.current.add(device.id);
     }, done);
   const approve = (device: Device) =>
-    run(async () => {
-      answered.current.add(device.id);
-      await currentClient().trust.approveDevice(device.id);
-      setLink(null);
-    }, t('trust_approvedDone', { name: device.name }));
-  const makeLink = () =>
-    run(async () => setLink(await currentClient().linkDeviceCode()), '');
+    run(
+      async () => {
+        await currentClient().trust.approveDevice(device.id);
+        answered.current.add(device.id);
+        setLink(null);
+      },
+      tp('trust_approvedDone', { name: device.name }),
+    );
+  const makeLink = () => run(async () => setLink(await currentClient().linkDeviceCode()), '');
 
   const linkUrl = link ? `${location.origin}${LINK_PATH}#${link.code}` : '';
   return (
     <>
       <BackHome />
       <section aria-labelledby="devices-title">
-        <h1 id="devices-title" tabIndex={-1} ref={heading}>
-          {t('trust_devicesTitle')}
+        <h1 id="devices-title" class="trust-title" tabIndex={-1} ref={heading}>
+          {tp('trust_devicesTitle')}
         </h1>
         {selfWaitingNow && (
           <p class="trust-notice new" role="status">
-            {t('trust_linkedWaiting')}
+            {tp('trust_linkedWaiting')}
           </p>
         )}
-        <p>{t('trust_devicesIntro')}</p>
+        <p>{tp('trust_devicesIntro')}</p>
         {devices === null && !error && <p role="status">{t('loading')}</p>}
         <ul class="list">
           {devices?.map((device) => (
             <li key={device.id} class="card device" data-testid="device">
               <p class="device-name">
                 <strong>{device.name}</strong>
-                {device.current && <span class="tag"> ({t('trust_thisDevice')})</span>}
+                {device.current && <span class="tag"> ({tp('trust_thisDevice')})</span>}
               </p>
-              <p class="hint">{t('trust_added', { when: dateTime(device.createdAt) })}</p>
+              <p class="hint">{tp('trust_added', { when: dateTime(device.createdAt) })}</p>
               <p class="hint">
-                {device.lastSeenAt ? t('trust_lastSeen', { when: dateTime(device.lastSeenAt) }) : t('trust_neverSeen')}
+                {device.lastSeenAt
+                  ? tp('trust_lastSeen', { when: dateTime(device.lastSeenAt) })
+                  : tp('trust_neverSeen')}
               </p>
-              {waiting.has(device.id) && <p class="tag waiting">{t('trust_waitsForApproval')}</p>}
+              {waiting.has(device.id) && <p class="tag waiting">{tp('trust_waitsForApproval')}</p>}
+              {waiting.has(device.id) && !device.current && answered.current.has(device.id) && (
+                <button
+                  type="button"
+                  class="primary"
+                  onClick={() => {
+                    // Closed with Escape earlier: ask again.
+                    answered.current.delete(device.id);
+                    setDevices((list) => (list ? [...list] : list));
+                  }}
+                >
+                  {tp('trust_decideNow', { name: device.name })}
+                </button>
+              )}
               {!device.current && (
                 <button type="button" disabled={busy} onClick={() => setRevoking(device)}>
-                  {t('trust_revokeDevice', { name: device.name })}
+                  {tp('trust_revokeDevice', { name: device.name })}
                 </button>
               )}
             </li>
@@ -140,21 +158,21 @@ export function DevicesPage() {
       </section>
 
       <section class="card" aria-labelledby="link-title">
-        <h2 id="link-title">{t('trust_linkTitle')}</h2>
-        <p>{t('trust_linkIntro')}</p>
+        <h2 id="link-title">{tp('trust_linkTitle')}</h2>
+        <p>{tp('trust_linkIntro')}</p>
         {link ? (
           <>
-            <p>{t('trust_linkCodeShown')}</p>
+            <p>{tp('trust_linkCodeShown')}</p>
             <p class="code" data-testid="link-code">
               {link.code}
             </p>
-            <p>{t('trust_linkScan')}</p>
-            <QrCode text={linkUrl} label={t('trust_linkQr', { code: link.code })} />
-            <p role="status">{t('trust_linkWaiting')}</p>
+            <p>{tp('trust_linkScan')}</p>
+            <QrCode text={linkUrl} label={tp('trust_linkQr', { code: link.code })} />
+            <p role="status">{tp('trust_linkWaiting')}</p>
           </>
         ) : (
           <button type="button" class="primary" disabled={busy} onClick={() => void makeLink()}>
-            {t('trust_makeLinkCode')}
+            {tp('trust_makeLinkCode')}
           </button>
         )}
       </section>
@@ -163,42 +181,42 @@ export function DevicesPage() {
 
       {revoking && (
         <Dialog
-          title={t('trust_revokeTitle')}
+          title={tp('trust_revokeTitle')}
           onClose={() => setRevoking(null)}
           actions={[
             {
-              label: t('trust_revokeYes'),
+              label: tp('trust_revokeYes'),
               primary: true,
               run: () => {
                 const device = revoking;
                 setRevoking(null);
-                void revoke(device, t('trust_revokedDone', { name: device.name }));
+                void revoke(device, tp('trust_revokedDone', { name: device.name }));
               },
             },
-            { label: t('trust_keep'), run: () => setRevoking(null) },
+            { label: tp('trust_keep'), run: () => setRevoking(null) },
           ]}
         >
-          <p>{t('trust_revokeQuestion', { name: revoking.name })}</p>
+          <p>{tp('trust_revokeQuestion', { name: revoking.name })}</p>
         </Dialog>
       )}
       {approving && !revoking && (
         <Dialog
           key={approving.id}
-          title={t('trust_approveTitle')}
+          title={tp('trust_approveTitle')}
           onClose={() => {
             answered.current.add(approving.id);
             setDevices((list) => (list ? [...list] : list));
           }}
           actions={[
-            { label: t('trust_approveYes'), primary: true, run: () => void approve(approving) },
+            { label: tp('trust_approveYes'), primary: true, run: () => void approve(approving) },
             {
-              label: t('trust_approveNo'),
-              run: () => void revoke(approving, t('trust_refusedDone', { name: approving.name })),
+              label: tp('trust_approveNo'),
+              run: () => void revoke(approving, tp('trust_refusedDone', { name: approving.name })),
             },
           ]}
         >
-          <p>{t('trust_approveQuestion', { name: approving.name, when: dateTime(approving.createdAt) })}</p>
-          <p>{t('trust_approveExplain')}</p>
+          <p>{tp('trust_approveQuestion', { name: approving.name, when: dateTime(approving.createdAt) })}</p>
+          <p>{tp('trust_approveExplain')}</p>
         </Dialog>
       )}
     </>
@@ -234,9 +252,9 @@ function Contacts() {
   const trust = useTrust([...people.keys()]);
   return (
     <section class="card" aria-labelledby="contacts-title">
-      <h2 id="contacts-title">{t('trust_contactsTitle')}</h2>
-      <p>{t('trust_contactsIntro')}</p>
-      {people.size === 0 && <p>{t('trust_noContacts')}</p>}
+      <h2 id="contacts-title">{tp('trust_contactsTitle')}</h2>
+      <p>{tp('trust_contactsIntro')}</p>
+      {people.size === 0 && <p>{tp('trust_noContacts')}</p>}
       <ul class="list">
         {[...people].map(([personId, { name, channelId }]) => (
           <li key={personId}>
@@ -248,8 +266,8 @@ function Contacts() {
                 navigate(safetyPath(channelId, personId));
               }}
             >
-              <span>{t('trust_safetyOf', { name })}</span>
-              {trust[personId]?.summary.verified && <span class="verified">✓ {t('trust_verified')}</span>}
+              <span>{tp('trust_safetyOf', { name })}</span>
+              {trust[personId]?.summary.verified && <span class="verified">✓ {tp('trust_verified')}</span>}
             </a>
           </li>
         ))}

@@ -2,11 +2,12 @@ import { isSpreekuurError } from '@spreekuur/client';
 import { inviteCode as inviteCodeSchema } from '@spreekuur/protocol/identity';
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../i18n.ts';
+import { tp, type PageKey } from './words.ts';
 import { navigate } from '../../router.ts';
 import { join } from '../../state/session.ts';
-import { DEVICES_PATH, LINK_PATH } from './paths.ts';
+import { DEVICES_PATH } from './paths.ts';
 
-function explain(error: unknown): MessageKey {
+function explain(error: unknown): MessageKey | PageKey {
   if (!isSpreekuurError(error)) return 'errorUnknown';
   switch (error.code) {
     case 'ERR_INVITE_NOT_FOUND':
@@ -24,23 +25,6 @@ function explain(error: unknown): MessageKey {
   }
 }
 
-const go = (path: string) => (event: Event) => {
-  event.preventDefault();
-  navigate(path);
-};
-
-/** On the join page: the way to the link form, for people who use Spreekuur on another device already. */
-export function LinkDeviceEntry() {
-  return (
-    <p class="link-entry">
-      {t('trust_linkThisEntry')}{' '}
-      <a href={LINK_PATH} onClick={go(LINK_PATH)}>
-        {t('trust_linkThisButton')}
-      </a>
-    </p>
-  );
-}
-
 /**
  * The new device's side of linking: the code from the other device (typed, or filled in from
  * the QR code's link `/koppelen#CODE`). The device registers under the same person; its
@@ -48,7 +32,7 @@ export function LinkDeviceEntry() {
  */
 export function LinkThisDevice() {
   const [code, setCode] = useState(() => decodeURIComponent(location.hash.slice(1)).trim());
-  const [error, setError] = useState<MessageKey | null>(null);
+  const [error, setError] = useState<MessageKey | PageKey | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
@@ -68,10 +52,10 @@ export function LinkThisDevice() {
 
   return (
     <section class="card">
-      <h1>{t('trust_linkThisTitle')}</h1>
-      <p>{t('trust_linkThisIntro')}</p>
+      <h1 class="trust-title">{tp('trust_linkThisTitle')}</h1>
+      <p>{tp('trust_linkThisIntro')}</p>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <label for="link-code">{t('trust_linkCode')}</label>
+        <label for="link-code">{tp('trust_linkCode')}</label>
         <p class="hint" id="link-code-hint">
           {t('inviteCodeHint')}
         </p>
@@ -87,15 +71,21 @@ export function LinkThisDevice() {
           onInput={(event) => setCode(event.currentTarget.value)}
         />
         <p id="link-error" class="error" role="alert" aria-live="assertive">
-          {error ? t(error) : ''}
+          {error ? (error.startsWith('trust_') ? tp(error as PageKey) : t(error as MessageKey)) : ''}
         </p>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('trust_linking') : t('trust_linkThisSubmit')}
+          {busy ? tp('trust_linking') : tp('trust_linkThisSubmit')}
         </button>
       </form>
       <p>
-        <a href="/join" onClick={go('/join')}>
-          {t('trust_backToJoin')}
+        <a
+          href="/join"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/join');
+          }}
+        >
+          {tp('trust_backToJoin')}
         </a>
       </p>
     </section>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
+import { tp } from './words.ts';
 import { navigate } from '../../router.ts';
 import { channels, currentClient } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
@@ -65,49 +66,54 @@ export function SafetyNumberPage({ channelId, personId }: { channelId: string; p
           ← {t('back')}
         </a>
       </p>
-      <h1 id="safety-title" tabIndex={-1} ref={heading}>
-        {t('trust_safetyTitle', { name })}
+      <h1 id="safety-title" class="trust-title" tabIndex={-1} ref={heading}>
+        {tp('trust_safetyTitle', { name })}
       </h1>
-      <p>{t('trust_safetyIntro', { name })}</p>
+      <p>{tp('trust_safetyIntro', { name })}</p>
       {numbers === null && !error && <p role="status">{t('loading')}</p>}
-      {numbers?.length === 0 && <p>{t('trust_noSafetyNumber', { name })}</p>}
+      {numbers?.length === 0 && <p>{tp('trust_noSafetyNumber', { name })}</p>}
       {numbers?.map((number, index) => (
         <figure class="card safety" key={number.deviceId} data-testid="safety-number">
           <figcaption>
-            {numbers.length > 1 ? t('trust_safetyDevice', { n: index + 1, name }) : t('trust_safetyDigits')}
+            {numbers.length > 1 ? tp('trust_safetyDevice', { n: index + 1, name }) : tp('trust_safetyDigits')}
           </figcaption>
           <p class="digits">
             {number.blocks.map((block, i) => (
               <span key={i}>{block} </span>
             ))}
           </p>
-          <QrCode text={base64Url(number.qrPayload)} label={t('trust_safetyQr', { name })} size={160} />
+          <QrCode text={base64Url(number.qrPayload)} label={tp('trust_safetyQr', { name })} size={160} />
         </figure>
       ))}
       <div role="status" class="verified-state">
         {verified ? (
           <p class="verified">
             <span aria-hidden="true">✓ </span>
-            <strong>{t('trust_verified')}</strong>. {t('trust_verifiedExplain', { name })}
+            <strong>{tp('trust_verified')}</strong>. {tp('trust_verifiedExplain', { name })}
           </p>
         ) : (
-          numbers && numbers.length > 0 && <p>{t('trust_notVerified')}</p>
+          numbers && numbers.length > 0 && <p>{tp('trust_notVerified')}</p>
         )}
       </div>
       {changed && (
         <div class="trust-notice changed">
-          <p>{t('trust_safetyChanged', { name })}</p>
+          <p>{tp('trust_safetyChanged', { name })}</p>
           <button type="button" disabled={busy} onClick={() => act(() => acceptChanges(personId, channelId))}>
-            {t('trust_accept')}
+            {tp('trust_accept')}
           </button>
         </div>
       )}
       {!verified && !changed && numbers && numbers.length > 0 && (
-        <button type="button" class="primary" disabled={busy} onClick={() => act(() => markVerified(personId))}>
-          {t('trust_markVerified')}
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={() => act(() => markVerified(personId))}
+        >
+          {tp('trust_markVerified')}
         </button>
       )}
-      <p class="hint">{t('trust_notEqual')}</p>
+      <p class="hint">{tp('trust_notEqual')}</p>
       <p class="error" role="alert">
         {error}
       </p>

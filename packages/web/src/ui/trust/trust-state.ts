@@ -1,47 +1,19 @@
 import type { PersonTrustSummary } from '@spreekuur/client';
 import { useEffect, useState } from 'preact/hooks';
 import { locale } from '../../i18n.ts';
-import { currentClient, deviceStore, sendHeld, trustChanges } from '../../state/session.ts';
-import { Observable, useObservable } from '../../state/store.ts';
+import { currentClient, sendHeld } from '../../state/session.ts';
+import { useObservable } from '../../state/store.ts';
+import { bump, changes, newDevicesOf, setNewDevices } from './new-devices.ts';
 
 /**
  * What the trust screens know about a contact: the SDK's pins and verification
- * (`trust.list`), and the devices that were added since this person last looked (the SDK
- * trusts a certified new device at once, but people should still hear of it). Those are
- * kept in the sealed store under `web/trust-new/<personId>` until accepted or verified.
+ * (`trust.list`), and the devices that were added since this person last looked
+ * (./new-devices.ts).
  */
 export interface PersonTrust {
   summary: PersonTrustSummary;
   newDevices: readonly string[];
 }
-
-const NEW = 'web/trust-new/';
-/** Bumped on every change: components showing trust read again. */
-const changes = new Observable(0);
-const bump = () => changes.update((n) => n + 1);
-
-async function newDevicesOf(personId: string): Promise<string[]> {
-  return (await deviceStore()?.get<string[]>(`${NEW}${personId}`)) ?? [];
-}
-
-async function setNewDevices(personId: string, deviceIds: string[]): Promise<void> {
-  const store = deviceStore();
-  if (!store) return;
-  if (deviceIds.length === 0) await store.delete(`${NEW}${personId}`);
-  else await store.set(`${NEW}${personId}`, deviceIds);
-}
-
-trustChanges.subscribe((change) => {
-  if (!change) return;
-  void (async () => {
-    if (change.change === 'device-added' && change.deviceId) {
-      const known = await newDevicesOf(change.personId);
-      if (!known.includes(change.deviceId)) await setNewDevices(change.personId, [...known, change.deviceId]);
-    }
-    if (change.change === 'verified') await setNewDevices(change.personId, []);
-    bump();
-  })().catch(() => undefined);
-});
 
 export async function readTrust(personId: string): Promise<PersonTrust> {
   const [summary] = await currentClient().trust.list(personId);
