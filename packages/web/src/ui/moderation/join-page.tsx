@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../i18n.ts';
+import { navigate } from '../../router.ts';
+import { currentClient } from '../../state/session.ts';
+import { explain } from './explain.ts';
+
+type Preview = Awaited<ReturnType<ReturnType<typeof currentClient>['moderation']['previewLink']>>;
+
+/** Opening a group link (`/groepslink#<token>`): what the group is, then join or ask to. */
+export function JoinGroupPage() {
+  // The token sits after `#`, so it never reaches a server log.
+  const token = location.hash.slice(1);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [status, setStatus] = useState<'none' | 'pending' | 'member'>('none');
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    currentClient()
+      .moderation.previewLink(token)
+      .then(
+        (found) => {
+          setPreview(found);
+          setStatus(found.status);
+        },
+        (caught: unknown) => setError(explain(caught)),
+      );
+  }, [token]);
+
+  const join = async () => {
+    setError('');
+    try {
+      const outcome = await currentClient().moderation.joinByLink(token);
+      setStatus(outcome.status === 'joined' ? 'member' : 'pending');
+    } catch (caught) {
+      setError(explain(caught));
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="join-group-title">
+      <h1 id="join-group-title">{t('moderation_joinTitle')}</h1>
+      <p class="error" role="alert">
+        {error}
+      </p>
+      {preview && status === 'none' && (
+        <>
+          <p>{t('moderation_joinGroup', { name: preview.name ?? t('group') })}</p>
+          {preview.approvalRequired && <p class="hint">{t('moderation_joinNeedsApproval')}</p>}
+          <button type="button" class="primary" onClick={() => void join()}>
+            {t('moderation_join')}
+          </button>
+        </>
+      )}
+      <p role="status">
+        {status === 'pending'
+          ? t('moderation_joinPending')
+          : status === 'member'
+            ? t('moderation_joined')
+            : ''}
+      </p>
+      {preview && status === 'member' && (
+        <button type="button" class="primary" onClick={() => navigate(`/gesprek/${preview.channelId}`)}>
+          {t('moderation_toGroup')}
+        </button>
+      )}
+    </section>
+  );
+}
