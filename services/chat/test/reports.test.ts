@@ -59,7 +59,12 @@ type Report = {
 const group = (slug: string) => moderatedGroup(chat, slug);
 
 async function send(actor: Person, channelId: string, commitment?: string) {
-  const response = await sendToGroup(chat, actor, channelId, commitment ? { frankingCommitment: commitment } : {});
+  const response = await sendToGroup(
+    chat,
+    actor,
+    channelId,
+    commitment ? { frankingCommitment: commitment } : {},
+  );
   expect(response.status).toBe(200);
   return response.body.seq;
 }

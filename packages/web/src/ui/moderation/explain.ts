@@ -1,3 +1,7 @@
+// The lazy chunks share code with the first load; importing the zod set-up here moves it into
+// that shared chunk, so it still runs before any module there parses (else zod's eval probe
+// trips the CSP).
+import '../../zod-config.ts';
 import { isSpreekuurError } from '@spreekuur/client';
 import { t } from '../../i18n.ts';
 

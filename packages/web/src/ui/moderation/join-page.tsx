@@ -15,15 +15,21 @@ export function JoinGroupPage() {
   const [error, setError] = useState('');
 
   useEffect(() => {
-    currentClient()
-      .moderation.previewLink(token)
-      .then(
+    const client = currentClient();
+    const load = () =>
+      client.moderation.previewLink(token).then(
         (found) => {
+          setError('');
           setPreview(found);
           setStatus(found.status);
         },
         (caught: unknown) => setError(explain(caught)),
       );
+    void load();
+    // Opened by a reload, the app shows pages before it has signed in again: ask once more then.
+    return client.on('connection', ({ state }) => {
+      if (state === 'online') void load();
+    });
   }, [token]);
 
   const join = async () => {
