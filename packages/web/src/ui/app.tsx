@@ -8,6 +8,8 @@ import { Home } from './home.tsx';
 import { Join } from './join.tsx';
 import { featurePages } from './features.ts';
 import { findPage } from './pages.ts';
+import { LinkThisDevice } from './trust/link-this-device.tsx';
+import { isLinkPath } from './trust/paths.ts';
 
 function useLocale() {
   const [, force] = useState(0);
@@ -64,7 +66,7 @@ export function App() {
             {t('revoked')}
           </p>
         )}
-        {state === 'join' && <Join />}
+        {state === 'join' && (isLinkPath(path) ? <LinkThisDevice /> : <Join />)}
         {state === 'ready' && <Page path={path} />}
       </main>
     </>

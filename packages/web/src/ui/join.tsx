@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { join } from '../state/session.ts';
+import { LinkDeviceEntry } from './trust/link-this-device.tsx';
 
 /** The code from an invite link: `/join#CODE` (never sent to the server) or `/join?code=CODE`. */
 function codeFromLink(): string {
@@ -98,6 +99,7 @@ export function Join() {
           {busy ? t('joining') : t('joinButton')}
         </button>
       </form>
+      <LinkDeviceEntry />
     </section>
   );
 }

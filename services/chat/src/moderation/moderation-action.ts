@@ -31,7 +31,7 @@ export async function runModerationAction(
   principal: Principal,
   channelId: string,
   apply: ApplyAction,
-): Promise<void> {
+): Promise<Outcome> {
   const outcome: Outcome = { seqs: [] };
   await deps.db.transaction(async (tx) => {
     const membership = await requireMembership(tx, principal, channelId, { lock: true });
@@ -43,6 +43,7 @@ export async function runModerationAction(
     outcome.seqs.push(await logModeration(tx, membership.channel, change, principal, now));
   });
   await deps.delivery.pushBySeq(channelId, outcome.seqs, outcome.notify ?? []);
+  return outcome;
 }
 
 /** The channel-log entry and the audit entry of one moderation change (inside the caller's transaction). */

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '@spreekuur/db';
 import { PINS_MAX, type ModerationState } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { Principal } from '@spreekuur/server';
+import type { MembershipEnded } from '../channels/channel-service.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import { removeMember, requireMembership, type Membership } from '../store/channel-store.ts';
 import { findMessage } from '../store/event-store.ts';
@@ -33,6 +34,7 @@ export class ModerationService {
     readonly db: Database,
     readonly delivery: Delivery,
     readonly clock: () => Date,
+    private readonly membershipEnded: MembershipEnded = async () => undefined,
   ) {}
 
   /** The group's moderation state; any member may read it (the app shows pins, slow mode, own mute). */
@@ -139,7 +141,10 @@ export class ModerationService {
   }
 
   private async act(principal: Principal, channelId: string, apply: ApplyAction): Promise<ModerationState> {
-    await runModerationAction(this, principal, channelId, apply);
+    const outcome = await runModerationAction(this, principal, channelId, apply);
+    // Only a ban removes anyone (`notify` names them).
+    for (const personId of outcome.notify ?? [])
+      await this.membershipEnded(principal.orgId, channelId, personId);
     return loadModerationState(this.db, channelId, this.clock());
   }
 

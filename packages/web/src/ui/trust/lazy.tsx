@@ -1,0 +1,27 @@
+import type { ComponentType, FunctionalComponent } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../i18n.ts';
+
+/**
+ * A page whose code loads when it is first shown (a separate chunk, outside the first-load
+ * budget). Until then it says "Even geduld…"; a failed load (offline) says to try again.
+ */
+export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): FunctionalComponent<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function LazyPage(props: P) {
+    const [Page, setPage] = useState<ComponentType<P> | null>(() => loaded);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (Page) return;
+      load()
+        .then((component) => {
+          loaded = component;
+          setPage(() => component);
+        })
+        .catch(() => setFailed(true));
+    }, [Page]);
+    if (failed) return <p role="alert">{t('trust_errorTryAgain')}</p>;
+    if (!Page) return <p role="status">{t('loading')}</p>;
+    return <Page {...props} />;
+  };
+}
