@@ -55,5 +55,15 @@ export default defineConfig({
     sourcemap: false,
     // libsodium (with its WebAssembly inside) is most of the bundle; the budget test (test/) guards the total.
     chunkSizeWarningLimit: 900,
+    // Zod and the app's zod set-up (jitless) in one chunk of their own: every module that makes
+    // schemas imports it, so the set-up has run before any schema exists, however the lazy pages
+    // split the rest (zod's eval probe would otherwise trip the CSP).
+    rolldownOptions: {
+      output: {
+        advancedChunks: {
+          groups: [{ name: 'zod', test: /node_modules[\\/]zod[\\/]|src[\\/]zod-config\.ts$/ }],
+        },
+      },
+    },
   },
 });
