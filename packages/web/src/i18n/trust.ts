@@ -3,7 +3,8 @@ export const nl = {
   // Home link and the devices page
   trust_link: 'Mijn apparaten en veiligheid',
   trust_devicesTitle: 'Mijn apparaten',
-  trust_devicesIntro: 'Op deze apparaten kunt u Spreekuur gebruiken. Ziet u een apparaat dat niet van u is? Meld het dan af.',
+  trust_devicesIntro:
+    'Op deze apparaten kunt u Spreekuur gebruiken. Ziet u een apparaat dat niet van u is? Meld het dan af.',
   trust_thisDevice: 'dit apparaat',
   trust_added: 'Toegevoegd: {when}',
   trust_lastSeen: 'Laatst gebruikt: {when}',
@@ -17,7 +18,8 @@ export const nl = {
   trust_keep: 'Nee, terug',
   trust_revokedDone: '{name} is afgemeld.',
   trust_linkTitle: 'Een ander apparaat toevoegen',
-  trust_linkIntro: 'Wilt u Spreekuur ook op een andere telefoon, tablet of computer gebruiken? Maak dan een koppelcode.',
+  trust_linkIntro:
+    'Wilt u Spreekuur ook op een andere telefoon, tablet of computer gebruiken? Maak dan een koppelcode.',
   trust_makeLinkCode: 'Koppelcode maken',
   trust_linkCodeShown:
     'Open Spreekuur op het nieuwe apparaat en kies "Dit apparaat koppelen". Typ daar deze code. De code is 15 minuten geldig.',
@@ -36,7 +38,8 @@ export const nl = {
   trust_errorTryAgain: 'Dat lukte niet. Kijk of u internet heeft en probeer het nog een keer.',
   // Contacts on the devices page
   trust_contactsTitle: 'Veiligheidsnummers',
-  trust_contactsIntro: 'Controleer of u echt met de goede persoon praat. Vergelijk samen het veiligheidsnummer.',
+  trust_contactsIntro:
+    'Controleer of u echt met de goede persoon praat. Vergelijk samen het veiligheidsnummer.',
   trust_noContacts: 'U heeft nog met niemand gepraat.',
   trust_safetyOf: 'Veiligheidsnummer van {name}',
   // Linking this device (the new device)
@@ -65,9 +68,11 @@ export const nl = {
   trust_verified: 'Gecontroleerd',
   trust_verifiedExplain: 'U heeft dit nummer met {name} vergeleken. Het was gelijk.',
   trust_notVerified: 'Nog niet gecontroleerd.',
-  trust_notEqual: 'Is het nummer niet gelijk? Stuur dan geen persoonlijke gegevens en bel uw hulpverlener of organisatie.',
+  trust_notEqual:
+    'Is het nummer niet gelijk? Stuur dan geen persoonlijke gegevens en bel uw hulpverlener of organisatie.',
   trust_noSafetyNumber: 'Er is nog geen veiligheidsnummer. Stuur eerst een bericht aan {name}.',
-  trust_safetyChanged: 'De sleutel van {name} is veranderd. Accepteer de nieuwe sleutel eerst, en vergelijk daarna het nummer.',
+  trust_safetyChanged:
+    'De sleutel van {name} is veranderd. Accepteer de nieuwe sleutel eerst, en vergelijk daarna het nummer.',
   trust_safetyLink: 'Veiligheidsnummer',
   // Conversation notice and marks
   trust_verifiedMark: 'veiligheidsnummer gecontroleerd',
@@ -88,7 +93,8 @@ export const nl = {
 export const en: Record<keyof typeof nl, string> = {
   trust_link: 'My devices and security',
   trust_devicesTitle: 'My devices',
-  trust_devicesIntro: 'You can use Spreekuur on these devices. Do you see a device that is not yours? Then sign it out.',
+  trust_devicesIntro:
+    'You can use Spreekuur on these devices. Do you see a device that is not yours? Then sign it out.',
   trust_thisDevice: 'this device',
   trust_added: 'Added: {when}',
   trust_lastSeen: 'Last used: {when}',
@@ -102,16 +108,19 @@ export const en: Record<keyof typeof nl, string> = {
   trust_keep: 'No, go back',
   trust_revokedDone: '{name} is signed out.',
   trust_linkTitle: 'Add another device',
-  trust_linkIntro: 'Do you want to use Spreekuur on another phone, tablet or computer too? Then make a link code.',
+  trust_linkIntro:
+    'Do you want to use Spreekuur on another phone, tablet or computer too? Then make a link code.',
   trust_makeLinkCode: 'Make a link code',
   trust_linkCodeShown:
     'Open Spreekuur on the new device and choose "Link this device". Type this code there. The code is valid for 15 minutes.',
-  trust_linkQr: 'QR code to link the new device. Scan it with the camera of the new device, or type the code {code}.',
+  trust_linkQr:
+    'QR code to link the new device. Scan it with the camera of the new device, or type the code {code}.',
   trust_linkScan: 'Or scan this QR code with the camera of the new device:',
   trust_linkWaiting: 'Waiting for the new device…',
   trust_approveTitle: 'A new device wants to join',
   trust_approveQuestion: 'A new device wants to join: {name}, {when}. Is this yours?',
-  trust_approveExplain: 'Only if you say yes can the device read your messages. Do you not know it? Choose "No, not mine".',
+  trust_approveExplain:
+    'Only if you say yes can the device read your messages. Do you not know it? Choose "No, not mine".',
   trust_approveYes: 'Yes, this is mine',
   trust_approveNo: 'No, not mine',
   trust_approvedDone: '{name} has joined.',
@@ -144,7 +153,8 @@ export const en: Record<keyof typeof nl, string> = {
   trust_verified: 'Verified',
   trust_verifiedExplain: 'You compared this number with {name}. It was the same.',
   trust_notVerified: 'Not verified yet.',
-  trust_notEqual: 'Is the number not the same? Then do not send personal details, and call your social worker or organisation.',
+  trust_notEqual:
+    'Is the number not the same? Then do not send personal details, and call your social worker or organisation.',
   trust_noSafetyNumber: 'There is no safety number yet. Send {name} a message first.',
   trust_safetyChanged: 'The key of {name} changed. Accept the new key first, then compare the number.',
   trust_safetyLink: 'Safety number',

@@ -1,6 +1,6 @@
 import type { Channel, GroupLink, JoinRequest } from '@spreekuur/protocol/chat';
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../i18n.ts';
+import { tm } from '../../i18n/moderation-screens.ts';
 import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
@@ -8,10 +8,10 @@ import { explain } from './explain.ts';
 import { clockTime, dayAndTime, groupStates, refreshGroupState, watchGroup } from './group-state.ts';
 
 const MUTE_CHOICES = [
-  { seconds: 15 * 60, label: () => t('moderation_minutes', { n: 15 }) },
-  { seconds: 3600, label: () => t('moderation_hour') },
-  { seconds: 24 * 3600, label: () => t('moderation_day') },
-  { seconds: 7 * 24 * 3600, label: () => t('moderation_week') },
+  { seconds: 15 * 60, label: () => tm('moderation_minutes', { n: 15 }) },
+  { seconds: 3600, label: () => tm('moderation_hour') },
+  { seconds: 24 * 3600, label: () => tm('moderation_day') },
+  { seconds: 7 * 24 * 3600, label: () => tm('moderation_week') },
 ];
 const SLOW_CHOICES = [0, 10, 30, 60, 300];
 
@@ -34,7 +34,7 @@ export function GroupPanel({ channel }: { channel: Channel }) {
 
   return (
     <section class="group-tools" aria-labelledby={`tools-${channel.id}`}>
-      <h2 id={`tools-${channel.id}`}>{t('moderation_tools')}</h2>
+      <h2 id={`tools-${channel.id}`}>{tm('moderation_tools')}</h2>
       <p class="error" role="alert">
         {error}
       </p>
@@ -74,15 +74,15 @@ function Members({
         const id = `mute-${channel.id}-${member.personId}`;
         return (
           <fieldset key={member.personId} class="member-tools">
-            <legend>{t('moderation_memberActions', { name: member.displayName })}</legend>
+            <legend>{tm('moderation_memberActions', { name: member.displayName })}</legend>
             {mute ? (
               <p>
-                {t('moderation_mutedUntil', { time: clockTime(mute.until) })}{' '}
+                {tm('moderation_mutedUntil', { time: clockTime(mute.until) })}{' '}
                 <button
                   type="button"
                   onClick={() => void run(() => moderation.unmute(channel.id, member.personId))}
                 >
-                  {t('moderation_unmute')}
+                  {tm('moderation_unmute')}
                 </button>
               </p>
             ) : (
@@ -95,17 +95,17 @@ function Members({
               type="button"
               onClick={() => void run(() => moderation.remove(channel.id, member.personId))}
             >
-              {t('moderation_remove')}
+              {tm('moderation_remove')}
             </button>{' '}
             <button
               type="button"
               aria-describedby={`${id}-ban`}
               onClick={() => void run(() => moderation.ban(channel.id, member.personId))}
             >
-              {t('moderation_ban')}
+              {tm('moderation_ban')}
             </button>
             <p class="hint" id={`${id}-ban`}>
-              {t('moderation_banHint')}
+              {tm('moderation_banHint')}
             </p>
           </fieldset>
         );
@@ -118,7 +118,7 @@ function MuteChoice({ id, onMute }: { id: string; onMute: (seconds: number) => P
   const [seconds, setSeconds] = useState(MUTE_CHOICES[1]!.seconds);
   return (
     <p>
-      <label for={id}>{t('moderation_muteFor')}</label>{' '}
+      <label for={id}>{tm('moderation_muteFor')}</label>{' '}
       <select id={id} value={seconds} onChange={(event) => setSeconds(Number(event.currentTarget.value))}>
         {MUTE_CHOICES.map((choice) => (
           <option key={choice.seconds} value={choice.seconds}>
@@ -127,7 +127,7 @@ function MuteChoice({ id, onMute }: { id: string; onMute: (seconds: number) => P
         ))}
       </select>{' '}
       <button type="button" onClick={() => void onMute(seconds)}>
-        {t('moderation_mute')}
+        {tm('moderation_mute')}
       </button>
     </p>
   );
@@ -165,12 +165,12 @@ function Settings({
 
   return (
     <form onSubmit={(event) => void save(event)} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{t('moderation_settings')}</h3>
-      <label for={`${id}-slow`}>{t('moderation_slowMode')}</label>
+      <h3 id={`${id}-title`}>{tm('moderation_settings')}</h3>
+      <label for={`${id}-slow`}>{tm('moderation_slowMode')}</label>
       <select id={`${id}-slow`} value={slow} onChange={(event) => setSlow(Number(event.currentTarget.value))}>
         {choices.map((seconds) => (
           <option key={seconds} value={seconds}>
-            {seconds === 0 ? t('moderation_slowModeOff') : t('moderation_slowModeEvery', { n: seconds })}
+            {seconds === 0 ? tm('moderation_slowModeOff') : tm('moderation_slowModeEvery', { n: seconds })}
           </option>
         ))}
       </select>
@@ -181,7 +181,7 @@ function Settings({
           checked={locked}
           onChange={(event) => setLocked(event.currentTarget.checked)}
         />{' '}
-        <label for={`${id}-locked`}>{t('moderation_locked')}</label>
+        <label for={`${id}-locked`}>{tm('moderation_locked')}</label>
       </p>
       <p>
         <input
@@ -190,12 +190,12 @@ function Settings({
           checked={approval}
           onChange={(event) => setApproval(event.currentTarget.checked)}
         />{' '}
-        <label for={`${id}-approval`}>{t('moderation_approval')}</label>
+        <label for={`${id}-approval`}>{tm('moderation_approval')}</label>
       </p>
       <button type="submit" class="primary">
-        {t('moderation_save')}
+        {tm('moderation_save')}
       </button>
-      <p role="status">{saved ? t('moderation_saved') : ''}</p>
+      <p role="status">{saved ? tm('moderation_saved') : ''}</p>
     </form>
   );
 }
@@ -212,8 +212,8 @@ function Links({ channel, run }: { channel: Channel; run: Run }) {
 
   return (
     <section aria-labelledby={id}>
-      <h3 id={id}>{t('moderation_link')}</h3>
-      <p class="hint">{t('moderation_linkIntro')}</p>
+      <h3 id={id}>{tm('moderation_link')}</h3>
+      <p class="hint">{tm('moderation_linkIntro')}</p>
       <button
         type="button"
         class="primary"
@@ -224,15 +224,15 @@ function Links({ channel, run }: { channel: Channel; run: Run }) {
           })
         }
       >
-        {t('moderation_makeLink')}
+        {tm('moderation_makeLink')}
       </button>
       {made && (
         <div role="status">
-          <p>{t('moderation_linkMade')}</p>
+          <p>{tm('moderation_linkMade')}</p>
           <p class="code" data-testid="group-link">
             {made}
           </p>
-          <QrCode text={made} label={t('moderation_linkQr')} />
+          <QrCode text={made} label={tm('moderation_linkQr')} />
         </div>
       )}
       {links.length > 0 && (
@@ -240,14 +240,14 @@ function Links({ channel, run }: { channel: Channel; run: Run }) {
           {links.map((link) => (
             <li key={link.id}>
               {link.revokedAt
-                ? t('moderation_linkRevoked', { date: dayAndTime(link.createdAt) })
-                : t('moderation_linkOpen', { date: dayAndTime(link.createdAt), n: link.uses })}{' '}
+                ? tm('moderation_linkRevoked', { date: dayAndTime(link.createdAt) })
+                : tm('moderation_linkOpen', { date: dayAndTime(link.createdAt), n: link.uses })}{' '}
               {!link.revokedAt && (
                 <button
                   type="button"
                   onClick={() => void run(() => moderation.revokeLink(channel.id, link.id))}
                 >
-                  {t('moderation_revokeLink')}
+                  {tm('moderation_revokeLink')}
                 </button>
               )}
             </li>
@@ -268,9 +268,9 @@ function Requests({ channel, run }: { channel: Channel; run: Run }) {
   const id = `requests-${channel.id}`;
   return (
     <section aria-labelledby={id}>
-      <h3 id={id}>{t('moderation_requests')}</h3>
+      <h3 id={id}>{tm('moderation_requests')}</h3>
       {requests.length === 0 ? (
-        <p class="hint">{t('moderation_noRequests')}</p>
+        <p class="hint">{tm('moderation_noRequests')}</p>
       ) : (
         <ul class="list">
           {requests.map((request) => (
@@ -278,17 +278,17 @@ function Requests({ channel, run }: { channel: Channel; run: Run }) {
               {request.displayName}{' '}
               <button
                 type="button"
-                aria-label={`${t('moderation_approve')}: ${request.displayName}`}
+                aria-label={`${tm('moderation_approve')}: ${request.displayName}`}
                 onClick={() => void run(() => moderation.approveJoin(channel.id, request.personId))}
               >
-                {t('moderation_approve')}
+                {tm('moderation_approve')}
               </button>{' '}
               <button
                 type="button"
-                aria-label={`${t('moderation_refuse')}: ${request.displayName}`}
+                aria-label={`${tm('moderation_refuse')}: ${request.displayName}`}
                 onClick={() => void run(() => moderation.refuseJoin(channel.id, request.personId))}
               >
-                {t('moderation_refuse')}
+                {tm('moderation_refuse')}
               </button>
             </li>
           ))}

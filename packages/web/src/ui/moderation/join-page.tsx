@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { tm } from '../../i18n/moderation-screens.ts';
 import { t } from '../../i18n.ts';
 import { navigate } from '../../router.ts';
 import { currentClient } from '../../state/session.ts';
@@ -44,29 +45,29 @@ export function JoinGroupPage() {
 
   return (
     <section class="card" aria-labelledby="join-group-title">
-      <h1 id="join-group-title">{t('moderation_joinTitle')}</h1>
+      <h1 id="join-group-title">{tm('moderation_joinTitle')}</h1>
       <p class="error" role="alert">
         {error}
       </p>
       {preview && status === 'none' && (
         <>
-          <p>{t('moderation_joinGroup', { name: preview.name ?? t('group') })}</p>
-          {preview.approvalRequired && <p class="hint">{t('moderation_joinNeedsApproval')}</p>}
+          <p>{tm('moderation_joinGroup', { name: preview.name ?? t('group') })}</p>
+          {preview.approvalRequired && <p class="hint">{tm('moderation_joinNeedsApproval')}</p>}
           <button type="button" class="primary" onClick={() => void join()}>
-            {t('moderation_join')}
+            {tm('moderation_join')}
           </button>
         </>
       )}
       <p role="status">
         {status === 'pending'
-          ? t('moderation_joinPending')
+          ? tm('moderation_joinPending')
           : status === 'member'
-            ? t('moderation_joined')
+            ? tm('moderation_joined')
             : ''}
       </p>
       {preview && status === 'member' && (
         <button type="button" class="primary" onClick={() => navigate(`/gesprek/${preview.channelId}`)}>
-          {t('moderation_toGroup')}
+          {tm('moderation_toGroup')}
         </button>
       )}
     </section>

@@ -1,6 +1,6 @@
 import type { Report } from '@spreekuur/protocol/chat';
 import { useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { tm, type ScreenKey } from '../../i18n/moderation-screens.ts';
 import { currentClient } from '../../state/session.ts';
 import { explain } from './explain.ts';
 
@@ -30,14 +30,14 @@ export function ReportForm({ channelId, seq }: { channelId: string; seq: number 
   if (state === 'done')
     return (
       <p class="card" role="status">
-        {t('moderation_reported')}
+        {tm('moderation_reported')}
       </p>
     );
   return (
     <form class="card report-form" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>{t('moderation_reportTitle')}</h3>
-      <p class="hint">{t('moderation_reportIntro')}</p>
-      <label for={`${id}-reason`}>{t('moderation_reason')}</label>
+      <h3 id={`${id}-title`}>{tm('moderation_reportTitle')}</h3>
+      <p class="hint">{tm('moderation_reportIntro')}</p>
+      <label for={`${id}-reason`}>{tm('moderation_reason')}</label>
       <select
         id={`${id}-reason`}
         value={reason}
@@ -45,11 +45,11 @@ export function ReportForm({ channelId, seq }: { channelId: string; seq: number 
       >
         {REASONS.map((value) => (
           <option key={value} value={value}>
-            {t(`moderation_reason_${value}` as MessageKey)}
+            {tm(`moderation_reason_${value}` as ScreenKey)}
           </option>
         ))}
       </select>
-      <label for={`${id}-note`}>{t('moderation_note')}</label>
+      <label for={`${id}-note`}>{tm('moderation_note')}</label>
       <textarea
         id={`${id}-note`}
         rows={2}
@@ -58,7 +58,7 @@ export function ReportForm({ channelId, seq }: { channelId: string; seq: number 
         onInput={(event) => setNote(event.currentTarget.value)}
       />
       <button type="submit" class="primary" disabled={state === 'busy'}>
-        {t('moderation_sendReport')}
+        {tm('moderation_sendReport')}
       </button>
       <p class="error" role="alert">
         {error}

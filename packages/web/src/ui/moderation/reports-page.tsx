@@ -1,7 +1,8 @@
 import type { OpenedReport } from '@spreekuur/client';
 import type { Channel, Report } from '@spreekuur/protocol/chat';
 import { useEffect, useState } from 'preact/hooks';
-import { t, type MessageKey } from '../../i18n.ts';
+import { tm, type ScreenKey } from '../../i18n/moderation-screens.ts';
+import { t } from '../../i18n.ts';
 import { navigate } from '../../router.ts';
 import { channels, currentClient } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
@@ -65,15 +66,15 @@ export function ReportsPage() {
       {groups.map((group) => (
         <GroupQueue key={group.id} group={group} reports={queues[group.id] ?? []} act={act} />
       ))}
-      <h2>{t('moderation_myReports')}</h2>
+      <h2>{tm('moderation_myReports')}</h2>
       {mine.length === 0 ? (
-        <p class="hint">{t('moderation_noReports')}</p>
+        <p class="hint">{tm('moderation_noReports')}</p>
       ) : (
         <ul class="list" data-testid="my-reports">
           {mine.map((report) => (
             <li key={report.id}>
-              {t(`moderation_reason_${report.reason}` as MessageKey)}, {dayAndTime(report.createdAt)}:{' '}
-              <strong>{t(`moderation_status_${report.status}` as MessageKey)}</strong>
+              {tm(`moderation_reason_${report.reason}` as ScreenKey)}, {dayAndTime(report.createdAt)}:{' '}
+              <strong>{tm(`moderation_status_${report.status}` as ScreenKey)}</strong>
             </li>
           ))}
         </ul>
@@ -97,8 +98,8 @@ function GroupQueue({
   const id = `queue-${group.id}`;
   return (
     <section aria-labelledby={id}>
-      <h2 id={id}>{t('moderation_reportsOf', { group: group.name ?? t('group') })}</h2>
-      {reports.length === 0 && <p class="hint">{t('moderation_noReports')}</p>}
+      <h2 id={id}>{tm('moderation_reportsOf', { group: group.name ?? t('group') })}</h2>
+      {reports.length === 0 && <p class="hint">{tm('moderation_noReports')}</p>}
       <ul class="list">
         {reports.map((report) => {
           const target = report.senderPersonId;
@@ -110,43 +111,43 @@ function GroupQueue({
           return (
             <li key={report.id} class="card report" data-testid="report">
               <p>
-                {t('moderation_reportFrom', {
+                {tm('moderation_reportFrom', {
                   reporter: nameOf(report.reporterPersonId),
-                  reason: t(`moderation_reason_${report.reason}` as MessageKey),
+                  reason: tm(`moderation_reason_${report.reason}` as ScreenKey),
                 })}
               </p>
               <p class="hint">
-                {t('moderation_sentBy', { sender: nameOf(target), time: dayAndTime(report.sentAt) })}
+                {tm('moderation_sentBy', { sender: nameOf(target), time: dayAndTime(report.sentAt) })}
               </p>
               {report.reveal ? (
                 <>
                   <blockquote>{messageText(report.reveal.plaintext)}</blockquote>
                   {report.reveal.note && <p>{report.reveal.note}</p>}
                   <p class={report.reveal.verified ? 'verified' : 'error'}>
-                    {report.reveal.verified ? t('moderation_verified') : t('moderation_notVerified')}
+                    {report.reveal.verified ? tm('moderation_verified') : tm('moderation_notVerified')}
                   </p>
                 </>
               ) : (
-                <p class="hint">{t('moderation_noReveal')}</p>
+                <p class="hint">{tm('moderation_noReveal')}</p>
               )}
               <div class="actions">
                 <button
                   type="button"
                   onClick={() => void act(() => moderation.resolve(report.id, 'dismissed'))}
                 >
-                  {t('moderation_dismiss')}
+                  {tm('moderation_dismiss')}
                 </button>{' '}
                 <button
                   type="button"
                   onClick={() => void handled(() => moderation.mute(group.id, target, 24 * 3600))}
                 >
-                  {t('moderation_muteDay')}
+                  {tm('moderation_muteDay')}
                 </button>{' '}
                 <button type="button" onClick={() => void handled(() => moderation.remove(group.id, target))}>
-                  {t('moderation_remove')}
+                  {tm('moderation_remove')}
                 </button>{' '}
                 <button type="button" onClick={() => void handled(() => moderation.ban(group.id, target))}>
-                  {t('moderation_ban')}
+                  {tm('moderation_ban')}
                 </button>
               </div>
             </li>
