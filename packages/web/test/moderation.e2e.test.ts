@@ -22,8 +22,15 @@ describeInBrowser('moderated groups in Chromium', { timeout: 90_000 }, () => {
   /** The worker makes a resident invite in the app and the new person joins with it. */
   async function resident(name: string): Promise<Page> {
     await go(worker, '/');
+    const shown = worker.getByTestId('invite-code-resident');
+    const before = (await shown.count()) > 0 ? await shown.textContent() : null;
     await worker.getByRole('button', { name: 'Inwoner uitnodigen' }).click();
-    const code = (await worker.getByTestId('invite-code-resident').textContent())!.trim();
+    // A second invite replaces the first one on screen: wait for the new code.
+    await worker.waitForFunction((previous) => {
+      const code = document.querySelector('[data-testid="invite-code-resident"]')?.textContent;
+      return !!code && code !== previous;
+    }, before);
+    const code = (await shown.textContent())!.trim();
     const page = await newPerson();
     await joinWith(page, code, name);
     return page;
