@@ -28,6 +28,13 @@ export const pending = new Observable<Pending[]>([]);
 /** The highest message others have read, per channel (read marks on own messages). */
 export const othersRead = new Observable<Record<string, number>>({});
 export const othersDelivered = new Observable<Record<string, number>>({});
+/**
+ * Why the server refused this person's last message in a channel (a moderation rule: muted,
+ * slow mode, locked), shown in the composer until a message there goes out again.
+ */
+export const sendRefusals = new Observable<Record<string, { code: string; retryAfter?: number } | undefined>>(
+  {},
+);
 /** How far this person has read, per channel (unread counts). */
 export const ownRead = new Observable<Record<string, number>>({});
 /** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
@@ -300,7 +307,10 @@ function isNetworkError(error: unknown): boolean {
 function trySend(clientId: string, channelId: string, text: string): void {
   currentClient()
     .sendText(channelId, text, { clientId })
-    .then(() => unsent.delete(clientId))
+    .then(() => {
+      unsent.delete(clientId);
+      if (sendRefusals.value[channelId]) sendRefusals.update((all) => ({ ...all, [channelId]: undefined }));
+    })
     .catch((error: unknown) => {
       if (isNetworkError(error) && !online.value) {
         // Still waiting: the SDK's outbox keeps most sends itself; this covers the ones it refuses offline.
@@ -311,6 +321,11 @@ function trySend(clientId: string, channelId: string, text: string): void {
       const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
       // Refused until the person accepts the changed key (block policy): kept for sendHeld().
       if (keyChanged) held.set(clientId, { channelId, text });
+      if (isSpreekuurError(error))
+        sendRefusals.update((all) => ({
+          ...all,
+          [channelId]: { code: error.code, retryAfter: error.details.retryAfter },
+        }));
       pending.update((items) =>
         items.map((item) =>
           item.clientId === clientId
