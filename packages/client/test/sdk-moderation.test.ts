@@ -48,12 +48,7 @@ const next = <K extends keyof ClientEvents>(client: SpreekuurClient, event: K) =
   });
 
 describe('client.moderation', () => {
-  // KNOWN DEFECT (reported, not mine to fix: packages/client/src/sync is another helper's): a device
-  // removed from a group keeps its sender key, so after re-joining it goes on encrypting with a key
-  // the others dropped at its removal, and they see its messages as unavailable. The fix is one
-  // line in EventProcessor.memberRemoved, for our own removal: `await this.deps.groups.requireRotation(channelId)`
-  // (checked: with it this test passes). Then turn `it.fails` into `it`.
-  it.fails(
+  it(
     'ban and re-join through a group link: the banned person reads nothing sent while out; after re-joining both sides read each other',
     async () => {
       const { trainer, member, other, channel } = await group('sdk-mod-rejoin');
