@@ -1,9 +1,10 @@
-import { SpreekuurClient, isSpreekuurError, type ChatMessage } from '@spreekuur/client';
+import type { ChatMessage, SpreekuurClient } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
 import { SealedIndexedDbStore } from '../storage/sealed-store.ts';
 import { becomeLeader, type Leadership } from './leader.ts';
+import { isSpreekuurError, loadSdk, prefetchSdk } from './sdk.ts';
 import { Observable } from './store.ts';
 
 export type Phase = 'starting' | 'other-tab' | 'join' | 'ready' | 'revoked';
@@ -55,7 +56,14 @@ export async function start(steal = false): Promise<void> {
     phase.set('other-tab');
   });
   store ??= await SealedIndexedDbStore.open();
+  // A device that never registered has an empty store: the join form needs no SDK (it loads meanwhile).
+  if ((await store.keys('')).length === 0) {
+    phase.set('join');
+    prefetchSdk();
+    return;
+  }
   try {
+    const { SpreekuurClient } = await loadSdk();
     client = await SpreekuurClient.open({ store, locale: locale() });
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_CLIENT_NOT_REGISTERED') {
@@ -70,6 +78,7 @@ export async function start(steal = false): Promise<void> {
 /** Registers this device with an invite code; throws a SpreekuurError the form explains. */
 export async function join(inviteCode: string, displayName: string): Promise<void> {
   store ??= await SealedIndexedDbStore.open();
+  const { SpreekuurClient } = await loadSdk();
   const registered = await SpreekuurClient.register({
     serverUrl: location.origin,
     store,

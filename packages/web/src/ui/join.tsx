@@ -1,8 +1,8 @@
-import { isSpreekuurError } from '@spreekuur/client';
 import { inviteCode as inviteCodeSchema } from '@spreekuur/protocol/identity';
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
+import { isSpreekuurError } from '../state/sdk.ts';
 import { join } from '../state/session.ts';
 
 /** The code from an invite link: `/join#CODE` (never sent to the server) or `/join?code=CODE`. */
