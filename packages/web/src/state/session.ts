@@ -318,11 +318,14 @@ export function sendText(channelId: string, text: string): void {
   trySend(clientId, channelId, text);
 }
 
+/** Whether desktop notices may show now: workers get none off duty (set by ui/worker/quiet-hours.tsx). */
+export const notificationsAllowed = new Observable(true);
+
 let notifyTimer: ReturnType<typeof setTimeout> | undefined;
 /** A desktop notice while the tab is in the background; never the message itself. */
 function notify(): void {
   if (document.visibilityState === 'visible' || !('Notification' in window)) return;
-  if (Notification.permission !== 'granted' || notifyTimer) return;
+  if (Notification.permission !== 'granted' || notifyTimer || !notificationsAllowed.value) return;
   notifyTimer = setTimeout(() => (notifyTimer = undefined), 5_000);
   new Notification(t('notificationTitle'), { body: t('notificationBody'), tag: 'spreekuur-message' });
 }

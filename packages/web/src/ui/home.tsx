@@ -13,6 +13,8 @@ import { NotificationsButton } from './notifications.tsx';
 import { OfficeHours } from './office-hours.tsx';
 import { featureLinks } from './features.ts';
 import { WorkerTeam } from './worker-console.tsx';
+import { QuietHours, Reachable } from './worker/quiet-hours.tsx';
+import { Reminders } from './worker/reminders.tsx';
 
 export function Home() {
   const person = useObservable(me);
@@ -48,9 +50,17 @@ export function Home() {
 
   const role = person?.person.role;
   const teamIds = person?.person.teamIds ?? [];
+  /** Residents see when a worker of their team reads a message sent now. */
+  const reachableHint = (personId: string | undefined) => {
+    const other = people.find((p) => p.id === personId);
+    if (role !== 'resident' || other?.role !== 'worker' || !other.teamIds.some((id) => teamIds.includes(id))) return null;
+    return <Reachable workerId={other.id} />;
+  };
   return (
     <>
       <NotificationsButton />
+      {role === 'resident' && <Reminders />}
+      {role === 'worker' && <QuietHours />}
       {role === 'resident' &&
         teamIds.map((id) => (
           <Fragment key={id}>
@@ -75,7 +85,11 @@ export function Home() {
                     navigate(`/gesprek/${channel.id}`);
                   }}
                 >
-                  <span>{title(channel.id)}</span>
+                  <span>
+                    {title(channel.id)}{' '}
+                    {channel.kind === 'direct' &&
+                      reachableHint(channel.members.find((m) => m.personId !== selfId)?.personId)}
+                  </span>
                   {unread > 0 && (
                     <span class="badge" aria-label={t('unreadLabel', { n: unread })}>
                       {t('unread', { n: unread })}
@@ -98,7 +112,7 @@ export function Home() {
                   class="row"
                   onClick={() => void openDirect(p.id).then((c) => navigate(`/gesprek/${c.id}`))}
                 >
-                  {p.displayName}
+                  <span>{p.displayName}</span> {reachableHint(p.id)}
                 </button>
               </li>
             ))}
