@@ -1,18 +1,18 @@
 /**
- * The SDK (`@spreekuur/client`, with libsodium and its WebAssembly: most of the app's weight) is
- * loaded on demand, not with the first screen: a first visit shows the join form without it and
- * fetches it while the person types (see docs/web.md, Weight). Nothing on the first screen may
- * import `@spreekuur/client` by value; type imports are free.
+ * The SDK (`@spreekuur/client`, with libsodium and its WebAssembly, zod and the protocol: most of
+ * the app's weight) is not part of the first screen: a first visit shows the join form without it,
+ * and it downloads meanwhile (see docs/web.md, Weight). Nothing the first screen imports may
+ * import `@spreekuur/client`, `@spreekuur/protocol` or zod by value; type imports are free.
  */
 import type { ClientErrorCode, SpreekuurError } from '@spreekuur/client';
 import type { ErrorCode } from '@spreekuur/protocol/errors';
 
-type Sdk = typeof import('@spreekuur/client');
+type Sdk = typeof import('./sdk-entry.ts');
 let loading: Promise<Sdk> | null = null;
 
 /** The SDK module; the first call starts the download, later calls share it. */
 export function loadSdk(): Promise<Sdk> {
-  loading ??= import('@spreekuur/client').catch((error: unknown) => {
+  loading ??= import('./sdk-entry.ts').catch((error: unknown) => {
     loading = null; // offline: the next call tries again
     throw error;
   });
@@ -20,13 +20,11 @@ export function loadSdk(): Promise<Sdk> {
 }
 
 /**
- * Starts fetching the SDK when the browser is idle (after the first screen has painted), so it is
- * there when the person presses "Verder".
+ * Starts the download at once, without waiting for it: the first screen does not need it, and
+ * everything after it does (returning devices straight away, new ones when they press "Verder").
  */
 export function prefetchSdk(): void {
-  const start = () => void loadSdk().catch(() => undefined);
-  if ('requestIdleCallback' in window) requestIdleCallback(start, { timeout: 1_000 });
-  else setTimeout(start, 0);
+  void loadSdk().catch(() => undefined);
 }
 
 /**

@@ -45,6 +45,7 @@ export function currentClient(): SpreekuurClient {
 /** Takes the device lock, opens the sealed store and signs in silently when registered. */
 export async function start(steal = false): Promise<void> {
   phase.set('starting');
+  prefetchSdk();
   leadership = await becomeLeader(steal);
   if (!leadership) {
     phase.set('other-tab');
@@ -59,7 +60,6 @@ export async function start(steal = false): Promise<void> {
   // A device that never registered has an empty store: the join form needs no SDK (it loads meanwhile).
   if ((await store.keys('')).length === 0) {
     phase.set('join');
-    prefetchSdk();
     return;
   }
   try {
