@@ -14,7 +14,10 @@ const svg = readFileSync(`${publicDir}icon.svg`, 'utf8');
 const dataUrl = (text: string) => `data:image/svg+xml;base64,${Buffer.from(text).toString('base64')}`;
 // Maskable: no rounded corners, the drawing shrunk to 70 % around the centre.
 const maskable = svg
-  .replace(/<rect [^>]*\/>/, '<rect width="512" height="512" fill="#004f9f"/><g transform="translate(76.8 76.8) scale(0.7)">')
+  .replace(
+    /<rect [^>]*\/>/,
+    '<rect width="512" height="512" fill="#004f9f"/><g transform="translate(76.8 76.8) scale(0.7)">',
+  )
   .replace('</svg>', '</g></svg>');
 
 const browser = await launch();

@@ -34,7 +34,8 @@ export const nl = {
   worker_closureOne: '{date}: dicht',
   worker_closureRange: '{from} tot en met {to}: dicht',
   worker_extraHours: '{date}: andere tijden',
-  worker_errorClosureDate: 'Vul de eerste dag in, als 24-12-2026. De laatste dag mag niet voor de eerste dag liggen.',
+  worker_errorClosureDate:
+    'Vul de eerste dag in, als 24-12-2026. De laatste dag mag niet voor de eerste dag liggen.',
   worker_errorClosureLong: 'Een sluiting duurt hoogstens een jaar.',
   worker_errorClosureTwice: 'Er is al een sluiting of andere tijd op die dag. Haal die eerst weg.',
   worker_queueSettingsTitle: 'Wachtrij',
@@ -48,7 +49,8 @@ export const nl = {
   worker_transfer: 'Overdragen',
   worker_transferred: 'Overgedragen aan {name}.',
   worker_noColleague: 'Er is nu geen collega in dienst met plek voor nog een gesprek.',
-  worker_transferFailed: 'Overdragen lukte niet. Misschien is uw collega net gestopt of heeft hij geen plek meer.',
+  worker_transferFailed:
+    'Overdragen lukte niet. Misschien is uw collega net gestopt of heeft hij geen plek meer.',
   worker_closeTitle: 'Gesprek afsluiten',
   worker_outcome: 'Hoe is het gesprek afgelopen?',
   worker_outcome_resolved: 'Vraag beantwoord',
@@ -155,7 +157,8 @@ export const en: Record<keyof typeof nl, string> = {
   worker_transfer: 'Hand over',
   worker_transferred: 'Handed over to {name}.',
   worker_noColleague: 'No colleague on duty has room for another conversation right now.',
-  worker_transferFailed: 'Handing over did not work. Your colleague may have just stopped, or has no room left.',
+  worker_transferFailed:
+    'Handing over did not work. Your colleague may have just stopped, or has no room left.',
   worker_closeTitle: 'Close the conversation',
   worker_outcome: 'How did the conversation end?',
   worker_outcome_resolved: 'Question answered',

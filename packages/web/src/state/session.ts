@@ -36,6 +36,8 @@ let leadership: Leadership | null = null;
 let openChannel: string | null = null;
 /** Signed in and connected at least once: receipts wait until then (no token before). */
 let signedIn = false;
+/** The same for screens: server calls wait for it (a reload shows what the device has first). */
+export const signedInOnce = new Observable(false);
 
 export function currentClient(): SpreekuurClient {
   if (!client) throw new Error('not signed in');
@@ -114,6 +116,7 @@ async function connected(device: SpreekuurClient): Promise<void> {
   try {
     await device.connect();
     signedIn = true;
+    signedInOnce.set(true);
     me.set(await device.me());
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
@@ -141,6 +144,7 @@ function retryConnect(device: SpreekuurClient): void {
     try {
       await device.connect();
       signedIn = true;
+      signedInOnce.set(true);
       window.removeEventListener('online', onOnline);
       clearInterval(timer);
       online.set(true);

@@ -19,7 +19,9 @@ export function Appointments() {
     currentClient()
       .call(appointmentEndpoints.list, { query: { from: from.toISOString(), to: to.toISOString() } })
       .then(({ appointments }) =>
-        setList(appointments.filter((a) => a.status === 'booked').sort((a, b) => (a.start < b.start ? -1 : 1))),
+        setList(
+          appointments.filter((a) => a.status === 'booked').sort((a, b) => (a.start < b.start ? -1 : 1)),
+        ),
       )
       .catch(() => setList([]));
   }, []);

@@ -64,7 +64,13 @@ export function Booking({ teamId }: { teamId: string }) {
   const freeSlots = async (appointmentTypeId: string, worker: string) =>
     (
       await currentClient().call(appointmentEndpoints.slots, {
-        query: { appointmentTypeId, workerId: worker, from: localDate(0), to: localDate(DAYS_AHEAD - 1), timeZone: ZONE },
+        query: {
+          appointmentTypeId,
+          workerId: worker,
+          from: localDate(0),
+          to: localDate(DAYS_AHEAD - 1),
+          timeZone: ZONE,
+        },
       })
     ).slots.slice(0, SLOTS_SHOWN);
   /** Moving keeps the kind and the worker: only the time changes (the server retires the old reminders). */
@@ -167,7 +173,11 @@ export function Booking({ teamId }: { teamId: string }) {
                   <button type="button" onClick={save}>
                     {t('addToCalendar')}
                   </button>
-                  <button type="button" aria-expanded={moving?.appointment.id === a.id} onClick={() => void startMove(a)}>
+                  <button
+                    type="button"
+                    aria-expanded={moving?.appointment.id === a.id}
+                    onClick={() => void startMove(a)}
+                  >
                     {t('worker_moveAppointment')}
                   </button>
                   <button type="button" onClick={() => void cancel(a.id)}>

@@ -9,8 +9,23 @@ import {
 } from '@spreekuur/protocol/scheduling';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
+import { navigate } from '../../router.ts';
 import { currentClient, me } from '../../state/session.ts';
-import { useObservable } from '../../state/store.ts';
+import { Observable, useObservable } from '../../state/store.ts';
+
+/** Said on the home screen after the worker closed a conversation (the closed chat is gone for them). */
+const lastClosed = new Observable('');
+
+export function ClosedNotice() {
+  const text = useObservable(lastClosed);
+  useEffect(() => () => lastClosed.set(''), []);
+  if (!text) return null;
+  return (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  );
+}
 
 interface Found {
   conversation: QueueConversation;
@@ -106,7 +121,9 @@ export function OfficeHourTools({ channel }: { channel: Channel }) {
         body: { outcome },
       });
       setFound({ conversation: closed, queue });
-      setMessage({ text: '', error: false });
+      // Closing takes every worker out of the conversation: its page goes away, so say it at home.
+      lastClosed.set(t('worker_closed'));
+      navigate('/');
     } catch {
       setMessage({ text: t('worker_closeFailed'), error: true });
     }
@@ -121,7 +138,11 @@ export function OfficeHourTools({ channel }: { channel: Channel }) {
         ) : (
           <>
             <label for="transfer-to">{t('worker_transferTo')}</label>
-            <select id="transfer-to" value={chosen} onChange={(event) => setToWorker(event.currentTarget.value)}>
+            <select
+              id="transfer-to"
+              value={chosen}
+              onChange={(event) => setToWorker(event.currentTarget.value)}
+            >
               {colleagues.map((c) => (
                 <option key={c.workerId} value={c.workerId}>
                   {name(c.workerId)}

@@ -29,15 +29,21 @@ export function weekForm(hours: OpeningHours): WeekForm {
 /** The first problem of the week, or null: which day and range, and what to say. */
 export function checkWeek(week: WeekForm): { day: WeekdayName; index: number; key: MessageKey } | null {
   for (const day of weekdayNames) {
-    const ranges = week[day].map((range) => ({ start: normaliseTime(range.start), end: normaliseTime(range.end) }));
+    const ranges = week[day].map((range) => ({
+      start: normaliseTime(range.start),
+      end: normaliseTime(range.end),
+    }));
     for (const [index, range] of ranges.entries()) {
       if (!TIME.test(range.start) || !TIME.test(range.end) || range.start >= range.end) {
         return { day, index, key: 'worker_errorTime' };
       }
     }
-    const sorted = ranges.map((range, index) => ({ ...range, index })).sort((a, b) => (a.start < b.start ? -1 : 1));
+    const sorted = ranges
+      .map((range, index) => ({ ...range, index }))
+      .sort((a, b) => (a.start < b.start ? -1 : 1));
     for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i]!.start < sorted[i - 1]!.end) return { day, index: sorted[i]!.index, key: 'worker_errorOverlap' };
+      if (sorted[i]!.start < sorted[i - 1]!.end)
+        return { day, index: sorted[i]!.index, key: 'worker_errorOverlap' };
     }
   }
   return null;
@@ -68,7 +74,8 @@ export function closureFrom(
   const label = form.reason.trim().slice(0, 100);
   const named = label ? { label } : {};
   if (from === to) {
-    if (existing.some((o) => o.kind !== 'closed_range' && o.date === from)) return { key: 'worker_errorClosureTwice' };
+    if (existing.some((o) => o.kind !== 'closed_range' && o.date === from))
+      return { key: 'worker_errorClosureTwice' };
     return { closure: { kind: 'closed', date: from, ...named } };
   }
   return { closure: { kind: 'closed_range', from, to, ...named } };

@@ -115,7 +115,11 @@ export function OfficeHoursEditor() {
                         aria-describedby={invalid(where) ? errorId : undefined}
                         onInput={(event) => changeRange(day, index, 'end', event.currentTarget.value)}
                       />
-                      <button type="button" aria-label={`${t('worker_removeRange')}: ${label}`} onClick={() => removeRange(day, index)}>
+                      <button
+                        type="button"
+                        aria-label={`${t('worker_removeRange')}: ${label}`}
+                        onClick={() => removeRange(day, index)}
+                      >
                         {t('worker_removeRange')}
                       </button>
                     </div>
@@ -287,7 +291,12 @@ function QueueSettingsForm({
   const save = async (event: Event) => {
     event.preventDefault();
     try {
-      onSaved(await currentClient().call(officeHoursEndpoints.changeQueueSettings, { params: { teamId }, body: form }));
+      onSaved(
+        await currentClient().call(officeHoursEndpoints.changeQueueSettings, {
+          params: { teamId },
+          body: form,
+        }),
+      );
       setMessage({ text: t('worker_saved'), error: false });
     } catch {
       setMessage({ text: t('worker_errorSave'), error: true });

@@ -52,7 +52,9 @@ export function OrganisationSettings() {
               type="checkbox"
               checked={settings.calendarResidentNames}
               aria-describedby="calendar-names-hint"
-              onChange={(event) => setSettings({ ...settings, calendarResidentNames: event.currentTarget.checked })}
+              onChange={(event) =>
+                setSettings({ ...settings, calendarResidentNames: event.currentTarget.checked })
+              }
             />
             <label for="calendar-names">{t('worker_calendarNames')}</label>
           </p>

@@ -5,7 +5,9 @@ import { currentClient } from '../../state/session.ts';
 
 type AboutAppointment = Extract<
   SchedulingNotification,
-  { kind: 'appointment_reminder' | 'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled' }
+  {
+    kind: 'appointment_reminder' | 'appointment_booked' | 'appointment_rescheduled' | 'appointment_cancelled';
+  }
 >;
 
 function aboutAppointment(n: SchedulingNotification): n is AboutAppointment {
@@ -69,7 +71,11 @@ export function Reminders() {
         {list.map((n) => (
           <li key={n.id} class="reminder">
             <span>{text(n)}</span>{' '}
-            <button type="button" aria-label={t('worker_seenLabel', { text: text(n) })} onClick={() => void seen(n.id)}>
+            <button
+              type="button"
+              aria-label={t('worker_seenLabel', { text: text(n) })}
+              onClick={() => void seen(n.id)}
+            >
               {t('worker_seen')}
             </button>
           </li>
