@@ -14,6 +14,7 @@ import {
   call,
   expectStatus,
   holdTransaction,
+  offerAppointments,
   OFFICE_DAYS,
   seedCast,
   startScheduling,
@@ -50,13 +51,10 @@ interface Setup {
 /** A worker available weekdays 09:00–17:00, offering a phone call (30 min + 15 after) and a video call (60 min). */
 async function setup(residents = 2): Promise<Setup> {
   const cast = await seedCast(test, { workers: 1, residents });
-  const worker = cast.workers[0]!;
-  await expectStatus(
-    call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
-    200,
-  );
-  const phone = await expectStatus(
-    call<AppointmentType>(test, worker, 'POST', `/v1/scheduling/teams/${cast.teamId}/appointment-types`, {
+  const [phone, video] = await offerAppointments(
+    test,
+    cast,
+    {
       kind: 'phone',
       name: 'Telefonisch gesprek',
       durationMinutes: 30,
@@ -64,18 +62,10 @@ async function setup(residents = 2): Promise<Setup> {
       minimumNoticeMinutes: 120,
       bookingWindowDays: 14,
       maxPerDay: 3,
-    }),
-    201,
+    },
+    { kind: 'video', name: 'Videogesprek', durationMinutes: 60 },
   );
-  const video = await expectStatus(
-    call<AppointmentType>(test, worker, 'POST', `/v1/scheduling/teams/${cast.teamId}/appointment-types`, {
-      kind: 'video',
-      name: 'Videogesprek',
-      durationMinutes: 60,
-    }),
-    201,
-  );
-  return { cast, worker, phone, video };
+  return { cast, worker: cast.workers[0]!, phone: phone!, video: video! };
 }
 
 const book = (person: Person, body: object) =>

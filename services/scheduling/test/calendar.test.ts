@@ -1,10 +1,11 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppointmentType, AppointmentView } from '@spreekuur/protocol/scheduling';
+import type { AppointmentView } from '@spreekuur/protocol/scheduling';
 import {
+  bookAppointment,
   call,
   expectStatus,
-  OFFICE_DAYS,
+  offerAppointments,
   seedCast,
   startScheduling,
   type Cast,
@@ -34,28 +35,13 @@ function parse(text: string) {
 }
 
 async function bookVisit(cast: Cast, start: string): Promise<AppointmentView> {
-  const worker = cast.workers[0]!;
-  await expectStatus(
-    call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
-    200,
-  );
-  const type = await expectStatus(
-    call<AppointmentType>(test, worker, 'POST', `/v1/scheduling/teams/${cast.teamId}/appointment-types`, {
-      kind: 'in_person',
-      name: 'Gesprek op kantoor',
-      durationMinutes: 60,
-      location: { name: 'Buurthuis De Linde', address: 'Lindelaan 1, Utrecht' },
-    }),
-    201,
-  );
-  return expectStatus(
-    call<AppointmentView>(test, cast.residents[0]!, 'POST', '/v1/scheduling/appointments', {
-      appointmentTypeId: type.id,
-      workerId: worker.personId,
-      start,
-    }),
-    201,
-  );
+  const [type] = await offerAppointments(test, cast, {
+    kind: 'in_person',
+    name: 'Gesprek op kantoor',
+    durationMinutes: 60,
+    location: { name: 'Buurthuis De Linde', address: 'Lindelaan 1, Utrecht' },
+  });
+  return bookAppointment(test, cast, type!, start);
 }
 
 describe('calendar files', () => {

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { AppointmentType, AppointmentView } from '@spreekuur/protocol/scheduling';
 import { startTestApp, type TestApp } from '@spreekuur/testing/app';
 import { createTestBackends, type TestBackends } from '@spreekuur/testing/backends';
+import { api as call } from '@spreekuur/testing/http';
 import {
   seedOrganisationRow,
   seedPerson,
   seedTeam as seedTeamRow,
   type SeededPerson,
 } from '@spreekuur/testing/identity';
+import { ALWAYS_OPEN, OFFICE_DAYS } from '@spreekuur/testing/scheduling';
 import { buildApp } from '../src/app.ts';
 
-export { api as call } from '@spreekuur/testing/http';
+export { call, ALWAYS_OPEN, OFFICE_DAYS };
 export { holdTransaction, untilWaitingFor, type HeldTransaction } from '@spreekuur/testing/locks';
-export { ALWAYS_OPEN, OFFICE_DAYS } from '@spreekuur/testing/scheduling';
 
 /**
  * The scheduling service on its own (createServer + chat + scheduling) on the backends this run
@@ -109,4 +111,59 @@ export async function expectStatus<T>(
     throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
   }
   return response.body;
+}
+
+/** What a new appointment type needs; the rest of the body is the type's own settings. */
+type NewAppointmentType = { kind: AppointmentType['kind']; name: string; durationMinutes: number } & Record<
+  string,
+  unknown
+>;
+
+/**
+ * The cast's first worker is available on office days (weekdays 09:00–17:00) and the team
+ * offers these appointment types; returns them in the same order.
+ */
+export async function offerAppointments(
+  test: SchedulingTestApp,
+  cast: Cast,
+  ...types: NewAppointmentType[]
+): Promise<AppointmentType[]> {
+  const worker = cast.workers[0]!;
+  await expectStatus(
+    call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
+    200,
+  );
+  const offered: AppointmentType[] = [];
+  for (const type of types) {
+    offered.push(
+      await expectStatus(
+        call<AppointmentType>(
+          test,
+          worker,
+          'POST',
+          `/v1/scheduling/teams/${cast.teamId}/appointment-types`,
+          type,
+        ),
+        201,
+      ),
+    );
+  }
+  return offered;
+}
+
+/** The cast's first resident books `type` with the first worker at `start` (expects 201). */
+export function bookAppointment(
+  test: SchedulingTestApp,
+  cast: Cast,
+  type: AppointmentType,
+  start: string,
+): Promise<AppointmentView> {
+  return expectStatus(
+    call<AppointmentView>(test, cast.residents[0]!, 'POST', '/v1/scheduling/appointments', {
+      appointmentTypeId: type.id,
+      workerId: cast.workers[0]!.personId,
+      start,
+    }),
+    201,
+  );
 }

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppointmentType, AppointmentView } from '@spreekuur/protocol/scheduling';
+import type { AppointmentView } from '@spreekuur/protocol/scheduling';
 import { JobRunner } from '../src/jobs/job-runner.ts';
 import { claimDueJob, completeJob, planJob, type Job } from '../src/store/job-store.ts';
 import {
+  bookAppointment,
   call,
   expectStatus,
   holdTransaction,
-  OFFICE_DAYS,
+  offerAppointments,
   seedCast,
   startScheduling,
   untilWaitingFor,
@@ -42,27 +43,12 @@ async function stop(app: SchedulingTestApp) {
 }
 
 async function bookPhoneCall(test: SchedulingTestApp, cast: Cast): Promise<AppointmentView> {
-  const worker = cast.workers[0]!;
-  await expectStatus(
-    call(test, worker, 'PUT', `/v1/scheduling/workers/${worker.personId}/availability`, OFFICE_DAYS),
-    200,
-  );
-  const type = await expectStatus(
-    call<AppointmentType>(test, worker, 'POST', `/v1/scheduling/teams/${cast.teamId}/appointment-types`, {
-      kind: 'phone',
-      name: 'Telefonisch gesprek',
-      durationMinutes: 30,
-    }),
-    201,
-  );
-  return expectStatus(
-    call<AppointmentView>(test, cast.residents[0]!, 'POST', '/v1/scheduling/appointments', {
-      appointmentTypeId: type.id,
-      workerId: worker.personId,
-      start: START,
-    }),
-    201,
-  );
+  const [type] = await offerAppointments(test, cast, {
+    kind: 'phone',
+    name: 'Telefonisch gesprek',
+    durationMinutes: 30,
+  });
+  return bookAppointment(test, cast, type!, START);
 }
 
 async function remindersOf(test: SchedulingTestApp, personId: string) {

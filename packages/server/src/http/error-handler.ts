@@ -79,7 +79,15 @@ export const errorHandlerPlugin = fp(
       return send(reply, request, 'ERR_INTERNAL');
     });
 
-    app.setNotFoundHandler((request, reply) => send(reply, request, 'ERR_NOT_FOUND'));
+    // The router finds no route when a path segment is longer than it takes (maxParamLength),
+    // and a wildcard route (the web app) hands such a path here too: that URL is a bad
+    // request, as the router's other refusals are, not a missing resource.
+    const maxParamLength = app.initialConfig.maxParamLength ?? 100;
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const tooLong = path.split('/').some((segment) => segment.length > maxParamLength);
+      return send(reply, request, tooLong ? 'ERR_BAD_REQUEST' : 'ERR_NOT_FOUND');
+    });
   },
   { name: 'spreekuur-errors' },
 );

@@ -3,7 +3,6 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AppError } from '@spreekuur/protocol/errors';
 
 /** Where `pnpm --filter @spreekuur/web build` writes the app. */
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../../packages/web/dist/', import.meta.url));
@@ -63,7 +62,6 @@ export async function webApp(app: FastifyInstance, options: { distDir?: string }
     return reply.header('cache-control', ALWAYS_REVALIDATE).sendFile('index.html');
   };
 
-  const maxParamLength = app.initialConfig.maxParamLength ?? 100;
   app.get('/', async (_request, reply) => sendIndex(reply));
   app.get('/*', async (request, reply) => {
     let path: string;
@@ -72,13 +70,8 @@ export async function webApp(app: FastifyInstance, options: { distDir?: string }
     } catch {
       return reply.callNotFound();
     }
-    if (SERVER_PATHS.test(path)) {
-      // The router falls back to this wildcard when a parameter is longer than it takes: that
-      // URL is a bad request, as the router's own refusals are, not a missing page.
-      if (path.split('/').some((segment) => segment.length > maxParamLength))
-        throw new AppError('ERR_BAD_REQUEST');
-      return reply.callNotFound();
-    }
+    // The API's own namespace is never an app page: its misses get the API's answer.
+    if (SERVER_PATHS.test(path)) return reply.callNotFound();
     if (files.has(path)) {
       const cache = path.startsWith('/assets/') ? IMMUTABLE : ALWAYS_REVALIDATE;
       return reply.header('cache-control', cache).sendFile(path.slice(1));
