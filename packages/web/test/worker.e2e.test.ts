@@ -187,6 +187,11 @@ describeInBrowser('worker, resident and admin screens in Chromium', { timeout: 6
     await pieter.getByRole('heading', { name: 'Gesprekken' }).waitFor();
     await pieter.getByRole('status').getByText('Dit gesprek is afgesloten.').waitFor();
     closed = true;
+    // Let the refusals of both workers' SDKs come in before the check (they may also not come).
+    await expect
+      .poll(() => suite.problems.errors.filter((e) => e.includes('/devices')).length, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(2)
+      .catch(() => undefined);
     await clean(pieter, "the worker's home after closing");
 
     // The resident's queue place is gone: they can ask again.
