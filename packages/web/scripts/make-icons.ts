@@ -33,7 +33,7 @@ try {
       `<html><body style="margin:0;background:transparent"><img src="${dataUrl(source)}" width="${size}" height="${size}"></body></html>`,
     );
     await page.locator('img').screenshot({ path: `${publicDir}${name}`, omitBackground: true });
-    console.log(`public/${name}`);
+    console.warn(`wrote public/${name}`);
   }
 } finally {
   await browser.close();

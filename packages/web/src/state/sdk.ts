@@ -6,8 +6,9 @@
  */
 import type { ClientErrorCode, SpreekuurError } from '@spreekuur/client';
 import type { ErrorCode } from '@spreekuur/protocol/errors';
+import type * as SdkModule from './sdk-entry.ts';
 
-type Sdk = typeof import('./sdk-entry.ts');
+type Sdk = typeof SdkModule;
 let loading: Promise<Sdk> | null = null;
 
 /** The SDK module; the first call starts the download, later calls share it. */

@@ -4,9 +4,10 @@ import { route } from '../router.ts';
 import { me, online, phase, start } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
 import { Join } from './join.tsx';
+import type * as ScreensModule from './screens.tsx';
 
 /** The screens after joining load apart from the first screen (see docs/web.md, Weight); started at once. */
-type Screens = typeof import('./screens.tsx');
+type Screens = typeof ScreensModule;
 let screens: Promise<Screens> | null = null;
 const loadScreens = () =>
   (screens ??= import('./screens.tsx').catch((error: unknown) => {

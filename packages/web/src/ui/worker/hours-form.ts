@@ -6,7 +6,7 @@ import type { MessageKey } from '../../i18n.ts';
  * The office-hours form's rules, apart from the screen: the week as the form edits it, and the
  * plain-words check before anything goes to the server (which checks again with the same rules).
  */
-export interface RangeField {
+interface RangeField {
   start: string;
   end: string;
 }
@@ -15,7 +15,7 @@ export type WeekForm = Record<WeekdayName, RangeField[]>;
 const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 /** "9:00" and "9.00" are how people type a time; the server wants "09:00". */
-export function normaliseTime(typed: string): string {
+function normaliseTime(typed: string): string {
   const match = /^\s*(\d{1,2})[:.](\d{2})\s*$/.exec(typed);
   return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : typed.trim();
 }

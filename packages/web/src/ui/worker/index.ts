@@ -5,8 +5,8 @@ import { OfficeHoursEditor } from './office-hours-editor.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 import { PrintInvite } from './print-invite.tsx';
 
-export const HOURS_PATH = '/werkplek/openingstijden';
-export const ORGANISATION_PATH = '/beheer/organisatie';
+const HOURS_PATH = '/werkplek/openingstijden';
+const ORGANISATION_PATH = '/beheer/organisatie';
 
 /** The worker feature's pages and its links on the home screen (see ../pages.ts). */
 export const pages: readonly FeaturePage[] = [

@@ -4,7 +4,7 @@ import { Observable, useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
 import { BackLink } from './back-link.tsx';
 
-export const PRINT_PATH = '/werkplek/uitnodiging-afdrukken';
+const PRINT_PATH = '/werkplek/uitnodiging-afdrukken';
 
 /** The resident invite made last in this tab (the print page shows it; never stored). */
 export const lastInvite = new Observable<CreatedInvite | null>(null);

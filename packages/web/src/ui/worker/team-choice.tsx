@@ -4,7 +4,7 @@ import { t } from '../../i18n.ts';
 import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 
-export interface TeamOption {
+interface TeamOption {
   id: string;
   name: string;
 }
