@@ -58,8 +58,13 @@ export async function start(steal = false): Promise<void> {
     client = null;
     phase.set('other-tab');
   });
+  // A first visit has no database yet: show the join form at once, without making one (the
+  // store opens when the person presses "Verder"); a device that never registered has an empty one.
+  if (!(await mayHaveDevice())) {
+    phase.set('join');
+    return;
+  }
   store ??= await SealedIndexedDbStore.open();
-  // A device that never registered has an empty store: the join form needs no SDK (it loads meanwhile).
   if ((await store.keys('')).length === 0) {
     phase.set('join');
     return;
@@ -75,6 +80,16 @@ export async function start(steal = false): Promise<void> {
     throw error;
   }
   await connected(client);
+}
+
+/** The database name `storage/idb.ts` opens by default. */
+const DEVICE_DATABASE = 'spreekuur';
+
+/** False only when this browser surely has no device database (so it is a first visit). */
+async function mayHaveDevice(): Promise<boolean> {
+  if (store || !('databases' in indexedDB)) return true;
+  const names = await indexedDB.databases().catch(() => null);
+  return !names || names.some((db) => db.name === DEVICE_DATABASE);
 }
 
 /** Registers this device with an invite code; throws a SpreekuurError the form explains. */
