@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorClient, SpreekuurClient, isSpreekuurError } from '@spreekuur/client';
 import { FileLockedError, JsonFileStore } from '@spreekuur/client/json-file-store';
+import { trustNotice } from './commands/trust.ts';
 import type { Lang } from './i18n.ts';
 
 /**
@@ -142,6 +143,11 @@ export class Context {
         );
       throw error;
     }
+    // A changed key or a new device of a contact is said at once, whatever the command.
+    this.client.on('trust:changed', (change) => {
+      if (!this.globals.json) this.print(trustNotice(this, change));
+      else if (this.purpose === 'follow') this.print(JSON.stringify({ event: 'trust:changed', ...change }));
+    });
     // An address given once is remembered: after a port change one `--server` is enough.
     if (this.globals.server && this.globals.server !== (await store.get<string>(REMEMBERED_SERVER)))
       await store.set(REMEMBERED_SERVER, this.globals.server);

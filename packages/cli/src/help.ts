@@ -29,7 +29,7 @@ Exit codes: 0 done, 1 refused by the server (its code is shown), 64 wrong use,
 const sections: Array<{ title: { nl: string; en: string }; prefixes: string[] }> = [
   {
     title: { nl: 'Je apparaat', en: 'Your device' },
-    prefixes: ['register', 'whoami', 'token', 'devices', 'link-device', 'revoke', 'safety-number'],
+    prefixes: ['register', 'whoami', 'token', 'devices', 'link-device', 'revoke', 'safety-number', 'trust'],
   },
   {
     title: { nl: 'Chatten (versleuteld op dit apparaat)', en: 'Chat (encrypted on this device)' },
@@ -43,7 +43,15 @@ const sections: Array<{ title: { nl: string; en: string }; prefixes: string[] }>
     title: { nl: 'Spreekuur (medewerkers en inwoners)', en: 'Office hours (workers and residents)' },
     prefixes: ['hours', 'duty', 'roster', 'queue'],
   },
+  {
+    title: { nl: 'Meldingen van berichten', en: 'Reports of messages' },
+    prefixes: ['report'],
+  },
   { title: { nl: 'Afspraken', en: 'Appointments' }, prefixes: ['appointment', 'availability', 'calendar'] },
+  {
+    title: { nl: 'Privacy: gegevens, wissen, bewaren, auditlog, back-up', en: 'Privacy: data, erasure, retention, audit log, backup' },
+    prefixes: ['privacy', 'audit', 'backup'],
+  },
   {
     title: { nl: 'Beheer van de installatie (operator)', en: 'Deployment (operator)' },
     prefixes: ['operator'],

@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpreekuurError } from '@spreekuur/client';
 import { FileLockedError } from '@spreekuur/client/json-file-store';
 import { commands } from './commands/index.ts';
+import { keyChangedAdvice } from './commands/trust.ts';
 import { CliError, Context, exitCodes, type Globals } from './context.ts';
 import { commandHelp, usage } from './help.ts';
 import { detectLang, type Lang } from './i18n.ts';
@@ -21,7 +22,7 @@ const globalOptions = {
 
 /** The command named by the first words of `positionals` (the longest name that matches). */
 function findCommand(positionals: string[]): { spec: CommandSpec; rest: string[] } | null {
-  for (const words of [2, 1]) {
+  for (const words of [3, 2, 1]) {
     const name = positionals.slice(0, words).join(' ');
     const spec = commands.find((c) => c.name === name);
     if (spec) return { spec, rest: positionals.slice(words) };
@@ -163,6 +164,8 @@ function describe(error: unknown, ctx: Context): CliError {
         error.code,
       );
     }
+    if (error.code === 'ERR_CLIENT_KEY_CHANGED')
+      return new CliError(keyChangedAdvice(ctx, error.details.personIds ?? []), exitCodes.failed, error.code);
     const details =
       error.details.issues?.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`) ?? [];
     return new CliError(

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ const amsterdamDate = (offsetDays: number) =>
   });
 
 describe('operator backup and restore (embedded)', () => {
-  it('backs up a stopped server, restores into a fresh DATA_DIR, and the copy serves every message, file and appointment', async () => {
+  it('backs up a running server while writes go on (and a stopped one), restores into a fresh DATA_DIR, and the copy serves every message, file and appointment', async () => {
     const dataDir = join(dir, 'data');
     const first = await server(dataDir);
     const on = ['--server', first.url];
@@ -156,26 +156,56 @@ describe('operator backup and restore (embedded)', () => {
         ...profile('r.json'),
       ]);
 
-      // While the server runs, the embedded database is locked: the backup says to stop it.
-      const backupDir = join(dir, 'backup');
-      const refused = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', backupDir]);
-      expect(refused.code).toBe(75);
-      expect(refused.err).toContain('stop de server eerst');
-
-      expect(await stop(first.running)).toBe(0);
-      const made = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', backupDir]);
-      expect(made.code).toBe(0);
+      // While the server runs, the server itself makes the backup, and writes go on meanwhile.
+      let writing = true;
+      const during: string[] = [];
+      const writer = (async () => {
+        for (let i = 1; writing; i++) {
+          await json(['send', '--channel', channel.id, `Tijdens de back-up ${i}`, ...profile('w.json')]);
+          during.push(`Tijdens de back-up ${i}`);
+        }
+      })();
+      const backupFile = join(dir, 'spreekuur.tar');
+      const made = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', backupFile, ...on]);
+      writing = false;
+      await writer;
+      expect(made.code, made.err).toBe(0);
+      expect(made.out).toContain('terwijl de server draait');
       expect(made.out).toContain('operator-token');
+      expect(during.length).toBeGreaterThan(0);
+      // The file is complete or absent: no temporary file is left beside it.
+      expect((await readdir(dir)).filter((name) => name.includes('.partial'))).toEqual([]);
+      const twice = await cli(['operator', 'backup', '--out', backupFile, ...on]);
+      expect(twice.code).toBe(1);
+      expect(twice.err).toContain('bestaat al');
+
+      // A server that runs but is not reachable at the address given: the lock names it.
+      const wrongAddress = ['--server', `http://127.0.0.1:${await freePort()}`];
+      const locked = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', join(dir, 'x.tar'), ...wrongAddress]);
+      expect(locked.code).toBe(75);
+      expect(locked.err).toContain('--server');
+
+      // With the server stopped, the same command backs up the DATA_DIR itself.
+      expect(await stop(first.running)).toBe(0);
+      const offlineFile = join(dir, 'offline.tar');
+      const offline = await cli(['operator', 'backup', '--data-dir', dataDir, '--out', offlineFile, ...on]);
+      expect(offline.code, offline.err).toBe(0);
+      expect(offline.out).toContain('server gestopt');
+      const offlineRestored = join(dir, 'restored-offline');
+      expect((await cli(['operator', 'restore', '--from', offlineFile, '--data-dir', offlineRestored])).code).toBe(0);
 
       const freshDir = join(dir, 'restored');
-      const back = await cli(['operator', 'restore', '--from', backupDir, '--data-dir', freshDir]);
-      expect(back.code).toBe(0);
-      expect(await readFile(join(freshDir, 'operator-token'), 'utf8')).toBe(
-        await readFile(join(dataDir, 'operator-token'), 'utf8'),
-      );
-      const again = await cli(['operator', 'restore', '--from', backupDir, '--data-dir', freshDir]);
+      const back = await cli(['operator', 'restore', '--from', backupFile, '--data-dir', freshDir]);
+      expect(back.code, back.err).toBe(0);
+      for (const secret of ['operator-token', 'franking-key'])
+        expect(await readFile(join(freshDir, secret), 'utf8')).toBe(await readFile(join(dataDir, secret), 'utf8'));
+      const again = await cli(['operator', 'restore', '--from', backupFile, '--data-dir', freshDir]);
       expect(again.code).toBe(1);
       expect(again.err).toContain('already holds a database');
+      const notABackup = join(dir, 'brief.pdf');
+      const wrong = await cli(['operator', 'restore', '--from', notABackup, '--data-dir', join(dir, 'nope')]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toContain('not a Spreekuur backup');
 
       restored = await server(freshDir);
       const at = ['--server', restored.url];
@@ -183,6 +213,13 @@ describe('operator backup and restore (embedded)', () => {
       expect(history.code).toBe(0);
       expect(history.out).toContain('Sanne: Welkom bij Team West');
       expect(history.out).toContain('Mo: Dank je!');
+      // Every message acknowledged before the backup began is there; what came during it is
+      // there or not, but never half: every message the copy has is readable.
+      expect(history.out).not.toContain('niet te lezen');
+      // Those sent during the backup that the copy has are the first ones, in order: a cut in time.
+      const kept = [...history.out.matchAll(/Tijdens de back-up (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(kept).toEqual(kept.map((_, i) => i + 1));
+      expect(kept.length).toBeLessThanOrEqual(during.length);
       const moHistory = await cli([
         'history',
         '--channel',

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inspectBackup } from '@spreekuur/db';
 import { register, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { runCli } from '../src/main.ts';
 
@@ -60,6 +64,30 @@ describe('spreekuur operator (CLI)', () => {
       expect(lines.join('\n')).toContain('ERR_OPERATOR_TOKEN_INVALID');
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  it('backs up the running server over the operator route: the embedded database as a file, PostgreSQL refused for pg_dump', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spreekuur-op-backup-'));
+    try {
+      const out = join(dir, 'backup.tar');
+      const result = await cli('operator', 'backup', '--out', out);
+      if (gateway.db.kind === 'postgres') {
+        expect(result.code).toBe(1);
+        expect(result.err).toContain('pg_dump');
+        expect(result.err).toContain('ERR_CONFLICT');
+      } else {
+        expect(result.code, result.err).toBe(0);
+        expect(await inspectBackup(out)).toMatchObject({ online: true, format: 'spreekuur-embedded-backup/2' });
+      }
+      const wrongToken = await runCli(
+        ['operator', 'backup', '--out', join(dir, 'other.tar'), '--server', gateway.url, '--token', 'op_wrong'],
+        () => undefined,
+        () => undefined,
+      );
+      expect(wrongToken).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -381,6 +381,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     return this.http.call(endpoint, ...input);
   }
 
+  /** Like {@link call}, for an endpoint that answers with text, not JSON (the audit log's CSV). */
+  callText<E extends EndpointDefinition & { access: 'device'; responseContentType: string }>(
+    endpoint: E,
+    ...input: CallArguments<E>
+  ): Promise<string> {
+    return this.http.text(endpoint, ...input);
+  }
+
   /** A valid access token for scripts that call the HTTP API themselves (signs in if needed). */
   async accessToken(): Promise<{ token: string; expiresAt: string }> {
     const fresh = this.tokenExpiresAt && new Date(this.tokenExpiresAt).getTime() - Date.now() > 30_000;
@@ -545,8 +553,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   downloadFile(
     content: Extract<MessageContent, { type: 'file' }>,
     onProgress?: (progress: { receivedBytes: number; totalBytes: number }) => void,
+    /** `maxBytes`: refuse files whose descriptor claims more (default MAX_DOWNLOAD_BYTES, 100 MiB). */
+    options?: { maxBytes?: number },
   ) {
-    return downloadDecrypted(this.http, content, onProgress);
+    return downloadDecrypted(this.http, content, onProgress, options);
   }
 
   async deleteMessage(channelId: string, seq: number): Promise<void> {
@@ -637,10 +647,6 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       await this.devices.trust.verify(personId);
     },
     /**
-     * Accepts a person's pending changes: a changed key becomes the pin (sessions with that
-     * device start again) and untrusted devices are trusted. The person is unverified after.
-     */
-    /**
      * Approves a device linked to this account (the second step of linking): this device signs
      * its certificate, so contacts start encrypting to it. Compare the device's name and time
      * with what you just linked; `deviceId` comes from `listDevices()`.
@@ -658,6 +664,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         body: { deviceId, signature: toBase64Url(signDeviceCertificate(this.account.identity, subject)) },
       });
     },
+    /**
+     * Accepts a person's pending changes: a changed key becomes the pin (sessions with that
+     * device start again) and untrusted devices are trusted. The person is unverified after.
+     */
     accept: async (personId: string): Promise<void> => {
       for (const deviceId of await this.devices.trust.accept(personId)) {
         await this.sessions.forget(deviceId);

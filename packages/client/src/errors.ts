@@ -23,7 +23,9 @@ export type ClientErrorCode =
   /** A key backup that does not open: wrong recovery key, another person's, or changed. */
   | 'ERR_CLIENT_BACKUP_INVALID'
   /** This device's keys and history do not fit in the server's backup limit. */
-  | 'ERR_CLIENT_BACKUP_TOO_LARGE';
+  | 'ERR_CLIENT_BACKUP_TOO_LARGE'
+  /** A file's descriptor claims more bytes than this device downloads (MAX_DOWNLOAD_BYTES). */
+  | 'ERR_CLIENT_FILE_TOO_LARGE';
 
 /** Every error the SDK throws: a stable code (server catalogue or client), never a raw stack. */
 export class SpreekuurError extends Error {

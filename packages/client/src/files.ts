@@ -8,7 +8,8 @@ import {
 import { fileEndpoints } from '@spreekuur/protocol/chat';
 import { fillPath } from '@spreekuur/protocol/endpoint';
 import { attachmentDescriptor, type MessageContent } from '@spreekuur/protocol/content';
-import { isRetryable } from './errors.ts';
+import { CryptoError } from '@spreekuur/crypto/errors';
+import { isRetryable, SpreekuurError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import type { UploadProgress } from './types.ts';
 
@@ -126,35 +127,61 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 /**
+ * The largest file this SDK downloads into memory: four times the server's default upload
+ * limit (MAX_FILE_BYTES, 25 MiB). The size in a descriptor is the sender's claim; a larger
+ * one is refused before anything is fetched (crypto SPEC §7.5).
+ */
+export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+
+/**
  * Downloads and decrypts. The result is returned only after the whole file checked out
- * (size, final chunk, hash): a truncated or altered file throws instead.
+ * (key commitment, size, final chunk, hash): a truncated or altered file throws instead.
+ * Memory grows with the bytes that actually arrive, never with the size the descriptor
+ * claims, and a descriptor over `maxBytes` is refused (ERR_CLIENT_FILE_TOO_LARGE).
  */
 export async function downloadDecrypted(
   http: HttpClient,
   file: Extract<MessageContent, { type: 'file' }>,
   onProgress?: (progress: { receivedBytes: number; totalBytes: number }) => void,
+  { maxBytes = MAX_DOWNLOAD_BYTES }: { maxBytes?: number } = {},
 ): Promise<Uint8Array> {
+  const descriptor = attachmentDescriptorFromJSON(file.descriptor);
+  if (descriptor.size > maxBytes)
+    throw new SpreekuurError(
+      'ERR_CLIENT_FILE_TOO_LARGE',
+      `the file says it has ${descriptor.size} bytes; this device takes at most ${maxBytes}`,
+    );
+  const expected = attachmentCiphertextSize(descriptor.size, descriptor.chunkSize, descriptor.version);
   const { method, path } = fileEndpoints.content;
   const response = await http.raw(method, fillPath(path, { id: file.fileId }));
-  const totalBytes = Number(response.headers.get('content-length') ?? 0);
-  const descriptor = attachmentDescriptorFromJSON(file.descriptor);
-  const decryptor = new AttachmentDecryptor(descriptor);
-  // Sized by the authenticated descriptor; the decryptor refuses anything beyond it.
-  const plain = new Uint8Array(descriptor.size);
-  let offset = 0;
-  let receivedBytes = 0;
-  const keep = (pieces: Uint8Array[]) => {
-    for (const piece of pieces) {
-      plain.set(piece, offset);
-      offset += piece.length;
-    }
-  };
-  const reader = response.body!.getReader();
-  for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    receivedBytes += part.value.length;
-    keep(decryptor.push(part.value));
-    onProgress?.({ receivedBytes, totalBytes });
+  const declared = response.headers.get('content-length');
+  // A length that cannot be this file's (uncompressed) ciphertext: do not read it at all.
+  if (declared !== null && !response.headers.get('content-encoding') && Number(declared) !== expected) {
+    await response.body?.cancel();
+    throw new CryptoError(
+      Number(declared) < expected ? 'ERR_CRYPTO_TRUNCATED' : 'ERR_CRYPTO_BAD_LENGTH',
+      'the file on the server does not have the length its descriptor implies',
+    );
   }
-  decryptor.finish();
-  return plain;
+  const decryptor = new AttachmentDecryptor(descriptor);
+  const pieces: Uint8Array[] = [];
+  let plainBytes = 0;
+  let receivedBytes = 0;
+  const reader = response.body!.getReader();
+  try {
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      receivedBytes += part.value.length;
+      // The decryptor refuses anything beyond the descriptor's length, so this stays bounded.
+      for (const piece of decryptor.push(part.value)) {
+        pieces.push(piece);
+        plainBytes += piece.length;
+      }
+      onProgress?.({ receivedBytes, totalBytes: expected });
+    }
+    decryptor.finish();
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return concat(pieces, plainBytes);
 }

@@ -82,16 +82,7 @@ export class HttpClient {
     endpoint: E,
     ...[input]: CallArguments<E>
   ): Promise<EndpointResult<E>> {
-    const { params, query, body } = (input ?? {}) as {
-      params?: Record<string, string | number>;
-      query?: Record<string, string | number | boolean | undefined>;
-      body?: unknown;
-    };
-    const path = fillPath(endpoint.path, params) + queryString(query);
-    const response = await this.raw(endpoint.method, path, {
-      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
-      auth: endpoint.access === 'device',
-    });
+    const { path, response } = await this.send(endpoint, input);
     if (endpoint.status === 204 || !endpoint.response) return null as EndpointResult<E>;
     const parsed = endpoint.response.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success)
@@ -101,7 +92,32 @@ export class HttpClient {
       );
     return parsed.data as EndpointResult<E>;
   }
+
+  /** Calls an endpoint that answers with text rather than JSON (CSV, iCalendar): the text. */
+  async text<E extends EndpointDefinition & { responseContentType: string }>(
+    endpoint: E,
+    ...[input]: CallArguments<E>
+  ): Promise<string> {
+    return (await this.send(endpoint, input)).response.text();
+  }
+
+  private async send(endpoint: EndpointDefinition, input: unknown) {
+    const { params, query, body } = (input ?? {}) as AnyInput;
+    const path = fillPath(endpoint.path, params) + queryString(query);
+    const response = await this.raw(endpoint.method, path, {
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+      auth: endpoint.access === 'device',
+    });
+    return { path, response };
+  }
 }
+
+/** The input of any endpoint, as `send` takes it apart. */
+type AnyInput = {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+};
 
 async function toError(response: Response): Promise<SpreekuurError> {
   const parsed = errorBodySchema.safeParse(await response.json().catch(() => null));

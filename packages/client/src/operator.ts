@@ -31,4 +31,17 @@ export class OperatorClient {
   ): Promise<EndpointResult<E>> {
     return this.http.call(endpoint, ...input);
   }
+
+  /**
+   * Calls an operator endpoint that answers with bytes rather than JSON (the online backup)
+   * and hands back the body as it arrives, so a large answer is never held in memory whole.
+   */
+  async stream<E extends EndpointDefinition & { access: 'operator'; responseContentType: string }>(
+    endpoint: E,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const response = await this.http.raw(endpoint.method, endpoint.path, { auth: false });
+    const body = response.body;
+    if (!body) return (async function* () {})();
+    return body as unknown as AsyncIterable<Uint8Array>;
+  }
 }

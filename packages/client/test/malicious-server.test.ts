@@ -27,10 +27,12 @@ async function cast(slug: string) {
   const worker = await sdkPerson(gateway, org.admin, org.team.id, 'Sanne', { role: 'worker' });
   clients.push(worker);
   const evil = new TamperingFetch();
+  /** The victim's own storage, to check what it encrypted for whom. */
+  const store = new MemoryStore();
   /** The person the server attacks: every HTTP answer it gets passes `evil`. */
   const victim = await SpreekuurClient.register({
     serverUrl: gateway.url,
-    store: new MemoryStore(),
+    store,
     inviteCode: await invite(gateway, org.worker, 'resident', org.team.id),
     displayName: 'Mohammed',
     deviceName: 'telefoon',
@@ -42,7 +44,7 @@ async function cast(slug: string) {
     victim.on(name, (value) => seen.push(value));
     return seen;
   };
-  return { org, worker, victim, evil, events };
+  return { org, worker, victim, evil, events, store };
 }
 
 const isDevices = (path: string) => /^\/v1\/channels\/[^/]+\/devices$/.test(path);
@@ -315,13 +317,20 @@ describe('ghost devices', () => {
 });
 
 describe('membership by our own view', () => {
-  it('a removed member the server keeps listing is flagged and no longer trusted in that channel', async () => {
-    const { org, worker, victim, evil, events } = await cast('ghost-removed');
+  it('a removed member the server keeps listing is flagged, gets no sender key and nothing readable', async () => {
+    const { org, worker, victim, evil, events, store } = await cast('ghost-removed');
     const changes = events('trust:changed');
     const carol = await sdkPerson(gateway, org.worker, org.team.id, 'Carol');
     clients.push(carol);
     const group = await worker.createGroup('Groep', [victim.account.personId, carol.account.personId]);
     await victim.history(group.id);
+    await victim.connect();
+    // Before the removal the victim's sender key went to Carol too (over their pairwise session).
+    await victim.sendText(group.id, 'hallo allemaal');
+    const groupKey = async () =>
+      (await store.get<{ distributedTo: string[] }>(`group-out/${group.id}`))!.distributedTo;
+    expect(await groupKey()).toContain(carol.account.deviceId);
+    const carolSession = JSON.stringify(await store.get(`sessions/${carol.account.deviceId}`));
     expect(await victim.safetyNumbers(group.id, carol.account.personId)).toMatchObject([
       { state: 'trusted' },
     ]);
@@ -344,6 +353,72 @@ describe('membership by our own view', () => {
       channelId: group.id,
       change: 'device-untrusted',
       reason: 'not-a-member',
+    });
+    // The next group message: a fresh sender key, handed to the worker only. The honest gateway
+    // refuses an envelope that addresses Carol, whom the server kept listing to the victim.
+    await expect(victim.sendText(group.id, 'na het vertrek van Carol')).rejects.toMatchObject({
+      code: 'ERR_CLIENT_DEVICES_UNSTABLE',
+    });
+    expect(await groupKey()).not.toContain(carol.account.deviceId);
+    // Nothing was encrypted with the session to Carol's device: its ratchet did not move.
+    expect(JSON.stringify(await store.get(`sessions/${carol.account.deviceId}`))).toBe(carolSession);
+  });
+
+  it('a sender key or group message of a device from another channel is refused, not imported', async () => {
+    const { org, worker, victim, evil, events, store } = await cast('ghost-sender-key');
+    const errors = events('error');
+    const dave = await sdkPerson(gateway, org.worker, org.team.id, 'Dave');
+    clients.push(dave);
+    const mine = await worker.createGroup('Groep A', [victim.account.personId]);
+    const theirs = await worker.createGroup('Groep B', [victim.account.personId, dave.account.personId]);
+    // Dave writes in group B: a sender-key distribution to each member device, then the message.
+    await dave.sendText(theirs.id, 'alleen in groep B');
+    const page = await victim.call(chatEndpoints.history, { params: { id: theirs.id }, query: {} });
+    const fromDave = page.events.filter(
+      (e): e is Extract<ChannelEvent, { kind: 'message' }> =>
+        e.kind === 'message' && e.senderDeviceId === dave.account.deviceId,
+    );
+    const distribution = fromDave.find((e) => e.envelopeKind === 'pairwise')!;
+    const groupMessage = fromDave.find((e) => e.envelopeKind === 'group')!;
+    expect(distribution.ciphertext && groupMessage.ciphertext).toBeTruthy();
+    // The victim pins Dave's device through group B (a member there), without reading B yet.
+    expect(await victim.safetyNumbers(theirs.id, dave.account.personId)).toMatchObject([
+      { state: 'trusted' },
+    ]);
+
+    // The server puts Dave's distribution and message into group A, where Dave is no member.
+    const first = await worker.sendText(mine.id, 'welkom in groep A');
+    const second = await worker.sendText(mine.id, 'tweede bericht');
+    evil.tamper((path, body) =>
+      isHistory(path, mine.id)
+        ? rewriteMessages(body, (e) =>
+            e.seq === first.seq
+              ? { ...distribution, channelId: mine.id, seq: e.seq }
+              : e.seq === second.seq
+                ? { ...groupMessage, channelId: mine.id, seq: e.seq }
+                : e,
+          )
+        : body,
+    );
+    const shown = (await victim.history(mine.id)).filter((m) => m.seq === first.seq || m.seq === second.seq);
+    expect(shown).toMatchObject([
+      { status: 'unavailable', content: null },
+      { status: 'unavailable', content: null },
+    ]);
+    expect(errors.filter((e) => e.channelId === mine.id).map((e) => [e.seq, e.code])).toEqual([
+      [first.seq, 'ERR_CLIENT_UNTRUSTED_SENDER'],
+      [second.seq, 'ERR_CLIENT_UNTRUSTED_SENDER'],
+    ]);
+    // No sender key of Dave's was imported for group A.
+    expect(JSON.stringify((await store.get(`group-in/${mine.id}`)) ?? {})).not.toContain(
+      dave.account.deviceId,
+    );
+    evil.stop();
+    // Refused before decrypting: in group B, where they belong, both still open.
+    const inTheirs = await victim.history(theirs.id);
+    expect(inTheirs.find((m) => m.seq === groupMessage.seq)).toMatchObject({
+      status: 'ok',
+      content: { type: 'text', text: 'alleen in groep B' },
     });
   });
 });

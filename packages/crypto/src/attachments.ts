@@ -1,7 +1,16 @@
-import { ByteReader, ByteWriter, equalBytes, expectBytes, expectLength, isUint32, wipe } from './bytes.ts';
+import {
+  ByteReader,
+  ByteWriter,
+  concatBytes,
+  equalBytes,
+  expectBytes,
+  expectLength,
+  isUint32,
+  wipe,
+} from './bytes.ts';
 import { fromBase64Url } from './encoding.ts';
 import { CryptoError } from './errors.ts';
-import { encodeContext, Label } from './kdf.ts';
+import { encodeContext, hash, Label } from './kdf.ts';
 import { draw, resolveRng } from './draw.ts';
 import type { Rng } from './random.ts';
 import { sodium, type Sodium } from './sodium.ts';
@@ -14,9 +23,12 @@ import { checkFrame, MessageType, WIRE_VERSION } from './wire.ts';
  * chunk size form a small descriptor that travels inside an end-to-end encrypted message; the
  * ciphertext goes to blob storage. Both directions stream: at most one chunk is buffered.
  *
- *   ciphertext = header (24) || chunk_0 || ... || chunk_{n-1}
+ *   ciphertext = header (24) || commitment (32, v2) || chunk_0 || ... || chunk_{n-1}
+ *   commitment = H("attachment/key-commitment", key, header): the ciphertext commits to its key
  *   chunk_i    = secretstream_push(plaintext_i, AD, i < n-1 ? TAG_MESSAGE : TAG_FINAL)   (17 bytes overhead)
  *   n          = max(1, ceil(size / chunkSize)); every plaintext chunk but the last is chunkSize bytes
+ *
+ * v2 is written; v1 (no commitment) is still read, for files sent before it.
  */
 
 export const ATTACHMENT_KEY_BYTES = 32;
@@ -28,10 +40,16 @@ export const MAX_CHUNK_SIZE = 4 * 1024 * 1024;
 export const MAX_ATTACHMENT_BYTES = 0xffff_ffff;
 export const STREAM_HEADER_BYTES = 24;
 export const CHUNK_OVERHEAD_BYTES = 17;
+export const KEY_COMMITMENT_BYTES = 32;
+/** Descriptor versions: 2 has the key commitment (written), 1 has none (still read). */
+export type AttachmentVersion = 1 | 2;
+export const ATTACHMENT_VERSION: AttachmentVersion = 2;
 const DESCRIPTOR_BYTES = 1 + 1 + ATTACHMENT_KEY_BYTES + ATTACHMENT_HASH_BYTES + 4 + 4;
 
 /** What the receiver needs to fetch-verify-decrypt a file. Secret: send it only end-to-end encrypted. */
 export interface AttachmentDescriptor {
+  /** 2: the ciphertext starts with a key commitment (SPEC §7.2); 1: older files, without. */
+  readonly version: AttachmentVersion;
   /** secretstream key, 32 bytes. */
   readonly key: Uint8Array;
   /** Unkeyed BLAKE2b-256 of the complete ciphertext, 32 bytes. */
@@ -58,18 +76,33 @@ function chunkCount(size: number, chunkSize: number): number {
   return Math.max(1, Math.ceil(size / chunkSize));
 }
 
+/** Bytes before the first chunk: the stream header, and in v2 the key commitment. */
+const prefixBytes = (version: AttachmentVersion) =>
+  STREAM_HEADER_BYTES + (version === 2 ? KEY_COMMITMENT_BYTES : 0);
+
 /** Exact ciphertext length for a plaintext of `size` bytes (useful for upload limits and progress). */
-export function attachmentCiphertextSize(size: number, chunkSize = DEFAULT_CHUNK_SIZE): number {
+export function attachmentCiphertextSize(
+  size: number,
+  chunkSize = DEFAULT_CHUNK_SIZE,
+  version: AttachmentVersion = ATTACHMENT_VERSION,
+): number {
   checkChunkSize(chunkSize);
   if (!Number.isInteger(size) || size < 0 || size > MAX_ATTACHMENT_BYTES) {
     throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', 'size out of range');
   }
-  return STREAM_HEADER_BYTES + size + chunkCount(size, chunkSize) * CHUNK_OVERHEAD_BYTES;
+  return prefixBytes(version) + size + chunkCount(size, chunkSize) * CHUNK_OVERHEAD_BYTES;
 }
+
+/** SPEC §7.2: an unkeyed hash of the key, so no second key can open the same ciphertext. */
+const keyCommitment = (key: Uint8Array, header: Uint8Array): Uint8Array =>
+  hash(Label.attachmentKeyCommitment, [key, header], KEY_COMMITMENT_BYTES);
 
 const chunkAd = (): Uint8Array => encodeContext(Label.attachmentAd, []);
 
 function checkDescriptor(d: AttachmentDescriptor): void {
+  if (d.version !== 1 && d.version !== 2) {
+    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', 'attachment descriptor version must be 1 or 2');
+  }
   expectLength(d.key, ATTACHMENT_KEY_BYTES, 'attachment key');
   expectLength(d.ciphertextHash, ATTACHMENT_HASH_BYTES, 'attachment hash');
   checkChunkSize(d.chunkSize);
@@ -150,6 +183,7 @@ export class AttachmentEncryptor {
     );
     wipe(this.#buffer);
     this.#descriptor = {
+      version: ATTACHMENT_VERSION,
       key: this.#key,
       ciphertextHash: s.crypto_generichash_final(this.#hash, ATTACHMENT_HASH_BYTES),
       size: this.#size,
@@ -175,8 +209,9 @@ export class AttachmentEncryptor {
   #start(): Uint8Array[] {
     if (this.#headerSent) return [];
     this.#headerSent = true;
-    sodium().crypto_generichash_update(this.#hash, this.#header);
-    return [this.#header];
+    const prefix = concatBytes(this.#header, keyCommitment(this.#key, this.#header));
+    sodium().crypto_generichash_update(this.#hash, prefix);
+    return [prefix];
   }
 
   #seal(plaintext: Uint8Array, tag: number): Uint8Array {
@@ -209,11 +244,12 @@ export class AttachmentDecryptor {
   readonly #expectedTotal: number;
   readonly #chunks: number;
   readonly #hash: StreamState;
-  readonly #header = new Uint8Array(STREAM_HEADER_BYTES);
+  /** The stream header, then (v2) the key commitment. */
+  readonly #prefix: Uint8Array;
   readonly #chunk: Uint8Array;
   #stream: StreamState | undefined;
   #received = 0;
-  #headerFill = 0;
+  #prefixFill = 0;
   #chunkFill = 0;
   #index = 0;
   #state: 'open' | 'done' | 'failed' = 'open';
@@ -221,8 +257,10 @@ export class AttachmentDecryptor {
   constructor(descriptor: AttachmentDescriptor) {
     checkDescriptor(descriptor);
     this.#descriptor = descriptor;
-    this.#expectedTotal = attachmentCiphertextSize(descriptor.size, descriptor.chunkSize);
+    this.#expectedTotal = attachmentCiphertextSize(descriptor.size, descriptor.chunkSize, descriptor.version);
     this.#chunks = chunkCount(descriptor.size, descriptor.chunkSize);
+    this.#prefix = new Uint8Array(prefixBytes(descriptor.version));
+    // One chunk, never `size`: the size is the sender's claim (SPEC §7.5).
     this.#chunk = new Uint8Array(descriptor.chunkSize + CHUNK_OVERHEAD_BYTES);
     this.#hash = sodium().crypto_generichash_init(null, ATTACHMENT_HASH_BYTES);
   }
@@ -240,16 +278,11 @@ export class AttachmentDecryptor {
       let offset = 0;
       while (offset < data.length) {
         if (this.#stream === undefined) {
-          const n = Math.min(STREAM_HEADER_BYTES - this.#headerFill, data.length - offset);
-          this.#header.set(data.subarray(offset, offset + n), this.#headerFill);
-          this.#headerFill += n;
+          const n = Math.min(this.#prefix.length - this.#prefixFill, data.length - offset);
+          this.#prefix.set(data.subarray(offset, offset + n), this.#prefixFill);
+          this.#prefixFill += n;
           offset += n;
-          if (this.#headerFill === STREAM_HEADER_BYTES) {
-            this.#stream = sodium().crypto_secretstream_xchacha20poly1305_init_pull(
-              this.#header,
-              this.#descriptor.key,
-            );
-          }
+          if (this.#prefixFill === this.#prefix.length) this.#stream = this.#initPull();
           continue;
         }
         const want = this.#chunkLength(this.#index);
@@ -286,6 +319,18 @@ export class AttachmentDecryptor {
   async *decrypt(source: ChunkSource): AsyncGenerator<Uint8Array, void, undefined> {
     for await (const data of source) yield* this.push(data);
     this.finish();
+  }
+
+  /** After the prefix: (v2) the key commitment must be this key's, before any chunk is opened. */
+  #initPull(): StreamState {
+    const header = this.#prefix.subarray(0, STREAM_HEADER_BYTES);
+    if (
+      this.#descriptor.version === 2 &&
+      !equalBytes(this.#prefix.subarray(STREAM_HEADER_BYTES), keyCommitment(this.#descriptor.key, header))
+    ) {
+      throw new CryptoError('ERR_CRYPTO_BAD_MAC', 'attachment key commitment does not match the key');
+    }
+    return sodium().crypto_secretstream_xchacha20poly1305_init_pull(header, this.#descriptor.key);
   }
 
   #chunkLength(index: number): number {
@@ -341,7 +386,7 @@ export function encryptAttachmentBytes(
   const encryptor = new AttachmentEncryptor(options);
   const pieces = [...encryptor.push(plaintext), ...encryptor.finish()];
   const ciphertext = new Uint8Array(
-    attachmentCiphertextSize(plaintext.length, encryptor.descriptor.chunkSize),
+    attachmentCiphertextSize(plaintext.length, encryptor.descriptor.chunkSize, encryptor.descriptor.version),
   );
   let offset = 0;
   for (const piece of pieces) {
@@ -366,11 +411,11 @@ export function decryptAttachmentBytes(ciphertext: Uint8Array, descriptor: Attac
 
 // ---- Descriptor encodings ---------------------------------------------------------------------
 
-/** 74-byte binary form (SPEC §7.3). */
+/** 74-byte binary form (SPEC §7.3); the version byte is the descriptor's version. */
 export function encodeAttachmentDescriptor(d: AttachmentDescriptor): Uint8Array {
   checkDescriptor(d);
   return new ByteWriter()
-    .u8(WIRE_VERSION)
+    .u8(d.version)
     .u8(MessageType.attachmentDescriptor)
     .bytes(d.key)
     .bytes(d.ciphertextHash)
@@ -380,8 +425,10 @@ export function encodeAttachmentDescriptor(d: AttachmentDescriptor): Uint8Array 
 }
 
 export function decodeAttachmentDescriptor(bytes: Uint8Array): AttachmentDescriptor {
+  // Version 2 is framed as version 1 is; only the version byte differs.
+  const version: AttachmentVersion = bytes instanceof Uint8Array && bytes[0] === 2 ? 2 : 1;
   checkFrame(
-    bytes,
+    version === 2 ? concatBytes(Uint8Array.of(WIRE_VERSION), bytes.subarray(1)) : bytes,
     MessageType.attachmentDescriptor,
     DESCRIPTOR_BYTES,
     DESCRIPTOR_BYTES,
@@ -391,6 +438,7 @@ export function decodeAttachmentDescriptor(bytes: Uint8Array): AttachmentDescrip
   reader.u8();
   reader.u8();
   const d = {
+    version,
     key: reader.bytes(ATTACHMENT_KEY_BYTES),
     ciphertextHash: reader.bytes(ATTACHMENT_HASH_BYTES),
     size: reader.u32(),
@@ -407,13 +455,11 @@ export function decodeAttachmentDescriptor(bytes: Uint8Array): AttachmentDescrip
   return d;
 }
 
-const DESCRIPTOR_JSON_VERSION = 1;
-
-/** JSON form `{ v: 1, key, ciphertextHash, size, chunkSize }` with base64url fields. */
+/** JSON form `{ v: 2, key, ciphertextHash, size, chunkSize }` with base64url fields (`v: 1` for v1). */
 export function attachmentDescriptorToJSON(d: AttachmentDescriptor): JsonObject {
   checkDescriptor(d);
   return {
-    v: DESCRIPTOR_JSON_VERSION,
+    v: d.version,
     key: b64(d.key),
     ciphertextHash: b64(d.ciphertextHash),
     size: d.size,
@@ -427,7 +473,8 @@ export function attachmentDescriptorFromJSON(json: unknown): AttachmentDescripto
     throw new CryptoError('ERR_CRYPTO_BAD_FORMAT', 'attachment descriptor must be an object');
   }
   const obj = json as Record<string, unknown>;
-  if (obj.v !== DESCRIPTOR_JSON_VERSION) {
+  const version = obj.v;
+  if (version !== 1 && version !== 2) {
     throw new CryptoError(
       'ERR_CRYPTO_BAD_VERSION',
       `attachment descriptor version ${JSON.stringify(obj.v) ?? 'missing'} is not supported`,
@@ -443,7 +490,8 @@ export function attachmentDescriptorFromJSON(json: unknown): AttachmentDescripto
     }
     return value;
   };
-  const d = {
+  const d: AttachmentDescriptor = {
+    version,
     key: bytes(obj.key, ATTACHMENT_KEY_BYTES, 'key'),
     ciphertextHash: bytes(obj.ciphertextHash, ATTACHMENT_HASH_BYTES, 'ciphertextHash'),
     size: uint(obj.size, 'size'),

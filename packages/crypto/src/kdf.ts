@@ -38,10 +38,14 @@ export const Label = {
   kemPreKeySignature: 'prekey/mlkem768/signature',
   /** Associated data of every attachment chunk (SPEC §7). */
   attachmentAd: 'attachment/chunk',
+  /** Key commitment at the start of a v2 attachment ciphertext (SPEC §7.2). */
+  attachmentKeyCommitment: 'attachment/key-commitment',
   /** Safety-number fingerprint iteration (SPEC §8). */
   safetyNumber: 'safety-number/fingerprint',
   /** What a device signs to vouch for another device of the same person (SPEC §13.2). */
   deviceCertificate: 'device/certificate',
+  /** What an owner's or moderator's device signs when it adds a member (SPEC §13.5). */
+  membershipAdded: 'membership/added',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

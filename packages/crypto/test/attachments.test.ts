@@ -23,6 +23,8 @@ beforeAll(ready);
 const CHUNK = 64;
 const OVERHEAD = 17;
 const HEADER = 24;
+/** v2: the stream header, then the 32-byte key commitment (SPEC §7.2). */
+const PREFIX = HEADER + 32;
 
 /** Split bytes into pieces at the given cut points (network-sized, not chunk-aligned). */
 function pieces(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
@@ -38,7 +40,7 @@ function pieces(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 
 function chunksOf(ciphertext: Uint8Array, d: AttachmentDescriptor): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let offset = HEADER; offset < ciphertext.length; offset += d.chunkSize + OVERHEAD) {
+  for (let offset = PREFIX; offset < ciphertext.length; offset += d.chunkSize + OVERHEAD) {
     out.push(ciphertext.subarray(offset, Math.min(offset + d.chunkSize + OVERHEAD, ciphertext.length)));
   }
   return out;
@@ -70,7 +72,8 @@ describe('attachments (SPEC §7)', () => {
       const data = deterministicRng(`file-${size}`).randomBytes(size);
       const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
       expect(ciphertext.length).toBe(attachmentCiphertextSize(size, CHUNK));
-      expect(ciphertext.length).toBe(HEADER + size + Math.max(1, Math.ceil(size / CHUNK)) * OVERHEAD);
+      expect(ciphertext.length).toBe(PREFIX + size + Math.max(1, Math.ceil(size / CHUNK)) * OVERHEAD);
+      expect(descriptor.version).toBe(2);
       expect(descriptor.size).toBe(size);
       expect(decryptAttachmentBytes(ciphertext, descriptor)).toEqual(data);
     }
@@ -107,7 +110,7 @@ describe('attachments (SPEC §7)', () => {
     const data = deterministicRng('tamper').randomBytes(5 * CHUNK + 10);
     const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
     const chunks = chunksOf(ciphertext, descriptor);
-    const header = ciphertext.subarray(0, HEADER);
+    const header = ciphertext.subarray(0, PREFIX);
     // Truncation: drop the final chunk, or a few bytes, or everything after the header.
     expect(decryptCode(ciphertext.subarray(0, ciphertext.length - chunks.at(-1)!.length), descriptor)).toBe(
       'ERR_CRYPTO_TRUNCATED',
@@ -134,7 +137,7 @@ describe('attachments (SPEC §7)', () => {
     ).toBe('ERR_CRYPTO_HASH_MISMATCH');
     // A descriptor claiming a shorter file: the final-tag check catches it.
     expect(
-      decryptCode(ciphertext.subarray(0, HEADER + 2 * (CHUNK + OVERHEAD)), {
+      decryptCode(ciphertext.subarray(0, PREFIX + 2 * (CHUNK + OVERHEAD)), {
         ...descriptor,
         size: 2 * CHUNK,
       }),
@@ -155,7 +158,7 @@ describe('attachments (SPEC §7)', () => {
   it('the streaming decryptor stops at the first bad chunk and stays failed', async () => {
     const data = deterministicRng('stream-fail').randomBytes(4 * CHUNK);
     const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
-    const bad = flipBit(ciphertext, 8 * (HEADER + CHUNK + OVERHEAD + 5));
+    const bad = flipBit(ciphertext, 8 * (PREFIX + CHUNK + OVERHEAD + 5));
     const decryptor = new AttachmentDecryptor(descriptor);
     const seen: Uint8Array[] = [];
     await expectCodeAsync(async () => {
@@ -163,8 +166,8 @@ describe('attachments (SPEC §7)', () => {
     }, 'ERR_CRYPTO_BAD_MAC');
     expectCode(() => decryptor.push(ciphertext), 'ERR_CRYPTO_INVALID_ARGUMENT');
     const streaming = new AttachmentDecryptor(descriptor);
-    expect(streaming.push(bad.subarray(0, HEADER + CHUNK + OVERHEAD))).toEqual([data.subarray(0, CHUNK)]);
-    expectCode(() => streaming.push(bad.subarray(HEADER + CHUNK + OVERHEAD)), 'ERR_CRYPTO_BAD_MAC');
+    expect(streaming.push(bad.subarray(0, PREFIX + CHUNK + OVERHEAD))).toEqual([data.subarray(0, CHUNK)]);
+    expectCode(() => streaming.push(bad.subarray(PREFIX + CHUNK + OVERHEAD)), 'ERR_CRYPTO_BAD_MAC');
   });
 
   it('uses the injected rng for the file key; descriptor forms are strict', () => {
@@ -178,12 +181,17 @@ describe('attachments (SPEC §7)', () => {
     expect(
       attachmentDescriptorFromJSON(JSON.parse(JSON.stringify(attachmentDescriptorToJSON(a.descriptor)))),
     ).toEqual(a.descriptor);
-    const v2 = new Uint8Array(encoded);
-    v2[0] = 2;
-    expectCode(() => decodeAttachmentDescriptor(v2), 'ERR_CRYPTO_BAD_VERSION');
+    const v1 = new Uint8Array(encoded);
+    v1[0] = 1;
+    expect(decodeAttachmentDescriptor(v1)).toEqual({ ...a.descriptor, version: 1 });
+    const v3 = new Uint8Array(encoded);
+    v3[0] = 3;
+    expectCode(() => decodeAttachmentDescriptor(v3), 'ERR_CRYPTO_BAD_VERSION');
     expectCode(() => decodeAttachmentDescriptor(encoded.subarray(0, 73)), 'ERR_CRYPTO_BAD_LENGTH');
     const json = attachmentDescriptorToJSON(a.descriptor);
-    expectCode(() => attachmentDescriptorFromJSON({ ...json, v: 2 }), 'ERR_CRYPTO_BAD_VERSION');
+    expect(json.v).toBe(2);
+    expect(attachmentDescriptorFromJSON({ ...json, v: 1 })).toEqual({ ...a.descriptor, version: 1 });
+    expectCode(() => attachmentDescriptorFromJSON({ ...json, v: 3 }), 'ERR_CRYPTO_BAD_VERSION');
     expectCode(() => attachmentDescriptorFromJSON({ ...json, chunkSize: 1 }), 'ERR_CRYPTO_BAD_FORMAT');
     expectCode(() => attachmentDescriptorFromJSON({ ...json, size: -1 }), 'ERR_CRYPTO_BAD_FORMAT');
     expectCode(() => new AttachmentEncryptor({ chunkSize: 10 }), 'ERR_CRYPTO_INVALID_ARGUMENT');
@@ -191,5 +199,49 @@ describe('attachments (SPEC §7)', () => {
     expectCode(() => enc.descriptor, 'ERR_CRYPTO_INVALID_ARGUMENT');
     enc.finish();
     expectCode(() => enc.push(new Uint8Array(1)), 'ERR_CRYPTO_INVALID_ARGUMENT');
+  });
+
+  it('the ciphertext commits to its key: the same bytes under another key are refused before any chunk opens (v2)', () => {
+    const data = deterministicRng('commit').randomBytes(3 * CHUNK);
+    const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
+    // A forged descriptor: same ciphertext and hash, another key.
+    const forged = { ...descriptor, key: deterministicRng('other-key').randomBytes(32) };
+    expect(decryptCode(ciphertext, forged)).toBe('ERR_CRYPTO_BAD_MAC');
+    // It fails on the 56-byte prefix alone, before the stream is even set up.
+    expectCode(
+      () => new AttachmentDecryptor(forged).push(ciphertext.subarray(0, PREFIX)),
+      'ERR_CRYPTO_BAD_MAC',
+    );
+    // The honest descriptor accepts the same prefix and opens chunk 0 only when it is complete.
+    const honest = new AttachmentDecryptor(descriptor);
+    expect(honest.push(ciphertext.subarray(0, PREFIX))).toEqual([]);
+    expect(honest.push(ciphertext.subarray(PREFIX, PREFIX + CHUNK + OVERHEAD))).toEqual([
+      data.subarray(0, CHUNK),
+    ]);
+    // Rewriting the commitment for the other key changes the ciphertext, so its hash no longer matches.
+    const recommitted = new Uint8Array(ciphertext);
+    recommitted.set(flipBit(ciphertext.subarray(HEADER, PREFIX), 3), HEADER);
+    expect(decryptCode(recommitted, descriptor)).toBe('ERR_CRYPTO_BAD_MAC');
+  });
+
+  it('versions do not mix: a v2 file under a v1 descriptor, and a v1 file under v2, are refused', () => {
+    const data = deterministicRng('mix').randomBytes(2 * CHUNK + 3);
+    const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
+    expect(decryptCode(ciphertext, { ...descriptor, version: 1 })).toBe('ERR_CRYPTO_BAD_LENGTH');
+    // The same bytes without the commitment, read as v2: the first chunk's bytes are no commitment.
+    const withoutCommitment = concat([ciphertext.subarray(0, HEADER), ciphertext.subarray(PREFIX)]);
+    expect(decryptCode(withoutCommitment, descriptor)).toBe('ERR_CRYPTO_BAD_MAC');
+  });
+
+  it('a huge declared size allocates one chunk, not the size; the short file is refused at the end', () => {
+    const data = deterministicRng('huge').randomBytes(CHUNK);
+    const { ciphertext, descriptor } = encryptAttachmentBytes(data, { chunkSize: CHUNK });
+    const before = process.memoryUsage().arrayBuffers;
+    const decryptor = new AttachmentDecryptor({ ...descriptor, size: 0xffff_ffff });
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
+    // Chunk 0 was sealed FINAL: as chunk 0 of a 4 GiB file it has the wrong tag.
+    expectCode(() => decryptor.push(ciphertext), 'ERR_CRYPTO_TRUNCATED');
+    const declared = new AttachmentDecryptor({ ...descriptor, size: 10 * CHUNK });
+    expectCode(() => declared.push(ciphertext), 'ERR_CRYPTO_TRUNCATED');
   });
 });

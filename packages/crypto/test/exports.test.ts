@@ -69,6 +69,7 @@ const expected: Record<string, string[]> = {
     'openReveal',
   ],
   './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
+  './membership': ['signMembershipAddition', 'verifyMembershipAddition', 'membershipAdditionContext'],
   './state-encryption': ['deriveStateKey', 'newPassphraseParams', 'sealState', 'openState'],
 };
 

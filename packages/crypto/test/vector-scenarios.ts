@@ -5,7 +5,6 @@
  * frozen bytes (not the fresh ones) to the receivers, so both directions are pinned.
  */
 import { attachmentDescriptorToJSON, encryptAttachmentBytes } from '../src/attachments.ts';
-import { concatBytes } from '../src/bytes.ts';
 import { fromBase64Url, fromHex, toBase64Url, toHex, utf8Decode, utf8Encode } from '../src/encoding.ts';
 import { isCryptoError } from '../src/errors.ts';
 import { identityFromSeed, sign, type DeviceIdentity } from '../src/identity.ts';
@@ -19,6 +18,7 @@ import {
   type PreKeyLookup,
 } from '../src/prekeys.ts';
 import { deterministicRng, type Rng } from '../src/random.ts';
+import { membershipAdditionContext, signMembershipAddition } from '../src/membership.ts';
 import { computeSafetyNumber } from '../src/safety-number.ts';
 import { createSenderKey, InboundSenderKeys, type OutboundSenderKey } from '../src/sender-keys.ts';
 import { acceptSession, initiateSession, Session } from '../src/session.ts';
@@ -451,6 +451,8 @@ export interface AttachmentVector {
 /**
  * Decrypt-direction only: libsodium draws the 24-byte secretstream header from its own CSPRNG,
  * which libsodium.js does not let us replace, so encryption is not reproducible byte for byte.
+ * Writes version 2 (with the key commitment, SPEC §7.2); the v1 vector in vectors.json is frozen
+ * from before v2 and kept as it is by the generator.
  */
 export function attachmentVector(): { valid: AttachmentVector; invalid: InvalidCase[] } {
   const plaintext = deterministicRng('vectors/attachment/plaintext').randomBytes(150);
@@ -460,35 +462,48 @@ export function attachmentVector(): { valid: AttachmentVector; invalid: InvalidC
   });
   const json = attachmentDescriptorToJSON(descriptor);
   const hex = toHex(ciphertext);
-  // 24-byte header, then chunks of 64 + 17 = 81 bytes, last one 22 + 17 = 39 bytes.
-  const chunk = (i: number) =>
-    ciphertext.subarray(24 + 81 * i, Math.min(24 + 81 * (i + 1), ciphertext.length));
+  // 24-byte header, 32-byte key commitment, then chunks of 64 + 17 = 81 bytes, the last 22 + 17 = 39.
   const flippedHash = mutate(toHex(fromBase64Url(json.ciphertextHash as string)), (b) => void (b[0]! ^= 1));
+  const otherKey = toBase64Url(deterministicRng('vectors/attachment/other-key').randomBytes(32));
   return {
     valid: {
-      note: '150 random bytes, chunk size 64: header + 3 chunks (64, 64, 22 bytes of plaintext).',
+      note: '150 random bytes, chunk size 64, version 2: header, key commitment, 3 chunks (64, 64, 22 bytes of plaintext).',
       plaintext: toHex(plaintext),
       descriptor: json,
       ciphertext: hex,
     },
     invalid: [
       {
-        name: 'attachment-truncated',
-        note: 'The ciphertext without its final chunk (last 39 bytes removed).',
+        name: 'attachment-v2-truncated',
+        note: 'The v2 ciphertext without its final chunk (last 39 bytes removed).',
         error: 'ERR_CRYPTO_TRUNCATED',
         target: { kind: 'attachment', descriptor: json },
         input: toHex(ciphertext.subarray(0, ciphertext.length - 39)),
       },
       {
-        name: 'attachment-reordered',
-        note: 'Chunks 0 and 1 swapped (header, chunk 1, chunk 0, chunk 2).',
+        name: 'attachment-v2-other-key',
+        note: 'The valid v2 ciphertext and hash with another key (seed vectors/attachment/other-key): the key commitment (bytes 24..55) does not match.',
         error: 'ERR_CRYPTO_BAD_MAC',
-        target: { kind: 'attachment', descriptor: json },
-        input: toHex(concatBytes(ciphertext.subarray(0, 24), chunk(1), chunk(0), chunk(2))),
+        target: { kind: 'attachment', descriptor: { ...json, key: otherKey } },
+        input: hex,
       },
       {
-        name: 'attachment-hash-mismatch',
-        note: 'The valid ciphertext, with bit 0 of the descriptor hash flipped.',
+        name: 'attachment-v2-commitment-flipped',
+        note: 'The valid v2 ciphertext with bit 0 of byte 24 (the first byte of the key commitment) flipped.',
+        error: 'ERR_CRYPTO_BAD_MAC',
+        target: { kind: 'attachment', descriptor: json },
+        input: mutate(hex, (b) => void (b[24]! ^= 1)),
+      },
+      {
+        name: 'attachment-v2-read-as-v1',
+        note: 'The valid v2 ciphertext under its descriptor with "v" set to 1: 32 bytes longer than a v1 file of this size.',
+        error: 'ERR_CRYPTO_BAD_LENGTH',
+        target: { kind: 'attachment', descriptor: { ...json, v: 1 } },
+        input: hex,
+      },
+      {
+        name: 'attachment-v2-hash-mismatch',
+        note: 'The valid v2 ciphertext, with bit 0 of the descriptor hash flipped.',
         error: 'ERR_CRYPTO_HASH_MISMATCH',
         target: {
           kind: 'attachment',
@@ -497,10 +512,10 @@ export function attachmentVector(): { valid: AttachmentVector; invalid: InvalidC
         input: hex,
       },
       {
-        name: 'attachment-descriptor-version',
-        note: 'The valid ciphertext with a descriptor whose "v" is 2.',
+        name: 'attachment-v2-descriptor-version',
+        note: 'The valid v2 ciphertext with a descriptor whose "v" is 3.',
         error: 'ERR_CRYPTO_BAD_VERSION',
-        target: { kind: 'attachment', descriptor: { ...json, v: 2 } },
+        target: { kind: 'attachment', descriptor: { ...json, v: 3 } },
         input: hex,
       },
     ],
@@ -523,6 +538,42 @@ export function safetyNumberVector(): SafetyNumberVector {
     b: { id: b.id, identityKey: toHex(b.identityKey) },
     digits: n.digits,
     qrPayload: toHex(n.qrPayload),
+  };
+}
+
+// ---- Signed membership additions (SPEC §13.5) ----------------------------------------------------
+
+export interface MembershipVector {
+  note: string;
+  actorIdentityKey: string;
+  addition: {
+    channelId: string;
+    personId: string;
+    role: 'owner' | 'moderator' | 'member';
+    actorPersonId: string;
+    actorDeviceId: string;
+    afterSeq: number;
+  };
+  context: string;
+  signature: string;
+}
+
+export function membershipVector(): MembershipVector {
+  const actor = party('alice').identity;
+  const addition = {
+    channelId: 'channel:training-group',
+    personId: 'person:carol',
+    role: 'member' as const,
+    actorPersonId: 'person:anna',
+    actorDeviceId: 'device:anna-phone',
+    afterSeq: 41,
+  };
+  return {
+    note: "Alice's device (owner) adds Carol as a member after entry 41; Ed25519 is deterministic.",
+    actorIdentityKey: toHex(actor.publicKey),
+    addition,
+    context: toHex(membershipAdditionContext(addition)),
+    signature: toHex(signMembershipAddition(actor, addition)),
   };
 }
 
@@ -560,6 +611,7 @@ export function reproducibleVectors() {
     pairwise,
     group,
     safetyNumber: safetyNumberVector(),
+    membership: membershipVector(),
     state: stateVector(),
     invalid: invalidCases(pairwise[0]!, group),
   };

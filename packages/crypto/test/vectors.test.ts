@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachmentDescriptorFromJSON, decryptAttachmentBytes } from '../src/attachments.ts';
+import { verifyMembershipAddition } from '../src/membership.ts';
 import { fromHex, toHex, utf8Decode, utf8Encode } from '../src/encoding.ts';
 import { identityFromSeed, verify } from '../src/identity.ts';
 import { bundleFromJSON, verifyBundle } from '../src/prekeys.ts';
@@ -28,7 +29,7 @@ import {
 type Reproducible = ReturnType<typeof reproducibleVectors>;
 interface VectorFile {
   version: number;
-  valid: Omit<Reproducible, 'invalid'> & { attachment: AttachmentVector };
+  valid: Omit<Reproducible, 'invalid'> & { attachment: AttachmentVector; attachmentV2: AttachmentVector };
   invalid: InvalidCase[];
 }
 
@@ -108,13 +109,33 @@ describe('known-answer vectors: valid', () => {
     expect(toHex(n.qrPayload)).toBe(qrPayload);
   });
 
-  it('attachment: the frozen ciphertext decrypts under its descriptor (SPEC §7)', () => {
+  it('signed membership addition is unchanged and verifies (SPEC §13.5)', () => {
+    expect(fresh.membership).toEqual(frozen.valid.membership);
+    const { actorIdentityKey, addition, signature } = frozen.valid.membership;
+    expect(verifyMembershipAddition(fromHex(actorIdentityKey), addition, fromHex(signature))).toBe(true);
+    expect(
+      verifyMembershipAddition(fromHex(actorIdentityKey), { ...addition, afterSeq: 40 }, fromHex(signature)),
+    ).toBe(false);
+  });
+
+  it('attachment v1 (no key commitment): the frozen ciphertext still decrypts under its descriptor (SPEC §7)', () => {
     const v = frozen.valid.attachment;
+    expect(v.descriptor.v).toBe(1);
+    expect(
+      toHex(decryptAttachmentBytes(fromHex(v.ciphertext), attachmentDescriptorFromJSON(v.descriptor))),
+    ).toBe(v.plaintext);
+  });
+
+  it('attachment v2: the frozen ciphertext, key commitment included, decrypts under its descriptor (SPEC §7.2)', () => {
+    const v = frozen.valid.attachmentV2;
+    expect(v.descriptor.v).toBe(2);
     expect(
       toHex(decryptAttachmentBytes(fromHex(v.ciphertext), attachmentDescriptorFromJSON(v.descriptor))),
     ).toBe(v.plaintext);
     // The key comes from the injected rng, so it is reproducible even though the stream header is not.
-    expect(attachmentVector().valid.descriptor.key).toBe(v.descriptor.key);
+    const fresh = attachmentVector().valid;
+    expect(fresh.descriptor).toMatchObject({ v: 2, key: v.descriptor.key });
+    expect(fresh.ciphertext.length).toBe(v.ciphertext.length);
   });
 });
 

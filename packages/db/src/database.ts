@@ -29,5 +29,19 @@ export interface Database extends Session {
   withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query (readiness). */
   ping(): Promise<void>;
+  /**
+   * Embedded only: a consistent copy of the whole database (PGlite's `dumpDataDir`, gzipped),
+   * taken while no transaction or query runs; they wait for it. Absent on real PostgreSQL
+   * (use pg_dump there).
+   */
+  snapshot?(): Promise<Blob>;
+  /** Real PostgreSQL only: how many pool clients exist, are idle, and how many callers wait. */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }

@@ -59,6 +59,9 @@ export async function createEmbeddedDatabase(options: EmbeddedOptions = {}): Pro
     async ping() {
       await pglite.query('SELECT 1');
     },
+    // Inside PGlite's transaction mutex, which every query and transaction takes first: the
+    // copy never holds half a transaction, and writes simply wait until it is made.
+    snapshot: () => pglite._runExclusiveTransaction(() => pglite.dumpDataDir('gzip')),
     async close() {
       if (!pglite.closed) await pglite.close();
       unlock();

@@ -87,6 +87,7 @@ export function createPostgresDatabase(options: PostgresOptions): Database {
     async ping() {
       await pool.query('SELECT 1');
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end();
     },

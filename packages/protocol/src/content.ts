@@ -8,7 +8,8 @@ import { base64Url, base64UrlOfLength, id } from './common.ts';
 
 /** The file key and ciphertext hash (packages/crypto attachments); only ever sent encrypted. */
 export const attachmentDescriptor = z.strictObject({
-  v: z.literal(1),
+  /** 2: the ciphertext commits to the key (crypto SPEC §7.2); 1: older files, still read. */
+  v: z.union([z.literal(1), z.literal(2)]),
   key: base64Url,
   ciphertextHash: base64Url,
   size: z.number().int().min(0),

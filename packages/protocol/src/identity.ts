@@ -365,4 +365,14 @@ export const operatorEndpoints = {
     status: 201,
     response: createdInvite,
   }),
+  backup: endpoint({
+    method: 'POST',
+    path: '/v1/operator/backup',
+    access: 'operator',
+    tags: ['operator'],
+    summary: 'A consistent backup of the embedded database while the server runs',
+    responseContentType: 'application/x-tar',
+    responseDescription:
+      'A tar of manifest.json, postgres.tar.gz (PGlite dump) and the DATA_DIR secrets; restore with `spreekuur operator restore`. Refused (ERR_CONFLICT) on PostgreSQL: use pg_dump.',
+  }),
 } as const;

@@ -37,3 +37,18 @@ export function logRedisConnection(
     failing = false;
   });
 }
+
+/**
+ * Calls `onError` for every 'error' event of `redis` and of every client later duplicated
+ * from it: the socket.io Redis Streams adapter reads its streams and subscribes on its own
+ * duplicates, whose errors it otherwise swallows (metrics count them).
+ */
+export function observeRedisErrors(redis: Redis, onError: (error: Error) => void): void {
+  redis.on('error', onError);
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const copy = duplicate(...args);
+    observeRedisErrors(copy, onError);
+    return copy;
+  };
+}

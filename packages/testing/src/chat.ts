@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { toBase64Url } from '@spreekuur/protocol/common';
 import { api, type Injectable } from './http.ts';
 
@@ -102,4 +102,43 @@ export async function uploadFile(target: Injectable, actor: ChatActor, channelId
   }
   await api(target, actor, 'POST', `/v1/files/${created.body.id}/complete`);
   return { id: created.body.id, bytes };
+}
+
+const lengthPrefixed = (bytes: Uint8Array) => {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+};
+/** The SPEC's franking MAC (§14: HMAC-SHA-512 cut to 32 bytes over length-prefixed parts). */
+function frankingMac(key: Uint8Array, label: string, parts: Uint8Array[]): Buffer {
+  const input = Buffer.concat([
+    lengthPrefixed(Buffer.from(`Spreekuur-v1/${label}`)),
+    ...parts.map(lengthPrefixed),
+  ]);
+  return createHmac('sha512', key).update(input).digest().subarray(0, 32);
+}
+
+/**
+ * A group message with a franking commitment, sent as a client would (opaque ciphertext), and
+ * the opening a recipient would report it with.
+ */
+export async function sendFrankedGroupMessage(target: Injectable, actor: ChatActor, channelId: string) {
+  const key = randomBytes(32);
+  const bindingKey = frankingMac(key, 'franking/binding-key', []);
+  const digest = frankingMac(frankingMac(key, 'franking/hiding-key', []), 'franking/digest', [
+    randomBytes(40),
+  ]);
+  const response = await api<{ seq: number }>(target, actor, 'POST', '/v1/messages', {
+    channelId,
+    clientId: randomUUID(),
+    kind: 'group',
+    ciphertext: opaque(),
+    recipientDeviceIds: await channelDevices(target, actor, channelId),
+    frankingCommitment: toBase64Url(frankingMac(bindingKey, 'franking/commitment', [digest])),
+  });
+  if (response.status !== 200) throw new Error(`send franked: ${response.text}`);
+  return {
+    seq: response.body.seq,
+    opening: { bindingKey: toBase64Url(bindingKey), digest: toBase64Url(digest) },
+  };
 }

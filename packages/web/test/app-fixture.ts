@@ -44,6 +44,8 @@ export interface WebSuite {
   joinWith(page: Page, code: string, name: string): Promise<void>;
   /** An invite code for a worker of the team, made by the admin through the API. */
   workerInvite(): Promise<string>;
+  /** An invite code for another admin of the organisation (the operator's API), to join in the app. */
+  adminInvite(): Promise<string>;
 }
 
 /**
@@ -116,6 +118,17 @@ export function useWebSuite(slug: string, env: Record<string, string> = {}): Web
   };
 
   suite.workerInvite = () => invite(suite.gateway, suite.org.admin, 'worker', suite.org.team.id);
+
+  suite.adminInvite = async () => {
+    const created = await suite.gateway.app.inject({
+      method: 'POST',
+      url: `/v1/operator/organisations/${suite.org.id}/admin-invites`,
+      headers: { 'x-operator-token': suite.gateway.operatorToken },
+      payload: {},
+    });
+    expect(created.statusCode).toBe(201);
+    return created.json<{ code: string }>().code;
+  };
 
   return suite;
 }

@@ -28,6 +28,24 @@ export async function requireMayTalkTo(
   );
 }
 
+/** Which of `personIds` the caller may (still) talk to, by the rule of {@link requireMayTalkTo}. */
+export async function mayTalkToEach(
+  db: Queryable,
+  caller: Caller,
+  personIds: readonly string[],
+): Promise<Set<string>> {
+  const facts = await personFacts(db, caller.orgId, [caller.personId, ...personIds]);
+  const me = facts.get(caller.personId);
+  const allowed = new Set<string>();
+  if (!me) return allowed;
+  for (const personId of personIds) {
+    const other = facts.get(personId);
+    if (other && mayFetchKeysOf(me, other, await shareAChannel(db, caller.personId, other.id)))
+      allowed.add(personId);
+  }
+  return allowed;
+}
+
 async function requireForEach(
   db: Queryable,
   caller: Caller,

@@ -18,6 +18,8 @@ export interface ChatApi {
   channels: ChannelService;
   messages: MessageService;
   files: FileService;
+  /** Identity tells chat when a person left a team: presence watches that no longer hold end. */
+  teamLeft(orgId: string, teamId: string, personId: string): Promise<void>;
   /** Runs the retention sweeps now (they also run on a timer). */
   sweep(): Promise<{ messages: number; files: number }>;
 }
@@ -60,7 +62,9 @@ export const chatService = fp(
       clearInterval(sweeper);
       presence.close();
     });
-    app.decorate('chat', { channels, messages, files, sweep } satisfies ChatApi);
+    const teamLeft = (orgId: string, teamId: string, personId: string) =>
+      presence.teamLeft(orgId, teamId, personId);
+    app.decorate('chat', { channels, messages, files, teamLeft, sweep } satisfies ChatApi);
 
     // ---- socket.io --------------------------------------------------------------------------
     registerSocketHandlers(app.realtime, services);

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@spreekuur/config';
 import type { Database } from '@spreekuur/db';
 import { createRateLimiter, rooms, type Realtime } from '@spreekuur/server';
-import { ChannelService } from './channels/channel-service.ts';
+import { ChannelService, type MembershipEnded } from './channels/channel-service.ts';
 import { PostgresBlobStore } from './store/blob-store.ts';
 import { FileService } from './files/file-service.ts';
 import { KeyDirectory, ONE_TIME_PREKEY_CLAIMS } from './keys/key-directory.ts';
@@ -49,6 +49,13 @@ export function createChatServices(deps: ChatDeps): ChatServices {
   const delivery = new Delivery(db, realtime);
   const blobs = new PostgresBlobStore(db);
   const tagger = new FrankingTagger(deps.frankingKey);
+  const presence = new PresenceService(
+    db,
+    deps.redis ? new RedisPresenceStore(deps.redis, config.REDIS_PREFIX) : new MemoryPresenceStore(),
+    realtime,
+  );
+  const membershipEnded: MembershipEnded = (orgId, channelId, personId) =>
+    presence.channelLeft(orgId, channelId, personId);
   return {
     keys: new KeyDirectory(
       db,
@@ -61,7 +68,7 @@ export function createChatServices(deps: ChatDeps): ChatServices {
         now: () => clock().getTime(),
       }),
     ),
-    channels: new ChannelService(db, delivery, clock),
+    channels: new ChannelService(db, delivery, clock, membershipEnded),
     messages: new MessageService(
       db,
       delivery,
@@ -72,16 +79,12 @@ export function createChatServices(deps: ChatDeps): ChatServices {
     ),
     receipts: new ReceiptService(db, delivery),
     typing: new TypingService(db, delivery),
-    presence: new PresenceService(
-      db,
-      deps.redis ? new RedisPresenceStore(deps.redis, config.REDIS_PREFIX) : new MemoryPresenceStore(),
-      realtime,
-    ),
+    presence,
     files: new FileService(db, blobs, clock, {
       maxFileBytes: config.MAX_FILE_BYTES,
       orgQuotaBytes: config.ORG_STORAGE_QUOTA_BYTES,
     }),
-    moderation: new ModerationService(db, delivery, clock),
+    moderation: new ModerationService(db, delivery, clock, membershipEnded),
     reports: new ReportService(
       db,
       realtime,

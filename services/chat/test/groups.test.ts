@@ -14,6 +14,42 @@ beforeAll(async () => {
 afterAll(() => chat.close());
 
 describe('groups', () => {
+  it('stores membership proofs opaque and relays them with the entries; a client-chosen channel id is taken once', async () => {
+    const org = await cast(chat, 'group-proofs');
+    const { worker, resident } = org;
+    const second = await addPerson(chat, org, 'resident', 'Tweede');
+    const proof = (afterSeq: number) => ({ deviceId: worker.deviceId, afterSeq, signature: opaque() });
+    const channelId = randomUUID();
+    const [owner, founder] = [proof(0), proof(0)];
+    const created = await api<{ id: string }>(chat, worker, 'POST', '/v1/channels/groups', {
+      name: 'Groep',
+      memberIds: [resident.personId],
+      channelId,
+      memberProofs: [
+        { personId: worker.personId, proof: owner },
+        { personId: resident.personId, proof: founder },
+      ],
+    });
+    expect(created.body.id).toBe(channelId);
+    const again = await api<ErrorBody>(chat, worker, 'POST', '/v1/channels/groups', {
+      name: 'Nog een',
+      channelId,
+    });
+    expect(again.body.error.code).toBe('ERR_CONFLICT');
+    const added = proof(2);
+    await api(chat, worker, 'POST', `/v1/channels/${channelId}/members`, {
+      personId: second.personId,
+      proof: added,
+    });
+    const log = await api<{ events: Event[] }>(chat, resident, 'GET', `/v1/channels/${channelId}/events`);
+    const entries = log.body.events as Array<{ kind: string; personId?: string; proof?: unknown }>;
+    expect(entries.filter((e) => e.kind === 'member_added').map((e) => [e.personId, e.proof])).toEqual([
+      [worker.personId, owner],
+      [resident.personId, founder],
+      [second.personId, added],
+    ]);
+  });
+
   it('a removed member gets no further messages and loses access; group envelopes must drop their devices', async () => {
     const org = await cast(chat, 'group-remove');
     const { worker, resident } = org;

@@ -35,6 +35,8 @@ export async function buildApp(deps: GatewayDeps) {
     clock: () => app.clock(),
     realtime: app.realtime,
     config: app.config,
+    // Chat is registered below; by the time anyone leaves a team it is there.
+    teamLeft: (orgId, teamId, personId) => app.chat.teamLeft(orgId, teamId, personId),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(operatorRoutes, {

@@ -78,6 +78,14 @@ describe('GET /metrics', () => {
     );
     expect(ack.ok).toBe(true);
     await delivered;
+    // Errors of the Redis client and of clients duplicated from it (the adapter's) are counted.
+    const redis = gateway.app.redis;
+    if (redis) {
+      redis.emit('error', new Error('test: connection reset'));
+      const copy = redis.duplicate({ lazyConnect: true });
+      copy.emit('error', new Error('test: subscriber lost'));
+      copy.disconnect();
+    }
 
     const response = await scrape();
     expect(response.status).toBe(200);
@@ -99,6 +107,21 @@ describe('GET /metrics', () => {
     expect(delta('spreekuur_messages_stored_total', { via: 'rest' })).toBe(1);
     expect(delta('spreekuur_messages_stored_total', { via: 'socket' })).toBe(1);
     expect(delta('spreekuur_socket_pushes_total', { event: 'chat:event' })).toBeGreaterThanOrEqual(1);
+    // One pairwise message to the resident's device (and the worker's own, if any), fanned out once.
+    expect(delta('spreekuur_fanout_recipients_count', { kind: 'pairwise' })).toBeGreaterThanOrEqual(1);
+    expect(delta('spreekuur_fanout_recipients_sum', { kind: 'pairwise' })).toBeGreaterThanOrEqual(1);
+    expect(after.some((s) => s.name === 'spreekuur_redis_errors_total')).toBe(true);
+    expect(delta('spreekuur_redis_errors_total')).toBe(redis ? 2 : 0);
+    const pool = (state: string) =>
+      after.find((s) => s.name === 'spreekuur_db_pool_clients' && s.labels.state === state);
+    if (gateway.db.kind === 'postgres') {
+      expect(pool('total')!.value).toBeGreaterThanOrEqual(1);
+      expect(pool('idle')!.value).toBeLessThanOrEqual(pool('total')!.value);
+      expect(pool('waiting')!.value).toBeGreaterThanOrEqual(0);
+    } else {
+      // The embedded database is one connection in the process: no pool to report.
+      expect(pool('total')).toBeUndefined();
+    }
     expect(sum(after, 'spreekuur_queue_waiting', { team: org.team.id })).toBe(1);
     expect(
       after.some((s) => s.name === 'spreekuur_queue_oldest_wait_seconds' && s.labels.team === org.team.id),

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@spreekuur/protocol/common';
 import type { AuditEntryView, ErasureResult, PersonExport } from '@spreekuur/protocol/privacy';
-import { openDirect, publishKeys, sendPairwise, uploadFile } from '@spreekuur/testing/chat';
+import {
+  openDirect,
+  opaque,
+  publishKeys,
+  sendFrankedGroupMessage,
+  sendPairwise,
+  uploadFile,
+} from '@spreekuur/testing/chat';
 import {
   addResident,
   api,
@@ -190,7 +197,54 @@ async function tablesContaining(needle: string): Promise<Record<string, number>>
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
+/**
+ * A moderated group where `person` has left a trace in every moderation table: a franked
+ * message of theirs (pinned, reported by another), a report they made, a report they resolved
+ * as moderator (its reveal sealed to their device), a pin they made, a mute and a ban.
+ */
+async function moderatedGroupWith(person: Actor) {
+  const { worker, resident: other } = org;
+  const group = await expectOk<{ id: string }>(
+    gateway,
+    worker,
+    'POST',
+    '/v1/channels/groups',
+    { name: 'Lotgenoten', memberIds: [person.personId, other.personId] },
+    201,
+  );
+  const base = `/v1/channels/${group.id}/moderation`;
+  const theirs = await sendFrankedGroupMessage(gateway, person, group.id);
+  const workers = await sendFrankedGroupMessage(gateway, worker, group.id);
+  const report = (actor: Actor, message: typeof theirs, sealedTo: Actor[]) =>
+    expectOk<{ id: string }>(
+      gateway,
+      actor,
+      'POST',
+      '/v1/reports',
+      {
+        channelId: group.id,
+        seq: message.seq,
+        reason: 'harassment',
+        opening: message.opening,
+        sealed: sealedTo.map((moderator) => ({ deviceId: moderator.deviceId, ciphertext: opaque(100) })),
+      },
+      201,
+    );
+  await report(person, workers, [worker]);
+  await report(other, theirs, [worker]);
+  await expectOk(gateway, worker, 'POST', `${base}/pins`, { seq: theirs.seq });
+  await expectOk(gateway, worker, 'PUT', `${base}/roles/${person.personId}`, { role: 'moderator' });
+  const handled = await report(other, workers, [worker, person]);
+  await expectOk(gateway, person, 'POST', `/v1/reports/${handled.id}/resolve`, { resolution: 'dismissed' });
+  await expectOk(gateway, person, 'POST', `${base}/pins`, { seq: workers.seq });
+  await expectOk(gateway, worker, 'PUT', `${base}/roles/${person.personId}`, { role: 'member' });
+  await expectOk(gateway, worker, 'POST', `${base}/mutes`, { personId: person.personId, seconds: 3600 });
+  await expectOk(gateway, worker, 'POST', `${base}/bans`, { personId: person.personId });
+  return { id: group.id, theirSeq: theirs.seq, workersSeq: workers.seq, handledReport: handled.id };
+}
+
 describe('erasure (AVG art. 17)', () => {
+  let moderated: Awaited<ReturnType<typeof moderatedGroupWith>>;
   let resident: Actor;
   let direct: { id: string };
   let fileId: string;
@@ -202,6 +256,7 @@ describe('erasure (AVG art. 17)', () => {
     await sendPairwise(gateway, org.worker, direct.id);
     fileId = (await uploadFile(gateway, resident, direct.id, 20_000)).id;
     await expectOk(gateway, resident, 'PUT', '/v1/me/key-backup', { ciphertext: 'AAAAAAAA' });
+    moderated = await moderatedGroupWith(resident);
   });
 
   it('is refused to other organisations and other roles, and to a body without confirmation', async () => {
@@ -237,7 +292,7 @@ describe('erasure (AVG art. 17)', () => {
         confirm: true,
       },
     );
-    expect(result).toMatchObject({ devicesRemoved: 1, messagesErased: 1, filesDeleted: 1 });
+    expect(result).toMatchObject({ devicesRemoved: 1, messagesErased: 2, filesDeleted: 1 });
     expect(result.membershipsEnded).toBeGreaterThanOrEqual(2);
     expect(await closed).toBe('io server disconnect');
     expect((await api(gateway, resident, 'GET', '/v1/me')).status).toBe(401);
@@ -262,7 +317,38 @@ describe('erasure (AVG art. 17)', () => {
       `SELECT kind, group_ciphertext, data FROM channel_events WHERE sender_person_id = $1`,
       [resident.personId],
     );
-    expect(events.rows).toEqual([{ kind: 'message', group_ciphertext: null, data: {} }]);
+    expect(events.rows).toEqual([
+      { kind: 'message', group_ciphertext: null, data: {} },
+      { kind: 'message', group_ciphertext: null, data: {} },
+    ]);
+
+    // Moderation: the walk above already found their id and device in none of its tables; what
+    // holds neither (franking and pins of their message) is gone, the others' report stays.
+    const rowsAt = async (table: string, seq: number) =>
+      (
+        await gateway.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${table} WHERE channel_id = $1 AND seq = $2`,
+          [moderated.id, seq],
+        )
+      ).rows[0]!.n;
+    expect(await rowsAt('message_franking', moderated.theirSeq)).toBe(0);
+    expect(await rowsAt('channel_pins', moderated.theirSeq)).toBe(0);
+    expect(await rowsAt('message_reports', moderated.theirSeq)).toBe(0);
+    expect(await rowsAt('message_franking', moderated.workersSeq)).toBe(1);
+    const state = await expectOk<{ pins: Array<{ seq: number; byPersonId: string | null }> }>(
+      gateway,
+      org.worker,
+      'GET',
+      `/v1/channels/${moderated.id}/moderation`,
+    );
+    expect(state.pins).toEqual([expect.objectContaining({ seq: moderated.workersSeq, byPersonId: null })]);
+    const { reports } = await expectOk<{ reports: Array<{ id: string; resolvedByPersonId: string | null }> }>(
+      gateway,
+      org.worker,
+      'GET',
+      `/v1/channels/${moderated.id}/reports`,
+    );
+    expect(reports.map((r) => [r.id, r.resolvedByPersonId])).toEqual([[moderated.handledReport, null]]);
 
     // The worker's view of the conversation: a deleted message, no gap, their own message intact.
     const page = await expectOk<{

@@ -2,11 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { ChatMessage, SpreekuurClient } from '@spreekuur/client';
+import { isSpreekuurError, type ChatMessage, type SpreekuurClient } from '@spreekuur/client';
 import { identityEndpoints } from '@spreekuur/protocol/identity';
 import { CliError, exitCodes, type Context } from '../context.ts';
 import { command, output } from '../spec.ts';
 import { nonEmpty, uuid } from './shared.ts';
+import { keyChangedAdvice } from './trust.ts';
 
 const mimeTypes: Record<string, string> = {
   pdf: 'application/pdf',
@@ -286,7 +287,11 @@ export const chatCommands = [
                 const ack = await client.sendText(channelId, text);
                 if (!ctx.globals.json) ctx.print(ctx.say(`Verstuurd (#${ack.seq}).`, `Sent (#${ack.seq}).`));
               } catch (error) {
-                ctx.print(`${(error as Error).message}`);
+                ctx.print(
+                  isSpreekuurError(error, 'ERR_CLIENT_KEY_CHANGED')
+                    ? keyChangedAdvice(ctx, error.details.personIds ?? [])
+                    : `${(error as Error).message}`,
+                );
               }
             });
           });

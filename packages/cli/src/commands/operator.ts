@@ -1,5 +1,14 @@
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { backupEmbedded, DataDirLockedError, restoreEmbedded } from '@spreekuur/db';
+import { isSpreekuurError } from '@spreekuur/client';
+import {
+  backupEmbedded,
+  DataDirLockedError,
+  inspectBackup,
+  restoreEmbedded,
+  writeFileAtomically,
+  type BackupManifest,
+} from '@spreekuur/db';
 import { CliError, exitCodes, type Context } from '../context.ts';
 import { operatorEndpoints as operator, organisationSlug } from '@spreekuur/protocol/identity';
 import { command, output } from '../spec.ts';
@@ -13,14 +22,47 @@ async function guarded<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
     if (error instanceof DataDirLockedError)
       throw new CliError(
         ctx.say(
-          `De database is in gebruik (pid ${error.holder?.pid ?? '?'}): stop de server eerst (Ctrl-C of SIGTERM), maak de back-up, en start hem weer.`,
-          `The database is in use (pid ${error.holder?.pid ?? '?'}): stop the server first (Ctrl-C or SIGTERM), make the backup, and start it again.`,
+          `De database is in gebruik door een server (pid ${error.holder?.pid ?? '?'}) die niet te bereiken is op ${ctx.serverUrl ?? '?'}: geef zijn adres met --server, of stop hem eerst.`,
+          `The database is in use by a server (pid ${error.holder?.pid ?? '?'}) that cannot be reached at ${ctx.serverUrl ?? '?'}: give its address with --server, or stop it first.`,
         ),
         exitCodes.locked,
         error.code,
       );
     throw new CliError((error as Error).message, exitCodes.failed);
   }
+}
+
+/**
+ * The backup made by the running server (the operator route streams it; written atomically
+ * to `out`), or null when no server answers, so the caller backs up the stopped DATA_DIR.
+ */
+async function onlineBackup(ctx: Context, out: string): Promise<BackupManifest | null> {
+  let client;
+  try {
+    client = await ctx.operator();
+  } catch (error) {
+    // No operator token: no server ever ran with this DATA_DIR; the offline path says what is missing.
+    if (error instanceof CliError && error.exitCode === exitCodes.noInput) return null;
+    throw error;
+  }
+  let body;
+  try {
+    body = await client.stream(operator.backup);
+  } catch (error) {
+    if (isSpreekuurError(error, 'ERR_CLIENT_NETWORK')) return null;
+    if (isSpreekuurError(error, 'ERR_CONFLICT'))
+      throw new CliError(
+        ctx.say(
+          'Deze server gebruikt PostgreSQL (DATABASE_URL): maak de back-up met pg_dump, zie docs/operations.md. (ERR_CONFLICT)',
+          'This server uses PostgreSQL (DATABASE_URL): back it up with pg_dump, see docs/operations.md. (ERR_CONFLICT)',
+        ),
+        exitCodes.failed,
+        error.code,
+      );
+    throw error;
+  }
+  await guarded(ctx, () => writeFileAtomically(out, body));
+  return inspectBackup(out);
 }
 
 const dataDirHelp = {
@@ -108,24 +150,43 @@ export const operatorCommands = [
   command({
     name: 'operator backup',
     summary: {
-      nl: 'Back-up van de ingebouwde database en de operator-sleutel (server gestopt)',
-      en: 'Back up the embedded database and the operator token (server stopped)',
+      nl: 'Back-up van de ingebouwde database en de sleutels in DATA_DIR, ook terwijl de server draait',
+      en: 'Back up the embedded database and the secrets in DATA_DIR, also while the server runs',
     },
-    example: 'operator backup --data-dir .data --out backups/2026-12-03',
+    example: 'operator backup --out backups/spreekuur-2026-12-03.tar',
     args: z.object({ out: nonEmpty, 'data-dir': nonEmpty.optional() }),
     options: {
       out: {
-        help: { nl: 'Nieuwe, lege map voor de back-up', en: 'New, empty folder for the backup' },
-        placeholder: 'dir',
+        help: {
+          nl: 'Nieuw bestand voor de back-up (wordt pas zichtbaar als hij compleet is)',
+          en: 'New file for the backup (appears only once complete)',
+        },
+        placeholder: 'file',
       },
       'data-dir': dataDirHelp,
     },
     async run(ctx, args) {
-      const manifest = await guarded(ctx, () => backupEmbedded(ctx.globals.dataDir, args.out));
+      if (await stat(args.out).then(() => true, () => false))
+        throw new CliError(
+          ctx.say(`${args.out} bestaat al: kies een nieuw bestand.`, `${args.out} exists already: choose a new file.`),
+          exitCodes.failed,
+        );
+      const online = await onlineBackup(ctx, args.out);
+      const manifest = online ?? (await guarded(ctx, () => backupEmbedded(ctx.globals.dataDir, args.out)));
+      const kept = manifest.files.join(', ') || ctx.say('geen andere bestanden', 'no other files');
       return output({ ...manifest, out: args.out }, [
+        online
+          ? ctx.say(
+              `Back-up gemaakt terwijl de server draait (${ctx.serverUrl}): ${args.out}`,
+              `Backup made while the server runs (${ctx.serverUrl}): ${args.out}`,
+            )
+          : ctx.say(
+              `Back-up gemaakt van ${ctx.globals.dataDir} (server gestopt): ${args.out}`,
+              `Backup made of ${ctx.globals.dataDir} (server stopped): ${args.out}`,
+            ),
         ctx.say(
-          `Back-up gemaakt in ${args.out} (${manifest.databaseBytes} bytes database, ${manifest.files.join(', ') || 'geen andere bestanden'}).`,
-          `Backup made in ${args.out} (${manifest.databaseBytes} bytes of database, ${manifest.files.join(', ') || 'no other files'}).`,
+          `  ${manifest.databaseBytes} bytes database; ook: ${kept}. Bewaar het bestand even geheim als DATA_DIR.`,
+          `  ${manifest.databaseBytes} bytes of database; also: ${kept}. Keep the file as secret as DATA_DIR.`,
         ),
       ]);
     },
@@ -136,10 +197,13 @@ export const operatorCommands = [
       nl: 'Back-up terugzetten in een nieuwe, lege DATA_DIR',
       en: 'Restore a backup into a new, empty DATA_DIR',
     },
-    example: 'operator restore --from backups/2026-12-03 --data-dir .data-restored',
+    example: 'operator restore --from backups/spreekuur-2026-12-03.tar --data-dir .data-restored',
     args: z.object({ from: nonEmpty, 'data-dir': nonEmpty.optional() }),
     options: {
-      from: { help: { nl: 'Map van de back-up', en: 'Folder of the backup' }, placeholder: 'dir' },
+      from: {
+        help: { nl: 'Het back-upbestand (of de map van een oude back-up)', en: 'The backup file (or an old backup’s folder)' },
+        placeholder: 'file',
+      },
       'data-dir': dataDirHelp,
     },
     async run(ctx, args) {

@@ -17,6 +17,7 @@ import {
   type ResidentQueueEntry,
   type TeamQueue,
 } from '@spreekuur/protocol/scheduling';
+import type { SpreekuurClient } from '@spreekuur/client';
 import { CliError, exitCodes, type Context } from '../context.ts';
 import { when } from '../i18n.ts';
 import { command, output } from '../spec.ts';
@@ -53,6 +54,47 @@ async function readJsonFile(ctx: Context, path: string): Promise<unknown> {
   }
 }
 
+/** Opening hours (or availability) from a JSON file, checked with the protocol's schema. */
+async function readOpeningHours(ctx: Context, path: string): Promise<OpeningHours> {
+  const parsed = openingHours.safeParse(await readJsonFile(ctx, path));
+  if (!parsed.success)
+    throw new CliError(
+      parsed.error.issues.map((i) => `${path}: ${i.path.join('.')}: ${i.message}`).join('\n'),
+      exitCodes.usage,
+    );
+  return parsed.data;
+}
+
+/** The signed-in device and the team a command is about (`--team`, or the caller's only team). */
+async function forTeam<T>(
+  ctx: Context,
+  teamArg: string | undefined,
+  work: (client: SpreekuurClient, teamId: string) => Promise<T>,
+): Promise<T> {
+  return work(await ctx.device(), await ctx.team(teamArg));
+}
+
+/** A command whose only argument is the team: one call for that team, and how to show its answer. */
+function teamCommand<T>(spec: {
+  name: string;
+  summary: { nl: string; en: string };
+  example: string;
+  fetch: (client: SpreekuurClient, teamId: string) => Promise<T>;
+  lines: (ctx: Context, result: T) => string[];
+}) {
+  return command({
+    name: spec.name,
+    summary: spec.summary,
+    example: spec.example,
+    args: z.object({ team: uuid.optional() }),
+    options: { team: teamHelp },
+    async run(ctx, args) {
+      const result = await forTeam(ctx, args.team, spec.fetch);
+      return output(result, spec.lines(ctx, result));
+    },
+  });
+}
+
 function hoursLines(ctx: Context, hours: OpeningHours, published: boolean): string[] {
   const lines = published
     ? []
@@ -81,12 +123,9 @@ async function changeHours(
   teamArg: string | undefined,
   change: (hours: OpeningHours) => OpeningHours,
 ) {
-  const client = await ctx.device();
-  const teamId = await ctx.team(teamArg);
-  const current = await client.call(officeHours.hours, { params: { teamId } });
-  const published = await client.call(officeHours.publishHours, {
-    params: { teamId },
-    body: change(current.hours),
+  const published = await forTeam(ctx, teamArg, async (client, teamId) => {
+    const current = await client.call(officeHours.hours, { params: { teamId } });
+    return client.call(officeHours.publishHours, { params: { teamId }, body: change(current.hours) });
   });
   return output(published, [
     ctx.say('Spreekuurtijden gepubliceerd:', 'Office hours published:'),
@@ -140,32 +179,22 @@ const team = { team: teamHelp };
 
 export const schedulingCommands = [
   // ---- Office hours ----------------------------------------------------------------------
-  command({
+  teamCommand({
     name: 'hours show',
     summary: { nl: 'Spreekuurtijden van een team', en: 'A team’s office hours' },
     example: 'hours show --team 5d1e…',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const doc = await (
-        await ctx.device()
-      ).call(officeHours.hours, { params: { teamId: await ctx.team(args.team) } });
-      return output(doc, hoursLines(ctx, doc.hours, doc.published));
-    },
+    fetch: (client, teamId) => client.call(officeHours.hours, { params: { teamId } }),
+    lines: (ctx, doc) => hoursLines(ctx, doc.hours, doc.published),
   }),
-  command({
+  teamCommand({
     name: 'hours status',
     summary: {
       nl: 'Nu open? Wanneer weer? Welke afspraken kan ik maken?',
       en: 'Open now? When next? Which appointments can I make?',
     },
     example: 'hours status',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const status = await (
-        await ctx.device()
-      ).call(officeHours.status, { params: { teamId: await ctx.team(args.team) }, query: {} });
+    fetch: (client, teamId) => client.call(officeHours.status, { params: { teamId }, query: {} }),
+    lines(ctx, status) {
       const state =
         status.officeHours.state === 'open'
           ? ctx.say('Nu open', 'Open now') +
@@ -176,11 +205,11 @@ export const schedulingCommands = [
             (status.officeHours.opensAt
               ? ` (${ctx.say('opent', 'opens')} ${when(status.officeHours.opensAt.utc, ctx.lang)})`
               : '');
-      return output(status, [
+      return [
         state,
         `${ctx.say('Aansluiten', 'Join')}: ${status.join}`,
         `${ctx.say('Afspraken', 'Appointments')}: ${status.appointmentKinds.join(', ') || '-'}`,
-      ]);
+      ];
     },
   }),
   command({
@@ -202,13 +231,8 @@ export const schedulingCommands = [
       },
     },
     async run(ctx, args) {
-      const parsed = openingHours.safeParse(await readJsonFile(ctx, args.file));
-      if (!parsed.success)
-        throw new CliError(
-          parsed.error.issues.map((i) => `${args.file}: ${i.path.join('.')}: ${i.message}`).join('\n'),
-          exitCodes.usage,
-        );
-      return changeHours(ctx, args.team, () => parsed.data);
+      const hours = await readOpeningHours(ctx, args.file);
+      return changeHours(ctx, args.team, () => hours);
     },
   }),
   command({
@@ -325,7 +349,7 @@ export const schedulingCommands = [
   }),
   // ---- Duty and roster -------------------------------------------------------------------
   ...(['on', 'off'] as const).map((state) =>
-    command({
+    teamCommand({
       name: `duty ${state}`,
       summary:
         state === 'on'
@@ -335,43 +359,28 @@ export const schedulingCommands = [
             }
           : { nl: 'Jezelf afmelden voor dienst', en: 'Go off duty' },
       example: `duty ${state}`,
-      args: z.object({ team: uuid.optional() }),
-      options: team,
-      async run(ctx, args) {
-        const status = await (
-          await ctx.device()
-        ).call(duty.switchDuty, {
-          params: { teamId: await ctx.team(args.team) },
-          body: { onDuty: state === 'on' },
-        });
-        return output(status, [
-          state === 'on'
-            ? ctx.say('Je bent in dienst.', 'You are on duty.')
-            : ctx.say('Je bent uit dienst.', 'You are off duty.'),
-          `${ctx.say('In dienst nu', 'On duty now')}: ${status.staff.length}`,
-        ]);
-      },
+      fetch: (client, teamId) =>
+        client.call(duty.switchDuty, { params: { teamId }, body: { onDuty: state === 'on' } }),
+      lines: (ctx, status) => [
+        state === 'on'
+          ? ctx.say('Je bent in dienst.', 'You are on duty.')
+          : ctx.say('Je bent uit dienst.', 'You are off duty.'),
+        `${ctx.say('In dienst nu', 'On duty now')}: ${status.staff.length}`,
+      ],
     }),
   ),
-  command({
+  teamCommand({
     name: 'duty status',
     summary: { nl: 'Wie is er in dienst, en jij?', en: 'Who is on duty, and you?' },
     example: 'duty status',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const status = await (
-        await ctx.device()
-      ).call(duty.status, { params: { teamId: await ctx.team(args.team) } });
+    fetch: (client, teamId) => client.call(duty.status, { params: { teamId } }),
+    lines(ctx, status) {
       const me = status.me
         ? status.me.onDuty
           ? ctx.say('Jij: in dienst', 'You: on duty')
           : `${ctx.say('Jij: niet in dienst', 'You: off duty')}${status.me.nextOnDuty ? ` (${ctx.say('volgende dienst', 'next duty')} ${when(status.me.nextOnDuty, ctx.lang)})` : ''}`
         : '';
-      return output(status, [
-        `${ctx.say('In dienst', 'On duty')}: ${status.staff.join(', ') || '-'}`,
-        ...(me ? [me] : []),
-      ]);
+      return [`${ctx.say('In dienst', 'On duty')}: ${status.staff.join(', ') || '-'}`, ...(me ? [me] : [])];
     },
   }),
   command({
@@ -389,12 +398,12 @@ export const schedulingCommands = [
     },
     async run(ctx, args) {
       const span = days14();
-      const { shifts } = await (
-        await ctx.device()
-      ).call(duty.roster, {
-        params: { teamId: await ctx.team(args.team) },
-        query: { from: args.from ?? span.from, to: args.to ?? span.to },
-      });
+      const { shifts } = await forTeam(ctx, args.team, (client, teamId) =>
+        client.call(duty.roster, {
+          params: { teamId },
+          query: { from: args.from ?? span.from, to: args.to ?? span.to },
+        }),
+      );
       return output(
         shifts,
         shifts.map((s) => `${s.id}  ${s.workerId}  ${when(s.start, ctx.lang)} – ${when(s.end, ctx.lang)}`),
@@ -413,12 +422,12 @@ export const schedulingCommands = [
       end: { help: { nl: 'Eind (UTC)', en: 'End (UTC)' } },
     },
     async run(ctx, args) {
-      const shift = await (
-        await ctx.device()
-      ).call(duty.addShift, {
-        params: { teamId: await ctx.team(args.team) },
-        body: { workerId: args.worker, start: args.start, end: args.end },
-      });
+      const shift = await forTeam(ctx, args.team, (client, teamId) =>
+        client.call(duty.addShift, {
+          params: { teamId },
+          body: { workerId: args.worker, start: args.start, end: args.end },
+        }),
+      );
       return output(shift, [ctx.say(`Ingeroosterd (${shift.id}).`, `Rostered (${shift.id}).`)]);
     },
   }),
@@ -435,9 +444,9 @@ export const schedulingCommands = [
       },
     },
     async run(ctx, args) {
-      await (
-        await ctx.device()
-      ).call(duty.removeShift, { params: { teamId: await ctx.team(args.team), shiftId: args.shift } });
+      await forTeam(ctx, args.team, (client, teamId) =>
+        client.call(duty.removeShift, { params: { teamId, shiftId: args.shift } }),
+      );
       return output({ removed: args.shift }, [ctx.say('Dienst verwijderd.', 'Shift removed.')]);
     },
   }),
@@ -461,12 +470,12 @@ export const schedulingCommands = [
       },
     },
     async run(ctx, args) {
-      const entry = await (
-        await ctx.device()
-      ).call(queue.join, {
-        params: { teamId: await ctx.team(args.team) },
-        body: { whenClosed: args.question ? 'leave_question' : 'reject' },
-      });
+      const entry = await forTeam(ctx, args.team, (client, teamId) =>
+        client.call(queue.join, {
+          params: { teamId },
+          body: { whenClosed: args.question ? 'leave_question' : 'reject' },
+        }),
+      );
       return output(entry, [
         ctx.say('Je staat in de wachtrij.', 'You are in the queue.'),
         ...residentLines(ctx, entry),
@@ -503,40 +512,28 @@ export const schedulingCommands = [
       return output({ left: args.entry }, [ctx.say('Je hebt de wachtrij verlaten.', 'You left the queue.')]);
     },
   }),
-  command({
+  teamCommand({
     name: 'queue list',
     summary: { nl: 'De wachtrij zoals medewerkers hem zien', en: 'The queue as workers see it' },
     example: 'queue list',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const q = await (
-        await ctx.device()
-      ).call(queue.teamQueue, { params: { teamId: await ctx.team(args.team) } });
-      return output(q, queueLines(ctx, q));
-    },
+    fetch: (client, teamId) => client.call(queue.teamQueue, { params: { teamId } }),
+    lines: queueLines,
   }),
-  command({
+  teamCommand({
     name: 'queue take',
     summary: { nl: 'De inwoner nemen die het langst wacht', en: 'Take the resident who has waited longest' },
     example: 'queue take',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const conversation = await (
-        await ctx.device()
-      ).call(queue.pick, { params: { teamId: await ctx.team(args.team) }, body: {} });
-      return output(conversation, [
-        ctx.say(
-          `Genomen: gesprek ${conversation.channelId} met ${conversation.residentId}`,
-          `Taken: conversation ${conversation.channelId} with ${conversation.residentId}`,
-        ),
-        ctx.say(
-          `Antwoorden: spreekuur send --channel ${conversation.channelId} "…"`,
-          `Reply: spreekuur send --channel ${conversation.channelId} "…"`,
-        ),
-      ]);
-    },
+    fetch: (client, teamId) => client.call(queue.pick, { params: { teamId }, body: {} }),
+    lines: (ctx, conversation) => [
+      ctx.say(
+        `Genomen: gesprek ${conversation.channelId} met ${conversation.residentId}`,
+        `Taken: conversation ${conversation.channelId} with ${conversation.residentId}`,
+      ),
+      ctx.say(
+        `Antwoorden: spreekuur send --channel ${conversation.channelId} "…"`,
+        `Reply: spreekuur send --channel ${conversation.channelId} "…"`,
+      ),
+    ],
   }),
   command({
     name: 'queue transfer',
@@ -587,26 +584,20 @@ export const schedulingCommands = [
     },
   }),
   // ---- Appointments ----------------------------------------------------------------------
-  command({
+  teamCommand({
     name: 'appointment types',
     summary: {
       nl: 'Soorten afspraken van een team, en wie te boeken is',
       en: 'A team’s kinds of appointment, and who can be booked',
     },
     example: 'appointment types',
-    args: z.object({ team: uuid.optional() }),
-    options: team,
-    async run(ctx, args) {
-      const listing = await (
-        await ctx.device()
-      ).call(appointments.listTypes, { params: { teamId: await ctx.team(args.team) } });
-      return output(listing, [
-        ...listing.appointmentTypes.map(
-          (t) => `${t.id}  ${t.kind.padEnd(9)}  ${t.durationMinutes} min  ${t.name}`,
-        ),
-        `${ctx.say('Te boeken', 'Bookable')}: ${listing.workerIds.join(', ') || '-'}`,
-      ]);
-    },
+    fetch: (client, teamId) => client.call(appointments.listTypes, { params: { teamId } }),
+    lines: (ctx, listing) => [
+      ...listing.appointmentTypes.map(
+        (t) => `${t.id}  ${t.kind.padEnd(9)}  ${t.durationMinutes} min  ${t.name}`,
+      ),
+      `${ctx.say('Te boeken', 'Bookable')}: ${listing.workerIds.join(', ') || '-'}`,
+    ],
   }),
   command({
     name: 'appointment type-create',
@@ -638,9 +629,9 @@ export const schedulingCommands = [
               location: { name: args['location-name'] ?? '', address: args.address ?? '' },
             }
           : { kind: args.kind, ...common };
-      const type = await (
-        await ctx.device()
-      ).call(appointments.createType, { params: { teamId: await ctx.team(args.team) }, body });
+      const type = await forTeam(ctx, args.team, (client, teamId) =>
+        client.call(appointments.createType, { params: { teamId }, body }),
+      );
       return output(type, [
         ctx.say(`Aangeboden: ${type.name} (${type.id})`, `Offered: ${type.name} (${type.id})`),
       ]);
@@ -687,16 +678,11 @@ export const schedulingCommands = [
       },
     },
     async run(ctx, args) {
-      const parsed = openingHours.safeParse(await readJsonFile(ctx, args.file));
-      if (!parsed.success)
-        throw new CliError(
-          parsed.error.issues.map((i) => `${args.file}: ${i.path.join('.')}: ${i.message}`).join('\n'),
-          exitCodes.usage,
-        );
+      const body = await readOpeningHours(ctx, args.file);
       const client = await ctx.device();
       const doc = await client.call(appointments.publishAvailability, {
         params: { workerId: client.account.personId },
-        body: parsed.data,
+        body,
       });
       return output(doc, [ctx.say('Beschikbaarheid gepubliceerd.', 'Availability published.')]);
     },

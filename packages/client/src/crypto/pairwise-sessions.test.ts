@@ -23,8 +23,8 @@ function slowStore(seed: string): KeyValueStore {
   };
 }
 
-async function device(seed: string) {
-  const store = slowStore(seed);
+async function device(seed: string, { slow = true } = {}) {
+  const store = slow ? slowStore(seed) : new MemoryStore();
   const identity = generateIdentity();
   const created = await PrekeyStore.create(store, identity);
   const deviceId = crypto.randomUUID();
@@ -77,5 +77,27 @@ describe('PairwiseSessions', () => {
         expect(again).toBe('ERR_CRYPTO_REPLAY');
       }
     }
+  });
+
+  it('falls back to an older session when the newest reads the message as too far ahead, not only as altered', async () => {
+    const alice = await device('alice-far', { slow: false });
+    const bob = await device('bob-far', { slow: false });
+    const read = async (message: Uint8Array) =>
+      utf8Decode(await bob.sessions.decrypt(alice.deviceId, alice.identity.publicKey, message));
+    // Session S2, started by Alice and answered by Bob, so Alice's next chain sends plain ratchet messages.
+    await alice.sessions.start(bob.bundle, bob.bundle.identityKey);
+    expect(await read(await alice.sessions.encrypt(bob.deviceId, utf8Encode('start')))).toBe('start');
+    const reply = await bob.sessions.encrypt(alice.deviceId, utf8Encode('antwoord'));
+    await alice.sessions.decrypt(bob.deviceId, bob.identity.publicKey, reply);
+    const chain: Uint8Array[] = [];
+    for (let i = 0; i <= 1005; i++)
+      chain.push(await alice.sessions.encrypt(bob.deviceId, utf8Encode(`c${i}`)));
+    expect(await read(chain[0]!)).toBe('c0');
+    expect(await read(chain[1000]!)).toBe('c1000');
+    // Bob starts a session of his own (as in a simultaneous start): it is now the first one he tries.
+    await bob.sessions.start(alice.bundle, alice.bundle.identityKey);
+    // Under the new session c1005 is a ratchet step 1005 ahead (TOO_FAR_AHEAD); the old session reads it.
+    expect(await read(chain[1005]!)).toBe('c1005');
+    expect(await read(chain[3]!)).toBe('c3');
   });
 });

@@ -275,6 +275,29 @@ describe('EventProcessor', () => {
     expect((await new GroupKeys(store2).inbound(channelId)).senders()).toEqual([sender.deviceId]);
   });
 
+  it("regression: a removed member's sender key is dropped even when the server leaves their device out of the listing", async () => {
+    const server = new FakeChatServer();
+    const removal = events.removed(channelId, 1, sender.personId, self.personId);
+    // The server no longer lists the device, so the cached listing does not name it either.
+    server.channel(channelId, { log: [removal], devices: [] });
+    const store = new MemoryStore();
+    await store.set(`cursor/${channelId}`, 0);
+    await store.set(`members/${channelId}`, [self.personId, sender.personId]);
+    await store.set(`devices/${channelId}`, []);
+    await store.set(`contact-devices/${sender.deviceId}`, {
+      ...sender,
+      pinnedAt: '2025-01-06T09:00:00.000Z',
+    });
+    const groups = new GroupKeys(store);
+    const inbound = await groups.inbound(channelId);
+    inbound.importDistribution(sender.deviceId, createSenderKey(channelId).distributionMessage());
+    await groups.saveInbound(channelId, inbound);
+    const phone = device(server, store, fakeSessions().sessions, { membership: true });
+    await phone.inbox.receive(removal);
+    expect((await groups.inbound(channelId)).senders()).toEqual([]);
+    expect(await store.get(`members/${channelId}`)).toEqual([self.personId]);
+  });
+
   it('regression: a message whose plaintext names another channel or edit target is unavailable', async () => {
     for (const [what, change] of [
       ['channel', { channelId: crypto.randomUUID() }],

@@ -158,9 +158,13 @@ export class EventProcessor {
     await this.deps.membership?.removed(channelId, personId);
     if (personId !== this.deps.self.personId) {
       // Their devices must not read what we send from now on: drop their keys, rotate ours.
-      const known = (await this.deps.devices.cached(channelId)) ?? [];
+      // Every device of theirs we know: the server's listing may leave one out, our pins do not.
+      const listed = ((await this.deps.devices.cached(channelId)) ?? []).filter(
+        (device) => device.personId === personId,
+      );
+      const pinned = await this.deps.devices.trust.pinsOf(personId);
       const inbound = await this.deps.groups.inbound(channelId);
-      for (const device of known) if (device.personId === personId) inbound.removeSender(device.deviceId);
+      for (const device of [...listed, ...pinned]) inbound.removeSender(device.deviceId);
       await this.deps.groups.saveInbound(channelId, inbound);
       await this.deps.groups.requireRotation(channelId);
       await this.deps.devices.refresh(channelId).catch(() => undefined);

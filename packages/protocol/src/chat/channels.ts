@@ -30,14 +30,36 @@ export const channel = z.object({
 });
 export type Channel = z.infer<typeof channel>;
 
+/**
+ * An owner's or moderator's device signs each member it adds (crypto SPEC §13.5); the server
+ * stores the proof with the `member_added` entry and relays it unchanged. Optional: older
+ * clients send none, and their additions are shown as unverified.
+ */
+export const membershipProof = z.strictObject({
+  /** The signing device (of the person who makes the change). */
+  deviceId: id,
+  /** The last log entry the signer had seen (0 for a new group's founding members). */
+  afterSeq: z.number().int().min(0).max(0xffff_ffff),
+  signature: base64Url,
+});
+export type MembershipProof = z.infer<typeof membershipProof>;
+
 export const openDirectBody = z.strictObject({ personId: id });
 export const createGroupBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   memberIds: z.array(id).max(500).default([]),
+  /** Chosen by the creating device so it can sign the founding members; the server's otherwise. */
+  channelId: id.optional(),
+  /** One proof per founding member, the creator (as owner) included. */
+  memberProofs: z
+    .array(z.strictObject({ personId: id, proof: membershipProof }))
+    .max(501)
+    .optional(),
 });
 export const addMemberBody = z.strictObject({
   personId: id,
   role: channelRole.exclude(['owner']).default('member'),
+  proof: membershipProof.optional(),
 });
 export const channelSettingsBody = z.strictObject({
   disappearingSeconds: z.number().int().min(60).max(31_536_000).nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { base64Url, id, isoDateTime } from '../common.ts';
 import { opaqueBytes } from './bytes.ts';
-import { channelRole, sequenceNumber } from './channels.ts';
+import { channelRole, membershipProof, sequenceNumber } from './channels.ts';
 import { frankingBytes, moderationChange } from './moderation.ts';
 
 // Messages and the channel log.
@@ -86,6 +86,8 @@ export const channelEvent = z.discriminatedUnion('kind', [
     personId: id,
     role: channelRole,
     byPersonId: id.nullable(),
+    /** The adding device's signature (crypto SPEC §13.5), when its client sent one. */
+    proof: membershipProof.optional(),
   }),
   z.object({ ...eventBase, kind: z.literal('member_removed'), personId: id, byPersonId: id.nullable() }),
   z.object({ ...eventBase, kind: z.literal('message_deleted'), targetSeq: sequenceNumber, byPersonId: id }),

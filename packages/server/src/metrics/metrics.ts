@@ -10,8 +10,8 @@ import { bearerToken } from '../auth/authenticate.ts';
 /**
  * `GET /metrics` in the Prometheus text format (prom-client): HTTP requests by route and
  * status with latency, open sockets, socket events by name and outcome with ack latency,
- * messages stored and pushed to devices, live-queue length and waiting time per team (ids,
- * never names), and the process's own metrics. Off unless METRICS_TOKEN is set; then a
+ * messages stored and pushed to devices, fan-out sizes, live-queue length and waiting time
+ * per team (ids, never names), PostgreSQL pool use, Redis errors, and the process's own metrics. Off unless METRICS_TOKEN is set; then a
  * scrape must send `Authorization: Bearer <METRICS_TOKEN>`. Each node counts its own.
  */
 
@@ -95,6 +95,33 @@ export const metricsPlugin = fp(
       labelNames: ['team'],
       registers: [registry],
     });
+    const fanout = new Histogram({
+      name: 'spreekuur_fanout_recipients',
+      help: 'Recipients of each channel event pushed: devices for pairwise messages, people (each with all their devices) for events every member sees',
+      labelNames: ['kind'],
+      buckets: [1, 2, 3, 5, 10, 20, 50, 100, 250, 500],
+      registers: [registry],
+    });
+    const redisErrors = new Counter({
+      name: 'spreekuur_redis_errors_total',
+      help: 'Error events of the Redis client and of the socket.io adapter’s stream and pub/sub clients',
+      registers: [registry],
+    });
+    // Read from the pool at scrape time; the embedded database has no pool and reports none.
+    const db = app.db;
+    new Gauge({
+      name: 'spreekuur_db_pool_clients',
+      help: 'PostgreSQL pool clients by state: total (open), idle, waiting (callers queued for a client)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const stats = db.poolStats?.();
+        if (!stats) return;
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
     const scrapeErrors = new Counter({
       name: 'spreekuur_metrics_collect_errors_total',
       help: 'Scrapes in which a database-backed metric could not be read',
@@ -118,6 +145,8 @@ export const metricsPlugin = fp(
         pushed.inc({ event: knownServerEvents.has(event) ? event : 'other' });
       });
     });
+    app.realtime.onFanout((kind, recipients) => fanout.observe({ kind }, recipients));
+    app.realtime.onRedisError(() => redisErrors.inc());
     app.realtime.onEventHandled((event, ok, seconds) => {
       const name = knownClientEvents.has(event) ? event : 'other';
       socketEvents.inc({ event: name, outcome: ok ? 'ok' : 'refused' });

@@ -27,6 +27,7 @@ import { nulCharacterIssue } from '../nul-characters.ts';
 import type { Principal } from '../auth/principal.ts';
 import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
+import { observeRedisErrors } from '../redis.ts';
 import { perMinute } from '../limits/rate-limiter.ts';
 import { rooms } from './rooms.ts';
 import { SocketEventLimits } from './socket-limits.ts';
@@ -66,6 +67,8 @@ export type EventHandler<E extends ClientEventName> = (
 type ConnectionListener = (socket: AppSocket) => void | Promise<void>;
 /** Told when a handled event was answered: `ok` false for a refusal or failure (metrics). */
 type HandledListener = (event: ClientEventName, ok: boolean, seconds: number) => void;
+/** How many recipients one pushed channel event had: devices (pairwise) or people (members). */
+type FanoutListener = (kind: 'pairwise' | 'members', recipients: number) => void;
 
 export interface Realtime {
   readonly io: AppServer;
@@ -77,6 +80,11 @@ export interface Realtime {
   onConnection(listener: ConnectionListener): void;
   onDisconnect(listener: ConnectionListener): void;
   onEventHandled(listener: HandledListener): void;
+  /** Delivery reports the size of each fan-out here; metrics listen with `onFanout`. */
+  fanout: FanoutListener;
+  onFanout(listener: FanoutListener): void;
+  /** Errors of the Redis client and of the adapter's own clients (scaled mode only). */
+  onRedisError(listener: (error: Error) => void): void;
   /** Closes every socket of a device, on every node. */
   disconnectDevice(deviceId: string, reason: 'device_revoked' | 'token_expired'): Promise<void>;
 }
@@ -125,6 +133,12 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
 export const realtimePlugin = fp(
   async (app: FastifyInstance) => {
     const { config } = app;
+    const redisErrorListeners: Array<(error: Error) => void> = [];
+    if (app.redis)
+      observeRedisErrors(app.redis, (error) => {
+        for (const listener of redisErrorListeners) listener(error);
+      });
+    const fanoutListeners: FanoutListener[] = [];
     const io: AppServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
@@ -336,6 +350,11 @@ export const realtimePlugin = fp(
       onConnection: (listener) => void connectionListeners.push(listener),
       onDisconnect: (listener) => void disconnectListeners.push(listener),
       onEventHandled: (listener) => void handledListeners.push(listener),
+      fanout: (kind, recipients) => {
+        for (const listener of fanoutListeners) listener(kind, recipients);
+      },
+      onFanout: (listener) => void fanoutListeners.push(listener),
+      onRedisError: (listener) => void redisErrorListeners.push(listener),
       async disconnectDevice(deviceId, reason) {
         io.to(rooms.device(deviceId)).emit('session:revoked', { reason });
         io.in(rooms.device(deviceId)).disconnectSockets(true);

@@ -1,4 +1,4 @@
-import type { ChatMessage, SpreekuurClient } from '@spreekuur/client';
+import type { ChatMessage, SpreekuurClient, TrustChange } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
@@ -15,6 +15,8 @@ export interface Pending {
   channelId: string;
   text: string;
   state: 'waiting' | 'sent' | 'failed';
+  /** Why it failed, when the app can say more than "not sent" (ui/trust: a changed key). */
+  reason?: 'key-changed';
 }
 
 export const phase = new Observable<Phase>('starting');
@@ -29,6 +31,8 @@ export const othersRead = new Observable<Record<string, number>>({});
 export const othersDelivered = new Observable<Record<string, number>>({});
 /** How far this person has read, per channel (unread counts). */
 export const ownRead = new Observable<Record<string, number>>({});
+/** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
+export const trustChanges = new Observable<TrustChange | null>(null);
 
 let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
@@ -42,6 +46,11 @@ export const signedInOnce = new Observable(false);
 export function currentClient(): SpreekuurClient {
   if (!client) throw new Error('not signed in');
   return client;
+}
+
+/** This device's sealed store, for what a feature keeps beside the SDK (ui/trust: devices seen). */
+export function deviceStore(): SealedIndexedDbStore | null {
+  return store;
 }
 
 /** Takes the device lock, opens the sealed store and signs in silently when registered. */
@@ -92,15 +101,20 @@ async function mayHaveDevice(): Promise<boolean> {
   return !names || names.some((db) => db.name === DEVICE_DATABASE);
 }
 
-/** Registers this device with an invite code; throws a SpreekuurError the form explains. */
-export async function join(inviteCode: string, displayName: string): Promise<void> {
+/**
+ * Registers this device with an invite code; throws a SpreekuurError the form explains. Without
+ * a name it links the device to an existing account (a device-link code, ui/trust): the server
+ * then refuses a person's invite code (ERR_BAD_REQUEST) instead of making a nameless account.
+ */
+export async function join(inviteCode: string, displayName?: string): Promise<void> {
   store ??= await SealedIndexedDbStore.open();
   const { SpreekuurClient } = await loadSdk();
   const registered = await SpreekuurClient.register({
     serverUrl: location.origin,
     store,
     inviteCode,
-    displayName,
+    // Left out of the request when undefined (JSON); the SDK's type wants a name for new people.
+    displayName: displayName as string,
     deviceName: deviceName(),
     locale: locale(),
   });
@@ -245,6 +259,7 @@ function listen(device: SpreekuurClient): void {
     }));
   });
   device.on('membership', () => void refreshChannels());
+  device.on('trust:changed', (change) => trustChanges.set(change));
   device.on('revoked', () => void revoked());
 }
 
@@ -321,10 +336,34 @@ function trySend(clientId: string, channelId: string, text: string): void {
         return;
       }
       unsent.delete(clientId);
+      const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
+      // Refused until the person accepts the changed key (block policy): kept for sendHeld().
+      if (keyChanged) held.set(clientId, { channelId, text });
       pending.update((items) =>
-        items.map((item) => (item.clientId === clientId ? { ...item, state: 'failed' } : item)),
+        items.map((item) =>
+          item.clientId === clientId
+            ? { ...item, state: 'failed', ...(keyChanged ? { reason: 'key-changed' as const } : {}) }
+            : item,
+        ),
       );
     });
+}
+
+/** Texts refused with ERR_CLIENT_KEY_CHANGED: sent again (same id) by sendHeld() after trust.accept. */
+const held = new Map<string, { channelId: string; text: string }>();
+
+/** After a changed key was accepted: the texts it held back in this channel go out (ui/trust). */
+export function sendHeld(channelId: string): void {
+  for (const [clientId, item] of held) {
+    if (item.channelId !== channelId) continue;
+    held.delete(clientId);
+    pending.update((items) =>
+      items.map((p) =>
+        p.clientId === clientId ? { clientId, channelId, text: item.text, state: 'waiting' } : p,
+      ),
+    );
+    trySend(clientId, channelId, item.text);
+  }
 }
 
 function sendUnsent(): void {

@@ -4,6 +4,8 @@ import { route } from '../router.ts';
 import { me, online, phase, start } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
 import { Join } from './join.tsx';
+import { LinkThisDevicePage } from './trust/link-entry.tsx';
+import { isLinkPath } from './trust/paths.ts';
 import type * as ScreensModule from './screens.tsx';
 
 /** The screens after joining load apart from the first screen (see docs/web.md, Weight); started at once. */
@@ -71,7 +73,7 @@ export function App() {
             {t('revoked')}
           </p>
         )}
-        {state === 'join' && <Join />}
+        {state === 'join' && (isLinkPath(path) ? <LinkThisDevicePage /> : <Join />)}
         {state === 'ready' && <Page path={path} />}
       </main>
     </>

@@ -15,7 +15,7 @@ import {
 import { useObservable } from '../state/store.ts';
 import { Attach, Download } from './files.tsx';
 import { GroupTools, MessageTools } from './moderation/group-tools.tsx';
-import { TrustNotice } from './trust/conversation-notice.tsx';
+import { TrustNotice, VerifiedMark } from './trust/conversation-notice.tsx';
 import { OfficeHourTools } from './worker/conversation-tools.tsx';
 
 export function Chat({ channelId }: { channelId: string }) {
@@ -69,7 +69,10 @@ export function Chat({ channelId }: { channelId: string }) {
           ← {t('back')}
         </a>
       </p>
-      <h1 id="chat-title">{title}</h1>
+      <h1 id="chat-title">
+        {title}
+        {channel && <VerifiedMark channel={channel} />}
+      </h1>
       {channel && <TrustNotice channel={channel} />}
       {channel?.kind === 'office_hour' && <OfficeHourTools channel={channel} />}
       {channel?.kind === 'group' && (
@@ -101,7 +104,11 @@ export function Chat({ channelId }: { channelId: string }) {
           <li key={item.clientId} class="own pending">
             <span class="sender">{t('you')}</span>
             <p>{item.text}</p>
-            <span class="mark">{item.state === 'failed' ? t('failed') : t('waiting')}</span>
+            <span class="mark">
+              {item.state === 'failed'
+                ? t(item.reason === 'key-changed' ? 'trust_notSentKeyChanged' : 'failed')
+                : t('waiting')}
+            </span>
           </li>
         ))}
         <li ref={end} class="end" aria-hidden="true" />

@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { isSpreekuurError, loadSdk } from '../state/sdk.ts';
 import { join } from '../state/session.ts';
+import { LinkDeviceEntry } from './trust/link-entry.tsx';
 
 /** The code from an invite link: `/join#CODE` (never sent to the server) or `/join?code=CODE`. */
 function codeFromLink(): string {
@@ -101,6 +102,7 @@ export function Join() {
           {busy ? t('joining') : t('joinButton')}
         </button>
       </form>
+      <LinkDeviceEntry />
     </section>
   );
 }

@@ -3,8 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import type { device } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
+import { navigate } from '../router.ts';
 import { currentClient, me } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
+import { PRIVACY_PATHS } from './privacy/paths.ts';
 
 type Device = z.infer<typeof device>;
 
@@ -77,6 +79,17 @@ export function PeopleAdmin() {
                     ))}
                   </ul>
                   {devices.length === 0 && <p>{t('noDevices')}</p>}
+                  <p>
+                    <a
+                      href={PRIVACY_PATHS.erase(p.id)}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(PRIVACY_PATHS.erase(p.id));
+                      }}
+                    >
+                      {t('privacy_erase')}: {p.displayName}
+                    </a>
+                  </p>
                 </div>
               )}
             </li>

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '@spreekuur/db';
 import { isUniqueViolation } from '@spreekuur/db';
-import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
+import type { Channel, ChannelDevice, ChannelRole, MembershipProof } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
 import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
 import { requireMayOpenDirect } from '../contacts.ts';
@@ -28,8 +28,12 @@ import {
 import { appendEvent } from '../store/event-store.ts';
 import { isBanned } from '../moderation/store/moderation-store.ts';
 
+/** Founding members' proofs of a new group, as the creating client sent them. */
+type MemberProofs = ReadonlyArray<{ personId: string; proof: MembershipProof }>;
+
 /** A committed membership change, to push to devices. */
 export interface MembershipPublication {
+  orgId: string;
   channelId: string;
   seq: number;
   removedPersonId?: string;
@@ -43,12 +47,16 @@ export interface MembershipChange {
   byPersonId: string | null;
 }
 
+/** Told after a person's membership of a channel ended (presence watches are reconsidered). */
+export type MembershipEnded = (orgId: string, channelId: string, personId: string) => Promise<void>;
+
 /** Channel operations: checks, one transaction, then pushes of what changed. */
 export class ChannelService {
   constructor(
     private readonly db: Database,
     private readonly delivery: Delivery,
     private readonly clock: () => Date,
+    private readonly membershipEnded: MembershipEnded = async () => undefined,
   ) {}
 
   /** The caller's current channels, with this device's cursors. */
@@ -93,7 +101,13 @@ export class ChannelService {
     }
   }
 
-  async createGroup(principal: Principal, name: string, memberIds: readonly string[]): Promise<Channel> {
+  async createGroup(
+    principal: Principal,
+    name: string,
+    memberIds: readonly string[],
+    // Crypto SPEC §13.5: stored with each founding entry as sent, never read by the server.
+    signed: { channelId?: string | undefined; memberProofs?: MemberProofs | undefined } = {},
+  ): Promise<Channel> {
     if (!mayCreateGroup(principal.role)) throw new AppError('ERR_FORBIDDEN');
     const others = [...new Set(memberIds)].filter((personId) => personId !== principal.personId);
     // Moderators add people they themselves may contact (a trainer adds their residents).
@@ -106,10 +120,14 @@ export class ChannelService {
           kind: 'group',
           name,
           createdBy: principal.personId,
+          ...(signed.channelId ? { id: signed.channelId } : {}),
           members: [
-            { personId: principal.personId, role: 'owner' },
+            { personId: principal.personId, role: 'owner' as const },
             ...others.map((personId) => ({ personId, role: 'member' as const })),
-          ],
+          ].map((member) => ({
+            ...member,
+            proof: signed.memberProofs?.find((entry) => entry.personId === member.personId)?.proof,
+          })),
         },
         this.clock(),
       );
@@ -131,6 +149,7 @@ export class ChannelService {
     channelId: string,
     personId: string,
     role: Exclude<ChannelRole, 'owner'>,
+    proof?: MembershipProof,
   ): Promise<Channel> {
     await requireMayOpenDirect(this.db, principal, [personId]);
     const seq = await this.db.transaction(async (tx) => {
@@ -141,7 +160,15 @@ export class ChannelService {
       if (await isActiveMember(tx, channelId, personId)) return null;
       // Moderation: a banned person stays out until a moderator lifts the ban.
       if (await isBanned(tx, channelId, personId)) throw new AppError('ERR_MOD_BANNED');
-      const added = await addMember(tx, membership.channel, personId, role, principal.personId, this.clock());
+      const added = await addMember(
+        tx,
+        membership.channel,
+        personId,
+        role,
+        principal.personId,
+        this.clock(),
+        proof,
+      );
       await recordAudit(tx, {
         ...actorOf(principal),
         action: 'channel.member_added',
@@ -180,6 +207,7 @@ export class ChannelService {
     });
     // The removed person hears of it too, so their clients stop showing the channel as active.
     await this.delivery.pushBySeq(channelId, [seq], [personId]);
+    await this.membershipEnded(principal.orgId, channelId, personId);
   }
 
   async changeSettings(
@@ -260,6 +288,7 @@ export class ChannelService {
         )
       : await removeMember(tx, locked, change.personId, change.byPersonId ?? change.personId, this.clock());
     return {
+      orgId: channel.orgId,
       channelId: channel.channelId,
       seq,
       ...(change.member ? {} : { removedPersonId: change.personId }),
@@ -268,8 +297,9 @@ export class ChannelService {
 
   /** Pushes committed membership changes to the members' devices (and to whoever was removed). */
   async publish(publications: readonly MembershipPublication[]): Promise<void> {
-    for (const { channelId, seq, removedPersonId } of publications) {
+    for (const { orgId, channelId, seq, removedPersonId } of publications) {
       await this.delivery.pushBySeq(channelId, [seq], removedPersonId ? [removedPersonId] : []);
+      if (removedPersonId) await this.membershipEnded(orgId, channelId, removedPersonId);
     }
   }
 

@@ -23,7 +23,9 @@ export class Delivery {
     payloads: ReadonlyMap<string, Uint8Array>,
     devices?: ReadonlyArray<Pick<ChannelDevice, 'deviceId'>>,
   ): Promise<void> {
-    for (const device of devices ?? (await memberDevices(this.db, row.channel_id))) {
+    const recipients = devices ?? (await memberDevices(this.db, row.channel_id));
+    this.realtime.fanout('pairwise', recipients.length);
+    for (const device of recipients) {
       this.realtime.io
         .to(rooms.device(device.deviceId))
         .emit('chat:event', toChannelEvent(row, payloads.get(device.deviceId)));
@@ -38,6 +40,7 @@ export class Delivery {
   ): Promise<void> {
     const members = memberIds ?? (await activeMemberIds(this.db, row.channel_id));
     const audience = [...new Set([...members, ...extraPersonIds])].map(rooms.person);
+    this.realtime.fanout('members', audience.length);
     if (audience.length > 0) this.realtime.io.to(audience).emit('chat:event', toChannelEvent(row, null));
   }
 

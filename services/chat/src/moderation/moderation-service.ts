@@ -2,6 +2,7 @@ import type { Database, Queryable } from '@spreekuur/db';
 import { PINS_MAX, type ModerationChange, type ModerationState } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
 import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
+import type { MembershipEnded } from '../channels/channel-service.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import { removeMember, requireMembership, type Membership } from '../store/channel-store.ts';
 import { appendEvent, findMessage } from '../store/event-store.ts';
@@ -37,6 +38,7 @@ export class ModerationService {
     private readonly db: Database,
     private readonly delivery: Delivery,
     private readonly clock: () => Date,
+    private readonly membershipEnded: MembershipEnded = async () => undefined,
   ) {}
 
   /** The group's moderation state; any member may read it (the app shows pins, slow mode, own mute). */
@@ -180,6 +182,9 @@ export class ModerationService {
       });
     });
     await this.delivery.pushBySeq(channelId, outcome.seqs, outcome.notify ?? []);
+    // Only a ban removes anyone (`notify` names them).
+    for (const personId of outcome.notify ?? [])
+      await this.membershipEnded(principal.orgId, channelId, personId);
     return loadModerationState(this.db, channelId, this.clock());
   }
 

@@ -1,8 +1,9 @@
 import type { Database } from '@spreekuur/db';
 import type { PresenceStatus } from '@spreekuur/protocol/chat';
-import type { AppSocket, Principal, Realtime } from '@spreekuur/server';
-import { requireMayTalkTo } from '../contacts.ts';
-import { presenceHidden, setPresenceHidden } from '../store/person-store.ts';
+import { rooms, type AppSocket, type Principal, type Realtime } from '@spreekuur/server';
+import { mayTalkToEach, requireMayTalkTo } from '../contacts.ts';
+import { activeMemberIds } from '../store/channel-store.ts';
+import { presenceHidden, setPresenceHidden, teamMemberIds } from '../store/person-store.ts';
 import type { ConnectionStatus, PresenceStore } from '../store/presence-store.ts';
 
 const presenceRoom = (personId: string) => `presence:${personId}`;
@@ -85,5 +86,37 @@ export class PresenceService {
     await socket.join(personIds.map(presenceRoom));
     const statuses = await this.visibleStatus(personIds);
     return { presence: personIds.map((personId) => ({ personId, status: statuses.get(personId)! })) };
+  }
+
+  /**
+   * A person left a channel (removed, banned, left, or moved out by the queue): the watches
+   * between them and its remaining members end where they may no longer talk.
+   */
+  async channelLeft(orgId: string, channelId: string, personId: string): Promise<void> {
+    await this.endWatchesNoLongerAllowed(orgId, personId, await activeMemberIds(this.db, channelId));
+  }
+
+  /** A person left a team: the same, towards the people of that team. */
+  async teamLeft(orgId: string, teamId: string, personId: string): Promise<void> {
+    await this.endWatchesNoLongerAllowed(orgId, personId, await teamMemberIds(this.db, orgId, teamId));
+  }
+
+  /**
+   * A watch was allowed when it began (`watch`); once two people may no longer talk, every
+   * socket of each (on every node: the adapter carries `socketsLeave`) leaves the other's room.
+   */
+  private async endWatchesNoLongerAllowed(
+    orgId: string,
+    personId: string,
+    others: readonly string[],
+  ): Promise<void> {
+    const candidates = others.filter((other) => other !== personId);
+    if (candidates.length === 0) return;
+    const allowed = await mayTalkToEach(this.db, { orgId, personId }, candidates);
+    for (const other of candidates) {
+      if (allowed.has(other)) continue;
+      this.realtime.io.in(rooms.person(personId)).socketsLeave(presenceRoom(other));
+      this.realtime.io.in(rooms.person(other)).socketsLeave(presenceRoom(personId));
+    }
   }
 }

@@ -9,7 +9,7 @@ export async function channelRoutes(app: FastifyInstance, { channels }: ChatServ
   routes.add(endpoints.listChannels, async ({ principal }) => ({ channels: await channels.list(principal) }));
   routes.add(endpoints.openDirect, ({ principal, body }) => channels.openDirect(principal, body.personId));
   routes.add(endpoints.createGroup, ({ principal, body }) =>
-    channels.createGroup(principal, body.name, body.memberIds),
+    channels.createGroup(principal, body.name, body.memberIds, body),
   );
   routes.add(endpoints.getChannel, ({ principal, params }) => channels.get(principal, params.id));
   routes.add(endpoints.channelDevices, async ({ principal, params }) => ({
@@ -19,7 +19,7 @@ export async function channelRoutes(app: FastifyInstance, { channels }: ChatServ
     channels.changeSettings(principal, params.id, body.disappearingSeconds),
   );
   routes.add(endpoints.addMember, ({ principal, params, body }) =>
-    channels.addMember(principal, params.id, body.personId, body.role),
+    channels.addMember(principal, params.id, body.personId, body.role, body.proof),
   );
   routes.add(endpoints.removeMember, ({ principal, params }) =>
     channels.removeMember(principal, params.id, params.personId),

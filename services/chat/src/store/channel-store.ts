@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@spreekuur/db';
-import type { Channel, ChannelDevice, ChannelRole } from '@spreekuur/protocol/chat';
+import type { Channel, ChannelDevice, ChannelRole, MembershipProof } from '@spreekuur/protocol/chat';
 import { toBase64Url } from '@spreekuur/protocol/common';
 import { AppError } from '@spreekuur/protocol/errors';
 import type { ChannelKind } from '../domain/channel-permissions.ts';
@@ -144,19 +144,23 @@ export async function createChannel(
     name: string | null;
     directKey?: string | null;
     createdBy: string;
-    members: Array<{ personId: string; role: ChannelRole }>;
+    /** Chosen by the creating client (so it can sign the founding members), else made here. */
+    id?: string;
+    members: Array<{ personId: string; role: ChannelRole; proof?: MembershipProof | undefined }>;
   },
   now: Date,
 ): Promise<{ channelId: string; seqs: number[] }> {
-  const channelId = randomUUID();
-  await tx.query(
-    `INSERT INTO channels (id, org_id, kind, name, direct_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  const channelId = spec.id ?? randomUUID();
+  const { rowCount } = await tx.query(
+    `INSERT INTO channels (id, org_id, kind, name, direct_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (id) DO NOTHING`,
     [channelId, spec.orgId, spec.kind, spec.name, spec.directKey ?? null, spec.createdBy, now],
   );
+  if (rowCount === 0) throw new AppError('ERR_CONFLICT', 'a channel with this id exists');
   const channel = { id: channelId, org_id: spec.orgId };
   const seqs: number[] = [];
   for (const member of spec.members) {
-    seqs.push(await addMember(tx, channel, member.personId, member.role, spec.createdBy, now));
+    seqs.push(await addMember(tx, channel, member.personId, member.role, spec.createdBy, now, member.proof));
   }
   // Founding members were all there from the start: each sees the whole creation.
   await tx.query('UPDATE channel_members SET joined_seq = 1 WHERE channel_id = $1', [channelId]);
@@ -171,11 +175,13 @@ export async function addMember(
   role: ChannelRole,
   byPersonId: string | null,
   now: Date,
+  /** The adder's signature (crypto SPEC §13.5), relayed to every reader as it came. */
+  proof?: MembershipProof,
 ): Promise<number> {
   const seq = await appendEvent(
     tx,
     channel,
-    { kind: 'member_added', data: { personId, role, byPersonId } },
+    { kind: 'member_added', data: { personId, role, byPersonId, ...(proof ? { proof } : {}) } },
     now,
   );
   await tx.query(

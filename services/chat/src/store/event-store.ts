@@ -1,5 +1,5 @@
 import type { Queryable } from '@spreekuur/db';
-import { moderationChange, type ChannelEvent } from '@spreekuur/protocol/chat';
+import { membershipProof, moderationChange, type ChannelEvent } from '@spreekuur/protocol/chat';
 import { toBase64Url } from '@spreekuur/protocol/common';
 
 /**
@@ -64,6 +64,10 @@ export function toChannelEvent(row: EventRow, deviceCiphertext: Uint8Array | nul
         personId: str(row.data.personId),
         role: row.data.role === 'owner' || row.data.role === 'moderator' ? row.data.role : 'member',
         byPersonId: strOrNull(row.data.byPersonId),
+        // Crypto SPEC §13.5: the adder's signature, as its client sent it (checked by readers).
+        ...(membershipProof.safeParse(row.data.proof).success
+          ? { proof: membershipProof.parse(row.data.proof) }
+          : {}),
       };
     case 'member_removed':
       return {

@@ -20,6 +20,15 @@ export async function personFacts(
   return new Map(rows.map((row) => [row.id, { id: row.id, role: row.role, teamIds: row.team_ids ?? [] }]));
 }
 
+/** The people of a team (of that organisation). */
+export async function teamMemberIds(db: Queryable, orgId: string, teamId: string): Promise<string[]> {
+  const { rows } = await db.query<{ person_id: string }>(
+    'SELECT person_id FROM team_members WHERE org_id = $1 AND team_id = $2',
+    [orgId, teamId],
+  );
+  return rows.map((row) => row.person_id);
+}
+
 export async function presenceHidden(db: Queryable, personId: string): Promise<boolean> {
   const { rows } = await db.query<{ presence_hidden: boolean }>(
     'SELECT presence_hidden FROM people WHERE id = $1',

@@ -13,6 +13,8 @@ export interface IdentityDeps {
   readonly clock: () => Date;
   readonly realtime: Realtime;
   readonly config: Pick<Config, 'PUBLIC_URL' | 'INVITE_TTL_DAYS' | 'ACCESS_TOKEN_TTL_SECONDS'>;
+  /** After someone left a team (chat's presence). */
+  readonly teamLeft?: (orgId: string, teamId: string, personId: string) => Promise<void>;
 }
 
 export interface IdentityServices {
@@ -37,7 +39,7 @@ export function createIdentityServices(deps: IdentityDeps): IdentityServices {
     login: new LoginService({ db, clock, tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
     devices: new DeviceService({ db, clock, realtime, invites }),
     people: new PeopleService(db),
-    teams: new TeamService({ db, realtime }),
+    teams: new TeamService({ db, realtime, ...(deps.teamLeft ? { teamLeft: deps.teamLeft } : {}) }),
     organisations: new OrganisationService({ db, clock, invites }),
   };
 }

@@ -12,7 +12,14 @@ import {
 
 /** Teams of an organisation and who is in them; admins manage them. */
 export class TeamService {
-  constructor(private readonly deps: { db: Database; realtime: Realtime }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      realtime: Realtime;
+      /** Told after someone left a team (chat ends presence watches that no longer hold). */
+      teamLeft?: (orgId: string, teamId: string, personId: string) => Promise<void>;
+    },
+  ) {}
 
   /** Admins see all teams of their organisation; everyone else the teams they are in. */
   list(principal: Principal): Promise<Team[]> {
@@ -50,6 +57,7 @@ export class TeamService {
     // Watching a team's queue was allowed at the time of watching: take every socket of the
     // person (on every node) out of the team's room now that they no longer belong to it.
     this.deps.realtime.io.in(rooms.person(personId)).socketsLeave(rooms.team(teamId));
+    await this.deps.teamLeft?.(principal.orgId, teamId, personId);
   }
 
   /** Puts a person in a team or takes them out, with its audit entry, in one transaction. */

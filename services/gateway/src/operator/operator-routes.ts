@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { snapshotEmbedded } from '@spreekuur/db';
 import { AppError } from '@spreekuur/protocol/errors';
 import { operatorEndpoints as endpoints } from '@spreekuur/protocol/identity';
 import { routeGroup } from '@spreekuur/server';
@@ -33,6 +35,26 @@ export async function operatorRoutes(
   routes.add(
     endpoints.createAdminInvite,
     ({ params }) => organisations.createAdminInvite(params.id),
+    perAddress,
+  );
+  // The embedded database locks DATA_DIR while the server runs, so its online backup comes
+  // from the server itself: one consistent dump, streamed as the backup file.
+  routes.add(
+    endpoints.backup,
+    async ({ request, reply }) => {
+      if (app.db.kind !== 'embedded')
+        throw new AppError('ERR_CONFLICT', 'the database is PostgreSQL: back it up with pg_dump');
+      const { manifest, chunks } = await snapshotEmbedded(app.db, app.config.DATA_DIR);
+      request.log.info(
+        { databaseBytes: manifest.databaseBytes, files: manifest.files },
+        'online backup of the embedded database',
+      );
+      return reply
+        .code(200)
+        .type('application/x-tar')
+        .header('content-disposition', `attachment; filename="spreekuur-${manifest.createdAt.slice(0, 10)}.tar"`)
+        .send(Readable.from(chunks));
+    },
     perAddress,
   );
 }

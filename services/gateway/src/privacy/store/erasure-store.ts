@@ -55,6 +55,8 @@ export async function erasePerson(
     [orgId, deviceIds],
   );
 
+  await eraseModeration(tx, orgId, personId, deviceIds);
+
   const files = await tx.query<{ id: string }>(
     'DELETE FROM files WHERE org_id = $1 AND uploader_person_id = $2 RETURNING id',
     [orgId, personId],
@@ -153,4 +155,50 @@ export async function erasePerson(
     },
     fileIds: files.rows.map((row) => row.id),
   };
+}
+
+/**
+ * The moderation tables (migration 0008, docs/privacy.md "Erasure"). Must run while the
+ * person's messages are still marked as theirs (`sender_person_id`) and before their devices go.
+ * - Their mutes, slow-mode stamps and bans: removed (they are about a person who is gone).
+ * - Reports they made and reports of their messages: removed with the sealed reveals (the
+ *   reporter's note and the reported words are content); the audit trail keeps that a report
+ *   was made and how it was handled, with ids only.
+ * - Franking values and pins of their messages: removed (the message is a tombstone now).
+ * - Reveals sealed to their devices (as a moderator): removed.
+ * - Their id as the one who banned, pinned or resolved: cleared.
+ * - `moderation` entries in channel logs keep only the pseudonymous id, like other log entries:
+ *   every member's device already holds them, and a channel log has no gaps.
+ */
+async function eraseModeration(
+  tx: Queryable,
+  orgId: string,
+  personId: string,
+  deviceIds: readonly string[],
+): Promise<void> {
+  const q = (sql: string, params: readonly unknown[]) => tx.query(sql, params);
+  await q(
+    `DELETE FROM message_reports r
+      WHERE r.org_id = $1
+        AND (r.reporter_person_id = $2
+             OR EXISTS (SELECT 1 FROM channel_events e
+                         WHERE e.channel_id = r.channel_id AND e.seq = r.seq AND e.sender_person_id = $2))`,
+    [orgId, personId],
+  );
+  await q('DELETE FROM message_report_reveals WHERE device_id = ANY($1::uuid[])', [deviceIds]);
+  await q('UPDATE message_reports SET resolved_by = NULL WHERE org_id = $1 AND resolved_by = $2', [
+    orgId,
+    personId,
+  ]);
+  for (const table of ['message_franking', 'channel_pins']) {
+    await q(
+      `DELETE FROM ${table} t USING channel_events e
+        WHERE t.channel_id = e.channel_id AND t.seq = e.seq AND e.org_id = $1 AND e.sender_person_id = $2`,
+      [orgId, personId],
+    );
+  }
+  await q('UPDATE channel_pins SET pinned_by = NULL WHERE org_id = $1 AND pinned_by = $2', [orgId, personId]);
+  await q('DELETE FROM channel_member_moderation WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
+  await q('DELETE FROM channel_bans WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
+  await q('UPDATE channel_bans SET banned_by = NULL WHERE org_id = $1 AND banned_by = $2', [orgId, personId]);
 }
