@@ -98,6 +98,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   /** Teams whose live queue this device watches; watched again after every reconnect. */
   private readonly watchedQueues = new Set<string>();
   private tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  private tokenRefresh: Promise<void> | null = null;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private closed = false;
   private retryWaiters: Array<{
@@ -831,7 +832,15 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     }
   }
 
-  private async refreshToken(): Promise<void> {
+  /** One login at a time: calls made while signing in wait for it instead of each logging in. */
+  private refreshToken(): Promise<void> {
+    this.tokenRefresh ??= this.logInNow().finally(() => {
+      this.tokenRefresh = null;
+    });
+    return this.tokenRefresh;
+  }
+
+  private async logInNow(): Promise<void> {
     const session = await logIn(this.http, this.account);
     this.token = session.accessToken;
     this.tokenExpiresAt = session.expiresAt;

@@ -47,7 +47,13 @@ export class HttpClient {
     init: { body?: RequestBody; contentType?: string; auth?: boolean } = {},
     retried = false,
   ): Promise<Response> {
-    const token = init.auth === false ? null : this.options.token();
+    let token = init.auth === false ? null : this.options.token();
+    // Not signed in yet (a page that asks before the login finished): sign in first, rather than
+    // be refused and retry — the refusal would be a wasted round trip and a browser console error.
+    if (init.auth !== false && !token && !retried) {
+      await this.options.refresh();
+      token = this.options.token();
+    }
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.options.baseUrl}${path}`, {

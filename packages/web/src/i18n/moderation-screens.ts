@@ -5,7 +5,7 @@ import { locale } from '../i18n.ts';
  * Only those screens import this file, so it loads with them, not with the first load
  * (budget.json). Dutch first, English with the same keys; `tm` reads them like `t`.
  */
-export const nl = {
+const nl = {
   moderation_tools: 'Groep beheren',
   moderation_memberActions: 'Wat wilt u doen met {name}?',
   moderation_muteFor: 'Stilzetten voor',
@@ -77,7 +77,7 @@ export const nl = {
   moderation_toGroup: 'Naar de groep',
 };
 
-export const en: Record<keyof typeof nl, string> = {
+const en: Record<keyof typeof nl, string> = {
   moderation_tools: 'Manage the group',
   moderation_memberActions: 'What do you want to do with {name}?',
   moderation_muteFor: 'Mute for',

@@ -1,7 +1,7 @@
 import { pageEn, pageNl } from '../../i18n/privacy-pages.ts';
 import { locale, t, type MessageKey } from '../../i18n.ts';
 
-export type PageKey = keyof typeof pageNl;
+type PageKey = keyof typeof pageNl;
 /** A word of the privacy screens, or one of the app's own (`back`, `errorUnknown`, …). */
 export type WordKey = PageKey | MessageKey;
 

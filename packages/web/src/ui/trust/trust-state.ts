@@ -15,7 +15,7 @@ export interface PersonTrust {
   newDevices: readonly string[];
 }
 
-export async function readTrust(personId: string): Promise<PersonTrust> {
+async function readTrust(personId: string): Promise<PersonTrust> {
   const [summary] = await currentClient().trust.list(personId);
   return {
     summary: summary ?? { personId, verified: false, verifiedAt: null, devices: [] },
