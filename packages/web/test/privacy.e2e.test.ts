@@ -270,6 +270,20 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
       .getByRole('img', { name: `QR-code met de koppellink voor Jan Privé. Of typ de code ${code}.` })
       .waitFor();
     await expectClean(admin, 'a link code for someone else');
+    // The resident's worker can make one too, from the home page (a second code; this one stays unused).
+    await worker.evaluate(() => {
+      history.pushState(null, '', '/');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await worker.getByText('Telefoon kwijt? Nieuw apparaat voor een inwoner').click();
+    await worker
+      .getByRole('listitem')
+      .filter({ hasText: 'Jan Privé' })
+      .getByRole('button', { name: 'Nieuw apparaat koppelen' })
+      .click();
+    await worker.getByText(/^Geef deze code aan Jan Privé\./).waitFor();
+    expect(await worker.getByTestId('link-for-code').textContent()).not.toBe(code);
+    await expectClean(worker, 'a worker’s link code for a resident');
 
     // A fresh browser: nothing of the old phones, only the code and the recovery key.
     thirdPhone = await newPerson();

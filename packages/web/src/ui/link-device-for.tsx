@@ -49,3 +49,21 @@ export function LinkDeviceFor({ person }: { person: Pick<Person, 'id' | 'display
     </div>
   );
 }
+
+/** Workers: their residents, each with a link code for a new phone (folded away: seldom needed). */
+export function ResidentsNewDevice({ people }: { people: Person[] }) {
+  const residents = people.filter((p) => p.role === 'resident');
+  if (residents.length === 0) return null;
+  return (
+    <details class="card">
+      <summary>{t('worker_newDeviceTitle')}</summary>
+      <ul class="list">
+        {residents.map((p) => (
+          <li key={p.id}>
+            <span>{p.displayName}</span> <LinkDeviceFor person={p} />
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
