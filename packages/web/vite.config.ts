@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Writes .br and .gz beside every built asset; the gateway sends them to browsers that accept them. */
+/**
+ * Writes .br and .gz beside every built asset (the gateway sends them to browsers that accept them),
+ * and shell.json: the list of the built assets the service worker keeps.
+ */
 function precompress(): Plugin {
   let outDir = 'dist';
   return {
@@ -15,6 +18,12 @@ function precompress(): Plugin {
     },
     closeBundle() {
       const dir = join(outDir, 'assets');
+      // Every file of the build, for the service worker: chunks loaded later (the SDK) are not
+      // named in index.html, yet the app needs them offline.
+      const shell = readdirSync(dir)
+        .filter((name) => !/\.(gz|br)$/.test(name))
+        .map((name) => `/assets/${name}`);
+      writeFileSync(join(outDir, 'shell.json'), JSON.stringify(shell));
       for (const name of readdirSync(dir)) {
         if (!/\.(js|css|wasm|svg)$/.test(name)) continue;
         const body = readFileSync(join(dir, name));

@@ -4,6 +4,9 @@ import type { DeviceIdentity } from '@spreekuur/crypto/identity';
 import {
   chatEndpoints,
   moderationEndpoints as endpoints,
+  type GroupLink,
+  type JoinOutcome,
+  type JoinRequest,
   type ModerationState,
   type Report,
 } from '@spreekuur/protocol/chat';
@@ -94,6 +97,62 @@ export class ModerationClient {
   /** The owner makes a member moderator, or back. */
   setRole(channelId: string, personId: string, role: 'moderator' | 'member'): Promise<ModerationState> {
     return this.http.call(endpoints.setRole, { params: { id: channelId, personId }, body: { role } });
+  }
+
+  /** Someone who opens a group link waits for a moderator's approval (or joins at once when false). */
+  setApprovalRequired(channelId: string, required: boolean): Promise<ModerationState> {
+    return this.http.call(endpoints.approval, { params: { id: channelId }, body: { required } });
+  }
+
+  /** A new group link. The token is in this answer only: put it in the link (after `#`) now. */
+  createLink(channelId: string): Promise<{ link: GroupLink; token: string }> {
+    return this.http.call(endpoints.createLink, { params: { id: channelId } });
+  }
+
+  async links(channelId: string): Promise<GroupLink[]> {
+    return (await this.http.call(endpoints.links, { params: { id: channelId } })).links;
+  }
+
+  /** Opening the link fails from now on (`ERR_MOD_LINK_REVOKED`); who joined stays. */
+  revokeLink(channelId: string, linkId: string): Promise<GroupLink> {
+    return this.http.call(endpoints.revokeLink, { params: { id: channelId, linkId } });
+  }
+
+  async joinRequests(channelId: string): Promise<JoinRequest[]> {
+    return (await this.http.call(endpoints.joinRequests, { params: { id: channelId } })).requests;
+  }
+
+  /** Adds the person as a member; returns who still waits. */
+  async approveJoin(channelId: string, personId: string): Promise<JoinRequest[]> {
+    return (
+      await this.http.call(endpoints.decideJoin, {
+        params: { id: channelId, personId },
+        body: { decision: 'approve' },
+      })
+    ).requests;
+  }
+
+  async refuseJoin(channelId: string, personId: string): Promise<JoinRequest[]> {
+    return (
+      await this.http.call(endpoints.decideJoin, {
+        params: { id: channelId, personId },
+        body: { decision: 'refuse' },
+      })
+    ).requests;
+  }
+
+  /** The group a link leads to and whether this person is in, waiting, or not yet. */
+  previewLink(token: string) {
+    return this.http.call(endpoints.previewLink, { body: { token } });
+  }
+
+  /**
+   * Joins through a link (`joined`), or asks to (`pending`) when the group requires approval.
+   * A banned person is refused (`ERR_MOD_BANNED`), a revoked link too (`ERR_MOD_LINK_REVOKED`).
+   * Once a member, the channel arrives as usual (a `membership` event).
+   */
+  joinByLink(token: string): Promise<JoinOutcome> {
+    return this.http.call(endpoints.joinByLink, { body: { token } });
   }
 
   /** Removes a member (moderators), without a ban. */

@@ -48,6 +48,49 @@ const next = <K extends keyof ClientEvents>(client: SpreekuurClient, event: K) =
   });
 
 describe('client.moderation', () => {
+  it(
+    'ban and re-join through a group link: the banned person reads nothing sent while out; after re-joining both sides read each other',
+    async () => {
+      const { trainer, member, other, channel } = await group('sdk-mod-rejoin');
+      const heard = (client: SpreekuurClient) => {
+        const texts: string[] = [];
+        client.on('message', (message) => {
+          if (!message.own)
+            texts.push(message.content?.type === 'text' ? message.content.text : `[${message.status}]`);
+        });
+        return texts;
+      };
+      const atTrainer = heard(trainer);
+      const atMember = heard(member);
+      const atOther = heard(other);
+      const until = async (check: () => boolean, what: string) => {
+        const deadline = Date.now() + 20_000;
+        while (!check()) {
+          if (Date.now() > deadline) throw new Error(`not heard: ${what}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      };
+      // The member has handed out a sender key before the ban.
+      await member.sendText(channel.id, 'voor de ban');
+      await until(() => atTrainer.includes('voor de ban'), 'voor de ban');
+      await trainer.moderation.ban(channel.id, member.account.personId);
+      await trainer.sendText(channel.id, 'tijdens de ban');
+      await until(() => atOther.includes('tijdens de ban'), 'tijdens de ban');
+
+      await trainer.moderation.unban(channel.id, member.account.personId);
+      const { token } = await trainer.moderation.createLink(channel.id);
+      expect(await member.moderation.joinByLink(token)).toEqual({ channelId: channel.id, status: 'joined' });
+      await trainer.sendText(channel.id, 'na terugkomst');
+      await until(() => atMember.includes('na terugkomst'), 'na terugkomst (member)');
+      await member.sendText(channel.id, 'ik ben terug');
+      await until(() => atTrainer.length >= 2, 'the re-joined member at the trainer');
+      await until(() => atOther.length >= 4, 'the re-joined member at the other');
+      expect(atMember).not.toContain('tijdens de ban');
+      expect(atTrainer).toEqual(['voor de ban', 'ik ben terug']);
+      expect(atOther).toEqual(['voor de ban', 'tijdens de ban', 'na terugkomst', 'ik ben terug']);
+    },
+  );
+
   it('a moderator mutes; the member hears of it and is refused with ERR_MOD_MUTED; a member acting as moderator is refused', async () => {
     const { trainer, member, other, channel } = await group('sdk-mod-mute');
     const heard = next(member, 'moderation');

@@ -210,6 +210,21 @@ export const errorCatalog = {
     nl: 'Deze melding is al afgehandeld.',
     en: 'This report has already been handled.',
   },
+  ERR_MOD_LINK_INVALID: {
+    status: 404,
+    nl: 'Deze groepslink bestaat niet. Vraag de moderator om een nieuwe link.',
+    en: 'This group link does not exist. Ask the moderator for a new link.',
+  },
+  ERR_MOD_LINK_REVOKED: {
+    status: 410,
+    nl: 'Deze groepslink is ingetrokken en werkt niet meer. Vraag de moderator om een nieuwe link.',
+    en: 'This group link has been revoked and no longer works. Ask the moderator for a new link.',
+  },
+  ERR_MOD_TOO_MANY_LINKS: {
+    status: 409,
+    nl: 'Deze groep heeft al te veel links. Trek er eerst een in.',
+    en: 'This group has too many links. Revoke one first.',
+  },
   ERR_KEYS_NOT_PUBLISHED: {
     status: 404,
     nl: 'Dit apparaat kan nog geen versleutelde berichten ontvangen. Probeer het later opnieuw.',

@@ -1,10 +1,11 @@
 /* global self, caches, fetch, location, URL, Response */
 /*
- * Spreekuur's service worker: keeps the app shell (index.html and the hashed files it names)
+ * Spreekuur's service worker: keeps the app shell (index.html and every hashed file of the build)
  * so the app opens offline and shows what the device has. It never caches the API, sockets or
  * files: those are the device's business (encrypted in IndexedDB), not the cache's.
  */
-const CACHE = 'spreekuur-shell-v1';
+const CACHE = 'spreekuur-shell-v2';
+const ICONS = ['/icon.svg', '/icon-192.png', '/icon-512.png', '/icon-maskable-512.png'];
 
 async function cacheShell() {
   const cache = await caches.open(CACHE);
@@ -12,8 +13,12 @@ async function cacheShell() {
   if (!response.ok) return;
   const html = await response.clone().text();
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
+  // Chunks loaded later (the SDK with libsodium) are not in index.html: the build lists them all.
+  const listed = await fetch('/shell.json', { cache: 'no-cache' })
+    .then((answer) => (answer.ok ? answer.json() : []))
+    .catch(() => []);
   await cache.put('/', response);
-  await cache.addAll([...new Set(assets), '/manifest.webmanifest', '/icon.svg']);
+  await cache.addAll([...new Set([...assets, ...listed]), '/manifest.webmanifest', ...ICONS]);
 }
 
 self.addEventListener('install', (event) => {

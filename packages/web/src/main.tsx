@@ -1,4 +1,3 @@
-import './zod-config.ts';
 import { render } from 'preact';
 import { locale } from './i18n.ts';
 import { start } from './state/session.ts';

@@ -13,6 +13,7 @@ import { PresenceService } from './presence/presence-service.ts';
 import { TypingService } from './presence/typing-service.ts';
 import { ReceiptService } from './receipts/receipt-service.ts';
 import { FrankingTagger } from './moderation/franking.ts';
+import { JoinService } from './moderation/join-service.ts';
 import { ModerationService } from './moderation/moderation-service.ts';
 import { REPORTS_PER_PERSON, ReportService } from './moderation/report-service.ts';
 import { SendGuard } from './moderation/send-guard.ts';
@@ -40,6 +41,7 @@ export interface ChatServices {
   readonly presence: PresenceService;
   readonly files: FileService;
   readonly moderation: ModerationService;
+  readonly joins: JoinService;
   readonly reports: ReportService;
 }
 
@@ -85,6 +87,7 @@ export function createChatServices(deps: ChatDeps): ChatServices {
       orgQuotaBytes: config.ORG_STORAGE_QUOTA_BYTES,
     }),
     moderation: new ModerationService(db, delivery, clock, membershipEnded),
+    joins: new JoinService(db, delivery, clock),
     reports: new ReportService(
       db,
       realtime,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelDevices, opaque } from '@spreekuur/testing/chat';
+import { opaque } from '@spreekuur/testing/chat';
 import { api } from '@spreekuur/testing/http';
 import { connect, waitFor, waitUntil } from '@spreekuur/testing/socket';
 import {
   addPerson,
-  cast,
   count,
   linkDevice,
   startChat,
@@ -13,6 +12,7 @@ import {
   type Person,
   type TestChat,
 } from './fixtures.ts';
+import { moderatedGroup, sendToGroup } from './moderation-fixtures.ts';
 
 /** Moderated groups: roles, mute, ban, slow mode, lock, pins; refused attempts change nothing. */
 let chat: TestChat;
@@ -35,41 +35,9 @@ type LogEntry = {
   personId?: string;
 };
 
-/** A group: the worker owns it, `moderator` moderates, `member` and `other` are members. */
-async function group(slug: string) {
-  const org = await cast(chat, slug);
-  const moderator = await addPerson(chat, org, 'resident', 'Moderator');
-  const other = await addPerson(chat, org, 'resident', 'Ander');
-  const created = await api<{ id: string }>(chat, org.worker, 'POST', '/v1/channels/groups', {
-    name: 'Trainingsgroep',
-    memberIds: [org.resident.personId, moderator.personId, other.personId],
-  });
-  const id = created.body.id;
-  const promoted = await api(
-    chat,
-    org.worker,
-    'PUT',
-    `/v1/channels/${id}/moderation/roles/${moderator.personId}`,
-    {
-      role: 'moderator',
-    },
-  );
-  expect(promoted.status).toBe(200);
-  return { ...org, id, owner: org.worker, moderator, member: org.resident, other };
-}
-
-function send(actor: Person, channelId: string, extra: Record<string, unknown> = {}) {
-  return channelDevices(chat, actor, channelId).then((recipientDeviceIds) =>
-    api<{ seq: number } & ErrorBody>(chat, actor, 'POST', '/v1/messages', {
-      channelId,
-      clientId: randomUUID(),
-      kind: 'group',
-      ciphertext: opaque(),
-      recipientDeviceIds,
-      ...extra,
-    }),
-  );
-}
+const group = (slug: string) => moderatedGroup(chat, slug);
+const send = (actor: Person, channelId: string, extra: Record<string, unknown> = {}) =>
+  sendToGroup(chat, actor, channelId, extra);
 
 const state = async (actor: Person, channelId: string) =>
   (await api<State>(chat, actor, 'GET', `/v1/channels/${channelId}/moderation`)).body;

@@ -1,11 +1,10 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelDevices, opaque } from '@spreekuur/testing/chat';
+import { opaque } from '@spreekuur/testing/chat';
 import { api } from '@spreekuur/testing/http';
 import { connect, waitFor, waitUntil } from '@spreekuur/testing/socket';
 import {
   addPerson,
-  cast,
   count,
   linkDevice,
   startChat,
@@ -13,6 +12,7 @@ import {
   type Person,
   type TestChat,
 } from './fixtures.ts';
+import { moderatedGroup, sendToGroup } from './moderation-fixtures.ts';
 
 /**
  * Reports under end-to-end encryption with message franking (packages/crypto/SPEC.md §14):
@@ -56,31 +56,15 @@ type Report = {
   commitment?: string;
 };
 
-async function group(slug: string) {
-  const org = await cast(chat, slug);
-  const moderator = await addPerson(chat, org, 'resident', 'Moderator');
-  const other = await addPerson(chat, org, 'resident', 'Ander');
-  const id = (
-    await api<{ id: string }>(chat, org.worker, 'POST', '/v1/channels/groups', {
-      name: 'Groep',
-      memberIds: [org.resident.personId, moderator.personId, other.personId],
-    })
-  ).body.id;
-  await api(chat, org.worker, 'PUT', `/v1/channels/${id}/moderation/roles/${moderator.personId}`, {
-    role: 'moderator',
-  });
-  return { ...org, id, owner: org.worker, moderator, member: org.resident, other };
-}
+const group = (slug: string) => moderatedGroup(chat, slug);
 
 async function send(actor: Person, channelId: string, commitment?: string) {
-  const response = await api<{ seq: number }>(chat, actor, 'POST', '/v1/messages', {
+  const response = await sendToGroup(
+    chat,
+    actor,
     channelId,
-    clientId: randomUUID(),
-    kind: 'group',
-    ciphertext: opaque(),
-    recipientDeviceIds: await channelDevices(chat, actor, channelId),
-    ...(commitment ? { frankingCommitment: commitment } : {}),
-  });
+    commitment ? { frankingCommitment: commitment } : {},
+  );
   expect(response.status).toBe(200);
   return response.body.seq;
 }

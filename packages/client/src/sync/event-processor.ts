@@ -204,6 +204,8 @@ export class EventProcessor {
       await this.deps.devices.refresh(channelId).catch(() => undefined);
     } else {
       await this.deps.store.set(`left/${channelId}`, event.seq);
+      // The others dropped our sender key when we left: should we come back, we send a new one.
+      await this.deps.groups.requireRotation(channelId);
     }
     this.deps.emit('membership', {
       channelId,

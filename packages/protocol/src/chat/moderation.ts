@@ -30,6 +30,12 @@ export const moderationChange = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pinned'), targetSeq: sequenceNumber }),
   z.object({ type: z.literal('unpinned'), targetSeq: sequenceNumber }),
   z.object({ type: z.literal('role_changed'), personId: id, role: z.enum(['moderator', 'member']) }),
+  z.object({ type: z.literal('approval_required'), required: z.boolean() }),
+  z.object({ type: z.literal('link_created'), linkId: id }),
+  z.object({ type: z.literal('link_revoked'), linkId: id }),
+  z.object({ type: z.literal('join_requested'), personId: id }),
+  z.object({ type: z.literal('join_approved'), personId: id }),
+  z.object({ type: z.literal('join_refused'), personId: id }),
 ]);
 export type ModerationChange = z.infer<typeof moderationChange>;
 
@@ -39,6 +45,8 @@ export const moderationState = z.object({
   slowModeSeconds: z.number().int(),
   /** Only owners and moderators post (the channel's `announcementsOnly`). */
   locked: z.boolean(),
+  /** Someone who opens a group link waits for a moderator's approval before joining. */
+  approvalRequired: z.boolean(),
   mutes: z.array(z.object({ personId: id, until: isoDateTime })),
   bans: z.array(z.object({ personId: id, bannedAt: isoDateTime, byPersonId: id.nullable() })),
   pins: z.array(z.object({ seq: sequenceNumber, byPersonId: id.nullable(), pinnedAt: isoDateTime })),
@@ -54,8 +62,58 @@ export const slowModeBody = z.strictObject({ seconds: z.number().int().min(0).ma
 export const lockBody = z.strictObject({ locked: z.boolean() });
 export const pinBody = z.strictObject({ seq: sequenceNumber.min(1) });
 export const roleBody = z.strictObject({ role: z.enum(['moderator', 'member']) });
+export const approvalBody = z.strictObject({ required: z.boolean() });
 const channelPersonParams = z.strictObject({ id, personId: id });
+const channelLinkParams = z.strictObject({ id, linkId: id });
 const channelSeqParams = z.strictObject({ id, seq: z.coerce.number().int().min(1) });
+
+// ---- Group links and approval to join ---------------------------------------------------
+
+/** Links a group may have open (not revoked) at once. */
+export const GROUP_LINKS_MAX = 20;
+
+/**
+ * The secret of a group link: 32 random bytes, base64url. Shown once when the link is made;
+ * the server keeps only its SHA-256. It travels in a request body (never a path or query), so
+ * it stays out of access logs; the web app puts it after `#` in the link.
+ */
+export const groupLinkToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a group link token');
+
+export const groupLink = z.object({
+  id,
+  channelId: id,
+  createdAt: isoDateTime,
+  createdByPersonId: id.nullable(),
+  revokedAt: isoDateTime.nullable(),
+  /** How many people joined (or asked to) through it. */
+  uses: z.number().int(),
+});
+export type GroupLink = z.infer<typeof groupLink>;
+
+export const joinRequest = z.object({
+  personId: id,
+  displayName: z.string(),
+  requestedAt: isoDateTime,
+});
+export type JoinRequest = z.infer<typeof joinRequest>;
+
+export const groupLinkBody = z.strictObject({ token: groupLinkToken });
+export const joinDecisionBody = z.strictObject({ decision: z.enum(['approve', 'refuse']) });
+
+/** What opening a link shows before joining, and what joining did. */
+export const groupLinkPreview = z.object({
+  channelId: id,
+  name: z.string().nullable(),
+  approvalRequired: z.boolean(),
+  /** `member`: already in; `pending`: waiting for approval; `none`: not yet. */
+  status: z.enum(['member', 'pending', 'none']),
+});
+export const joinOutcome = z.object({
+  channelId: id,
+  /** `joined`: a member now (or already); `pending`: a moderator decides. */
+  status: z.enum(['joined', 'pending']),
+});
+export type JoinOutcome = z.infer<typeof joinOutcome>;
 
 // ---- Reports ---------------------------------------------------------------------------
 
@@ -205,6 +263,81 @@ export const moderationEndpoints = {
     params: channelPersonParams,
     body: roleBody,
     response: moderationState,
+  }),
+  approval: endpoint({
+    method: 'PUT',
+    path: '/v1/channels/:id/moderation/approval',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'Require a moderator to approve who joins through a group link',
+    params: idParams,
+    body: approvalBody,
+    response: moderationState,
+  }),
+  createLink: endpoint({
+    method: 'POST',
+    path: '/v1/channels/:id/moderation/links',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'Make a group link; its token is in this answer only',
+    params: idParams,
+    status: 201,
+    response: z.object({ link: groupLink, token: groupLinkToken }),
+  }),
+  links: endpoint({
+    method: 'GET',
+    path: '/v1/channels/:id/moderation/links',
+    access: 'device',
+    tags: ['moderation'],
+    summary: "The group's links (owners and moderators), without their tokens",
+    params: idParams,
+    response: z.object({ links: z.array(groupLink) }),
+  }),
+  revokeLink: endpoint({
+    method: 'DELETE',
+    path: '/v1/channels/:id/moderation/links/:linkId',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'Revoke a group link: opening it fails from now on',
+    params: channelLinkParams,
+    response: groupLink,
+  }),
+  joinRequests: endpoint({
+    method: 'GET',
+    path: '/v1/channels/:id/moderation/join-requests',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'People waiting for approval to join (owners and moderators)',
+    params: idParams,
+    response: z.object({ requests: z.array(joinRequest) }),
+  }),
+  decideJoin: endpoint({
+    method: 'POST',
+    path: '/v1/channels/:id/moderation/join-requests/:personId',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'Approve (adds them) or refuse a request to join',
+    params: channelPersonParams,
+    body: joinDecisionBody,
+    response: z.object({ requests: z.array(joinRequest) }),
+  }),
+  previewLink: endpoint({
+    method: 'POST',
+    path: '/v1/group-links/preview',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'The group a link leads to, before joining',
+    body: groupLinkBody,
+    response: groupLinkPreview,
+  }),
+  joinByLink: endpoint({
+    method: 'POST',
+    path: '/v1/group-links/join',
+    access: 'device',
+    tags: ['moderation'],
+    summary: 'Join a group through its link, or ask to when it requires approval',
+    body: groupLinkBody,
+    response: joinOutcome,
   }),
   createReport: endpoint({
     method: 'POST',

@@ -1,9 +1,10 @@
-import { SpreekuurClient, isSpreekuurError, type ChatMessage, type TrustChange } from '@spreekuur/client';
+import type { ChatMessage, SpreekuurClient, TrustChange } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
 import { SealedIndexedDbStore } from '../storage/sealed-store.ts';
 import { becomeLeader, type Leadership } from './leader.ts';
+import { isSpreekuurError, loadSdk, prefetchSdk } from './sdk.ts';
 import { Observable } from './store.ts';
 
 export type Phase = 'starting' | 'other-tab' | 'join' | 'ready' | 'revoked';
@@ -28,6 +29,13 @@ export const pending = new Observable<Pending[]>([]);
 /** The highest message others have read, per channel (read marks on own messages). */
 export const othersRead = new Observable<Record<string, number>>({});
 export const othersDelivered = new Observable<Record<string, number>>({});
+/**
+ * Why the server refused this person's last message in a channel (a moderation rule: muted,
+ * slow mode, locked), shown in the composer until a message there goes out again.
+ */
+export const sendRefusals = new Observable<Record<string, { code: string; retryAfter?: number } | undefined>>(
+  {},
+);
 /** How far this person has read, per channel (unread counts). */
 export const ownRead = new Observable<Record<string, number>>({});
 /** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
@@ -39,6 +47,8 @@ let leadership: Leadership | null = null;
 let openChannel: string | null = null;
 /** Signed in and connected at least once: receipts wait until then (no token before). */
 let signedIn = false;
+/** The same for screens: server calls wait for it (a reload shows what the device has first). */
+export const signedInOnce = new Observable(false);
 
 export function currentClient(): SpreekuurClient {
   if (!client) throw new Error('not signed in');
@@ -53,6 +63,7 @@ export function deviceStore(): SealedIndexedDbStore | null {
 /** Takes the device lock, opens the sealed store and signs in silently when registered. */
 export async function start(steal = false): Promise<void> {
   phase.set('starting');
+  prefetchSdk();
   leadership = await becomeLeader(steal);
   if (!leadership) {
     phase.set('other-tab');
@@ -63,8 +74,19 @@ export async function start(steal = false): Promise<void> {
     client = null;
     phase.set('other-tab');
   });
+  // A first visit has no database yet: show the join form at once, without making one (the
+  // store opens when the person presses "Verder"); a device that never registered has an empty one.
+  if (!(await mayHaveDevice())) {
+    phase.set('join');
+    return;
+  }
   store ??= await SealedIndexedDbStore.open();
+  if ((await store.keys('')).length === 0) {
+    phase.set('join');
+    return;
+  }
   try {
+    const { SpreekuurClient } = await loadSdk();
     client = await SpreekuurClient.open({ store, locale: locale() });
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_CLIENT_NOT_REGISTERED') {
@@ -76,6 +98,16 @@ export async function start(steal = false): Promise<void> {
   await connected(client);
 }
 
+/** The database name `storage/idb.ts` opens by default. */
+const DEVICE_DATABASE = 'spreekuur';
+
+/** False only when this browser surely has no device database (so it is a first visit). */
+async function mayHaveDevice(): Promise<boolean> {
+  if (store || !('databases' in indexedDB)) return true;
+  const names = await indexedDB.databases().catch(() => null);
+  return !names || names.some((db) => db.name === DEVICE_DATABASE);
+}
+
 /**
  * Registers this device with an invite code; throws a SpreekuurError the form explains. Without
  * a name it links the device to an existing account (a device-link code, ui/trust): the server
@@ -83,6 +115,7 @@ export async function start(steal = false): Promise<void> {
  */
 export async function join(inviteCode: string, displayName?: string): Promise<void> {
   store ??= await SealedIndexedDbStore.open();
+  const { SpreekuurClient } = await loadSdk();
   const registered = await SpreekuurClient.register({
     serverUrl: location.origin,
     store,
@@ -119,6 +152,7 @@ async function connected(device: SpreekuurClient): Promise<void> {
   try {
     await device.connect();
     signedIn = true;
+    signedInOnce.set(true);
     me.set(await device.me());
   } catch (error) {
     if (isSpreekuurError(error) && error.code === 'ERR_AUTH_DEVICE_REVOKED') return revoked();
@@ -146,6 +180,7 @@ function retryConnect(device: SpreekuurClient): void {
     try {
       await device.connect();
       signedIn = true;
+      signedInOnce.set(true);
       window.removeEventListener('online', onOnline);
       clearInterval(timer);
       online.set(true);
@@ -300,7 +335,10 @@ function isNetworkError(error: unknown): boolean {
 function trySend(clientId: string, channelId: string, text: string): void {
   currentClient()
     .sendText(channelId, text, { clientId })
-    .then(() => unsent.delete(clientId))
+    .then(() => {
+      unsent.delete(clientId);
+      if (sendRefusals.value[channelId]) sendRefusals.update((all) => ({ ...all, [channelId]: undefined }));
+    })
     .catch((error: unknown) => {
       if (isNetworkError(error) && !online.value) {
         // Still waiting: the SDK's outbox keeps most sends itself; this covers the ones it refuses offline.
@@ -311,6 +349,11 @@ function trySend(clientId: string, channelId: string, text: string): void {
       const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
       // Refused until the person accepts the changed key (block policy): kept for sendHeld().
       if (keyChanged) held.set(clientId, { channelId, text });
+      if (isSpreekuurError(error))
+        sendRefusals.update((all) => ({
+          ...all,
+          [channelId]: { code: error.code, retryAfter: error.details.retryAfter },
+        }));
       pending.update((items) =>
         items.map((item) =>
           item.clientId === clientId
@@ -348,11 +391,14 @@ export function sendText(channelId: string, text: string): void {
   trySend(clientId, channelId, text);
 }
 
+/** Whether desktop notices may show now: workers get none off duty (set by ui/worker/quiet-hours.tsx). */
+export const notificationsAllowed = new Observable(true);
+
 let notifyTimer: ReturnType<typeof setTimeout> | undefined;
 /** A desktop notice while the tab is in the background; never the message itself. */
 function notify(): void {
   if (document.visibilityState === 'visible' || !('Notification' in window)) return;
-  if (Notification.permission !== 'granted' || notifyTimer) return;
+  if (Notification.permission !== 'granted' || notifyTimer || !notificationsAllowed.value) return;
   notifyTimer = setTimeout(() => (notifyTimer = undefined), 5_000);
   new Notification(t('notificationTitle'), { body: t('notificationBody'), tag: 'spreekuur-message' });
 }

@@ -3,13 +3,20 @@ import { onLocaleChange, setLocale, locale, t } from '../i18n.ts';
 import { route } from '../router.ts';
 import { me, online, phase, start } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
-import { Chat } from './chat.tsx';
-import { Home } from './home.tsx';
 import { Join } from './join.tsx';
-import { featurePages } from './features.ts';
-import { findPage } from './pages.ts';
 import { LinkThisDevicePage } from './trust/link-entry.tsx';
 import { isLinkPath } from './trust/paths.ts';
+import type * as ScreensModule from './screens.tsx';
+
+/** The screens after joining load apart from the first screen (see docs/web.md, Weight); started at once. */
+type Screens = typeof ScreensModule;
+let screens: Promise<Screens> | null = null;
+const loadScreens = () =>
+  (screens ??= import('./screens.tsx').catch((error: unknown) => {
+    screens = null; // offline before it came: try again on the next render
+    throw error;
+  }));
+void loadScreens().catch(() => undefined);
 
 function useLocale() {
   const [, force] = useState(0);
@@ -74,7 +81,10 @@ export function App() {
 }
 
 function Page({ path }: { path: string }) {
-  const chat = /^\/gesprek\/([0-9a-f-]{36})$/.exec(path);
-  if (chat) return <Chat channelId={chat[1]!} />;
-  return findPage(featurePages, path) ?? <Home />;
+  const [loaded, setLoaded] = useState<Screens | null>(null);
+  useEffect(() => {
+    loadScreens().then(setLoaded, () => undefined);
+  }, []);
+  if (!loaded) return <p role="status">{t('loading')}</p>;
+  return <loaded.Screen path={path} />;
 }

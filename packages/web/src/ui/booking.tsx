@@ -40,6 +40,8 @@ export function Booking({ teamId }: { teamId: string }) {
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [mine, setMine] = useState<Appointment[]>([]);
   const [error, setError] = useState('');
+  const [moving, setMoving] = useState<{ appointment: Appointment; slots: Slot[] | null } | null>(null);
+  const [done, setDone] = useState('');
 
   const loadMine = () =>
     currentClient()
@@ -59,22 +61,53 @@ export function Booking({ teamId }: { teamId: string }) {
   }, [teamId]);
 
   const workerId = workerIds[0];
+  const freeSlots = async (appointmentTypeId: string, worker: string) =>
+    (
+      await currentClient().call(appointmentEndpoints.slots, {
+        query: {
+          appointmentTypeId,
+          workerId: worker,
+          from: localDate(0),
+          to: localDate(DAYS_AHEAD - 1),
+          timeZone: ZONE,
+        },
+      })
+    ).slots.slice(0, SLOTS_SHOWN);
+  /** Moving keeps the kind and the worker: only the time changes (the server retires the old reminders). */
+  const startMove = async (a: Appointment) => {
+    setError('');
+    setDone('');
+    setMoving({ appointment: a, slots: null });
+    try {
+      const slots = await freeSlots(a.appointmentTypeId, a.workerId);
+      setMoving({ appointment: a, slots: slots.filter((s) => s.start !== a.start) });
+    } catch {
+      setError(t('errorUnknown'));
+    }
+  };
+  const move = async (slot: Slot) => {
+    if (!moving) return;
+    setError('');
+    try {
+      await currentClient().call(appointmentEndpoints.reschedule, {
+        params: { id: moving.appointment.id },
+        body: { start: slot.start },
+      });
+      setMoving(null);
+      setDone(t('worker_moved'));
+      await loadMine();
+    } catch {
+      setError(t('slotGone'));
+      await startMove(moving.appointment);
+    }
+  };
   const choose = async (type: AppointmentType) => {
     setChosen(type);
     setSlots(null);
     setError('');
     if (!workerId) return setSlots([]);
     try {
-      const listing = await currentClient().call(appointmentEndpoints.slots, {
-        query: {
-          appointmentTypeId: type.id,
-          workerId,
-          from: localDate(0),
-          to: localDate(DAYS_AHEAD - 1),
-          timeZone: ZONE,
-        },
-      });
-      setSlots(listing.slots.slice(0, SLOTS_SHOWN));
+      setSlots(await freeSlots(type.id, workerId));
     } catch {
       setError(t('errorUnknown'));
     }
@@ -95,6 +128,7 @@ export function Booking({ teamId }: { teamId: string }) {
     }
   };
   const cancel = async (id: string) => {
+    setDone('');
     try {
       await currentClient().call(appointmentEndpoints.cancel, { params: { id } });
       await loadMine();
@@ -139,10 +173,33 @@ export function Booking({ teamId }: { teamId: string }) {
                   <button type="button" onClick={save}>
                     {t('addToCalendar')}
                   </button>
+                  <button
+                    type="button"
+                    aria-expanded={moving?.appointment.id === a.id}
+                    onClick={() => void startMove(a)}
+                  >
+                    {t('worker_moveAppointment')}
+                  </button>
                   <button type="button" onClick={() => void cancel(a.id)}>
                     {t('cancelAppointment')}
                   </button>
                 </p>
+                {moving?.appointment.id === a.id && moving.slots && (
+                  <fieldset>
+                    <legend>{t('worker_chooseNewTime')}</legend>
+                    {moving.slots.length === 0 && <p>{t('noSlots')}</p>}
+                    <div class="slots move">
+                      {moving.slots.map((slot) => (
+                        <button key={slot.start} type="button" onClick={() => void move(slot)}>
+                          {when(slot.start)}
+                        </button>
+                      ))}
+                    </div>
+                    <button type="button" onClick={() => setMoving(null)}>
+                      {t('worker_keepTime')}
+                    </button>
+                  </fieldset>
+                )}
               </li>
             );
           })}
@@ -177,6 +234,7 @@ export function Booking({ teamId }: { teamId: string }) {
           </div>
         </fieldset>
       )}
+      <p role="status">{done}</p>
       <p class="error" role="alert">
         {error}
       </p>

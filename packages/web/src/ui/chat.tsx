@@ -14,6 +14,7 @@ import {
 } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
 import { Attach, Download } from './files.tsx';
+import { ComposerNotice } from './moderation/composer-notice.tsx';
 import { GroupTools, MessageTools } from './moderation/group-tools.tsx';
 import { TrustNotice, VerifiedMark } from './trust/conversation-notice.tsx';
 import { OfficeHourTools } from './worker/conversation-tools.tsx';
@@ -113,6 +114,7 @@ export function Chat({ channelId }: { channelId: string }) {
         ))}
         <li ref={end} class="end" aria-hidden="true" />
       </ol>
+      {channel && <ComposerNotice channel={channel} />}
       <form class="composer" onSubmit={submit}>
         <label for="message" class="visually-hidden">
           {t('messageLabel')}

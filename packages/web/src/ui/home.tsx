@@ -2,7 +2,16 @@ import type { Person } from '@spreekuur/protocol/identity';
 import { useEffect, useState } from 'preact/hooks';
 import { locale, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
-import { channels, currentClient, me, messages, openDirect, ownRead, unreadCount } from '../state/session.ts';
+import {
+  channels,
+  currentClient,
+  me,
+  messages,
+  openDirect,
+  ownRead,
+  signedInOnce,
+  unreadCount,
+} from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
 import { Fragment } from 'preact';
 import { AdminPanel } from './admin.tsx';
@@ -14,6 +23,9 @@ import { NotificationsButton } from './notifications.tsx';
 import { OfficeHours } from './office-hours.tsx';
 import { featureLinks } from './features.ts';
 import { WorkerTeam } from './worker-console.tsx';
+import { ClosedNotice } from './worker/conversation-tools.tsx';
+import { QuietHours, Reachable } from './worker/quiet-hours.tsx';
+import { Reminders } from './worker/reminders.tsx';
 
 export function Home() {
   const person = useObservable(me);
@@ -22,13 +34,17 @@ export function Home() {
   useObservable(ownRead);
   const [people, setPeople] = useState<Person[]>([]);
   const selfId = person?.person.id;
+  // After a reload the home screen shows what the device has before it signed in: the server's
+  // panels wait until then (their calls would be refused without a token).
+  const live = useObservable(signedInOnce);
 
   useEffect(() => {
+    if (!live) return;
     currentClient()
       .people()
       .then((found) => setPeople(found.filter((p) => p.id !== selfId)))
       .catch(() => undefined);
-  }, [selfId]);
+  }, [selfId, live]);
 
   const title = (channelId: string) => {
     const channel = list.find((c) => c.id === channelId);
@@ -49,17 +65,30 @@ export function Home() {
 
   const role = person?.person.role;
   const teamIds = person?.person.teamIds ?? [];
+  /** Residents see when a worker of their team reads a message sent now. */
+  const reachableHint = (personId: string | undefined) => {
+    const other = people.find((p) => p.id === personId);
+    if (role !== 'resident' || other?.role !== 'worker' || !other.teamIds.some((id) => teamIds.includes(id)))
+      return null;
+    return <Reachable workerId={other.id} />;
+  };
   return (
     <>
       <NotificationsButton />
-      {role === 'resident' &&
+      {live && role === 'resident' && <Reminders />}
+      {live && role !== 'resident' && <ClosedNotice />}
+      {live && role === 'worker' && <QuietHours />}
+      {live &&
+        role === 'resident' &&
         teamIds.map((id) => (
           <Fragment key={id}>
             <OfficeHours teamId={id} />
             <Booking teamId={id} />
           </Fragment>
         ))}
-      {role === 'worker' && teamIds.map((id, index) => <WorkerTeam key={id} teamId={id} index={index} />)}
+      {live &&
+        role === 'worker' &&
+        teamIds.map((id, index) => <WorkerTeam key={id} teamId={id} index={index} />)}
       <section aria-labelledby="conversations-title">
         <h1 id="conversations-title">{t('conversations')}</h1>
         {list.length === 0 && <p>{t('noConversations')}</p>}
@@ -76,7 +105,11 @@ export function Home() {
                     navigate(`/gesprek/${channel.id}`);
                   }}
                 >
-                  <span>{title(channel.id)}</span>
+                  <span>
+                    {title(channel.id)}{' '}
+                    {channel.kind === 'direct' &&
+                      reachableHint(channel.members.find((m) => m.personId !== selfId)?.personId)}
+                  </span>
                   {unread > 0 && (
                     <span class="badge" aria-label={t('unreadLabel', { n: unread })}>
                       {t('unread', { n: unread })}
@@ -99,7 +132,7 @@ export function Home() {
                   class="row"
                   onClick={() => void openDirect(p.id).then((c) => navigate(`/gesprek/${c.id}`))}
                 >
-                  {p.displayName}
+                  <span>{p.displayName}</span> {reachableHint(p.id)}
                 </button>
               </li>
             ))}
@@ -111,7 +144,7 @@ export function Home() {
       {person?.person.role === 'worker' && (
         <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
       )}
-      {person?.person.role === 'admin' && <AdminPanel />}
+      {live && person?.person.role === 'admin' && <AdminPanel />}
       <MoreLinks role={role} />
     </>
   );

@@ -2,7 +2,9 @@ import { identityEndpoints, type CreatedInvite } from '@spreekuur/protocol/ident
 import { useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { currentClient } from '../state/session.ts';
+import { navigate } from '../router.ts';
 import { QrCode } from './qr-code.tsx';
+import { lastInvite, printHref } from './worker/print-invite.tsx';
 
 const VALID_DAYS = 7;
 
@@ -23,11 +25,11 @@ export function InvitePanel({
   const create = async () => {
     setError('');
     try {
-      setInvite(
-        await currentClient().call(identityEndpoints.createInvite, {
-          body: { role, teamId, expiresInDays: VALID_DAYS },
-        }),
-      );
+      const made = await currentClient().call(identityEndpoints.createInvite, {
+        body: { role, teamId, expiresInDays: VALID_DAYS },
+      });
+      setInvite(made);
+      if (role === 'resident') lastInvite.set(made);
     } catch {
       setError(t('errorUnknown'));
     }
@@ -64,6 +66,19 @@ export function InvitePanel({
             {t('inviteLink')}: <a href={invite.joinUrl}>{invite.joinUrl}</a>
           </p>
           <QrCode text={invite.joinUrl} label={t('inviteQr', { code: invite.code })} />
+          {role === 'resident' && (
+            <p>
+              <a
+                href={printHref(invite)}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(printHref(invite));
+                }}
+              >
+                {t('worker_printLink')}
+              </a>
+            </p>
+          )}
         </div>
       )}
     </section>

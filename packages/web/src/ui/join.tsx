@@ -1,8 +1,7 @@
-import { isSpreekuurError } from '@spreekuur/client';
-import { inviteCode as inviteCodeSchema } from '@spreekuur/protocol/identity';
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
+import { isSpreekuurError, loadSdk } from '../state/sdk.ts';
 import { join } from '../state/session.ts';
 import { LinkDeviceEntry } from './trust/link-entry.tsx';
 
@@ -44,11 +43,15 @@ export function Join() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (!inviteCodeSchema.safeParse(code).success) return setError({ field: 'code', key: 'errorCodeFormat' });
-    if (!name.trim()) return setError({ field: 'name', key: 'errorNameMissing' });
     setError(null);
     setBusy(true);
     try {
+      // The code's rule lives in the protocol, which comes with the SDK (loading since the form showed).
+      const sdk = await loadSdk().catch(() => null);
+      if (!sdk) return setError({ field: 'form', key: 'errorNetwork' });
+      const { inviteCode } = sdk;
+      if (!inviteCode.safeParse(code).success) return setError({ field: 'code', key: 'errorCodeFormat' });
+      if (!name.trim()) return setError({ field: 'name', key: 'errorNameMissing' });
       await join(code, name.trim());
       navigate('/');
     } catch (caught) {

@@ -1,17 +1,19 @@
 import type { DutyStatus, TeamQueue } from '@spreekuur/protocol/scheduling';
-import { dutyEndpoints, queueEndpoints } from '@spreekuur/protocol/scheduling';
+import { dutyEndpoints, officeHoursEndpoints, queueEndpoints } from '@spreekuur/protocol/scheduling';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { currentClient } from '../state/session.ts';
 import { minutes } from '../time-words.ts';
 import { Appointments } from './appointments.tsx';
+import { dutyChanged } from './worker/quiet-hours.tsx';
 
 /** A worker's team: on/off duty, the live queue (no message content), take the next resident. */
 export function WorkerTeam({ teamId, index }: { teamId: string; index: number }) {
   const [duty, setDuty] = useState<DutyStatus | null>(null);
   const [queue, setQueue] = useState<TeamQueue | null>(null);
   const [error, setError] = useState('');
+  const [autoAssign, setAutoAssign] = useState(false);
   const [, tick] = useState(0);
 
   useEffect(() => {
@@ -21,6 +23,10 @@ export function WorkerTeam({ teamId, index }: { teamId: string; index: number })
       .then(setDuty)
       .catch(() => undefined);
     client.watchQueue(teamId).then(setQueue, () => undefined);
+    client
+      .call(officeHoursEndpoints.hours, { params: { teamId } })
+      .then((doc) => setAutoAssign(doc.settings.autoAssign))
+      .catch(() => undefined);
     const off = client.on('queue', (update) => {
       if (update.teamId === teamId) setQueue(update);
     });
@@ -43,6 +49,7 @@ export function WorkerTeam({ teamId, index }: { teamId: string; index: number })
           body: { onDuty: !onDuty },
         }),
       );
+      dutyChanged.update((n) => n + 1);
     } catch {
       setError(t('errorUnknown'));
     }
@@ -86,6 +93,7 @@ export function WorkerTeam({ teamId, index }: { teamId: string; index: number })
           ))}
         </ol>
       )}
+      {autoAssign && <p class="hint">{t('worker_autoAssignOn')}</p>}
       <button type="button" class="primary" disabled={!onDuty || !next} onClick={() => void take()}>
         {t('takeNext')}
       </button>

@@ -1,12 +1,14 @@
 import type { Database, Queryable } from '@spreekuur/db';
-import { PINS_MAX, type ModerationChange, type ModerationState } from '@spreekuur/protocol/chat';
+import { PINS_MAX, type ModerationState } from '@spreekuur/protocol/chat';
 import { AppError } from '@spreekuur/protocol/errors';
-import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
+import type { Principal } from '@spreekuur/server';
 import type { MembershipEnded } from '../channels/channel-service.ts';
 import type { Delivery } from '../delivery/delivery.ts';
 import { removeMember, requireMembership, type Membership } from '../store/channel-store.ts';
-import { appendEvent, findMessage } from '../store/event-store.ts';
-import { isModerated, mayActOn, mayChangeRoles, mayModerate } from './domain/moderation-rules.ts';
+import { findMessage } from '../store/event-store.ts';
+import { isModerated, mayActOn, mayChangeRoles } from './domain/moderation-rules.ts';
+import { runModerationAction, type ApplyAction } from './moderation-action.ts';
+import { deleteJoinRequest } from './store/join-store.ts';
 import {
   activeRole,
   addBan,
@@ -22,12 +24,6 @@ import {
   setSlowMode,
 } from './store/moderation-store.ts';
 
-/** What one action did: the log entries to push, and who else must hear of them (a removed member). */
-interface Outcome {
-  seqs: number[];
-  notify?: string[];
-}
-
 /**
  * Moderation of group channels: mute, ban, slow mode, lock, pins and roles. Each action is
  * checked, applied and logged (a `moderation` entry in the channel log, and an audit entry with
@@ -35,9 +31,9 @@ interface Outcome {
  */
 export class ModerationService {
   constructor(
-    private readonly db: Database,
-    private readonly delivery: Delivery,
-    private readonly clock: () => Date,
+    readonly db: Database,
+    readonly delivery: Delivery,
+    readonly clock: () => Date,
     private readonly membershipEnded: MembershipEnded = async () => undefined,
   ) {}
 
@@ -78,6 +74,8 @@ export class ModerationService {
         if (personId === principal.personId) throw new AppError('ERR_MOD_PROTECTED_MEMBER');
         await requirePersonOfOrg(tx, principal.orgId, personId);
       }
+      // A request to join waiting for approval goes too: a ban keeps them out of every path in.
+      await deleteJoinRequest(tx, channelId, personId);
       if (!(await addBan(tx, membership.channel, personId, principal.personId, now))) return null;
       return { type: 'banned', personId };
     });
@@ -142,46 +140,8 @@ export class ModerationService {
     });
   }
 
-  /**
-   * One moderation action: lock the channel, check the caller moderates this group, apply,
-   * log and audit, commit, push. `apply` returns null when nothing changed (no entry is logged).
-   */
-  private async act(
-    principal: Principal,
-    channelId: string,
-    apply: (
-      tx: Queryable,
-      membership: Membership,
-      now: Date,
-      outcome: Outcome,
-    ) => Promise<ModerationChange | null>,
-  ): Promise<ModerationState> {
-    const outcome: Outcome = { seqs: [] };
-    await this.db.transaction(async (tx) => {
-      const membership = await requireMembership(tx, principal, channelId, { lock: true });
-      if (!isModerated(membership.channel.kind)) throw new AppError('ERR_MOD_GROUPS_ONLY');
-      if (!mayModerate(membership.channel.kind, membership.role))
-        throw new AppError('ERR_CHAT_ROLE_REQUIRED');
-      const now = this.clock();
-      const change = await apply(tx, membership, now, outcome);
-      if (!change) return;
-      outcome.seqs.push(
-        await appendEvent(
-          tx,
-          membership.channel,
-          { kind: 'moderation', data: { change, byPersonId: principal.personId } },
-          now,
-        ),
-      );
-      await recordAudit(tx, {
-        ...actorOf(principal),
-        action: `moderation.${change.type}`,
-        subjectType: 'channel',
-        subjectId: channelId,
-        details: auditDetails(change),
-      });
-    });
-    await this.delivery.pushBySeq(channelId, outcome.seqs, outcome.notify ?? []);
+  private async act(principal: Principal, channelId: string, apply: ApplyAction): Promise<ModerationState> {
+    const outcome = await runModerationAction(this, principal, channelId, apply);
     // Only a ban removes anyone (`notify` names them).
     for (const personId of outcome.notify ?? [])
       await this.membershipEnded(principal.orgId, channelId, personId);
@@ -200,12 +160,6 @@ export class ModerationService {
     if (!mayActOn({ personId: principal.personId, role: membership.role }, { personId, role }))
       throw new AppError('ERR_MOD_PROTECTED_MEMBER');
   }
-}
-
-/** What the audit log keeps of an action: who and what, never content. */
-function auditDetails(change: ModerationChange): Record<string, string | number | boolean> {
-  const { type: _type, ...rest } = change;
-  return rest;
 }
 
 async function requirePersonOfOrg(db: Queryable, orgId: string, personId: string): Promise<void> {

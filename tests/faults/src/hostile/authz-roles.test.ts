@@ -212,6 +212,8 @@ const OWN_LIST =
 const NO_TARGET = 'not about a channel or team';
 const MEMBERS = 'open to every member; the non-member column is the check';
 const RESIDENTS_MAY = 'residents may call it (on their own team: the non-member column)';
+const LINK_HOLDERS =
+  'anyone of the organisation holding a group link may (services/chat/test/group-links.test.ts: bans, revoked links, other organisations)';
 const moderation = (path: string, body?: unknown) => (x: Fixture) => ({
   url: `/v1/channels/${x.group}/moderation${path ? '/' : ''}${path.replace('{p}', x.resident2.personId).replace('{seq}', String(x.groupSeq))}`,
   body,
@@ -421,6 +423,26 @@ const TABLE: Record<string, Row> = {
     resident: moderation('roles/{p}', { role: 'moderator' }),
     nonMember: moderation('roles/{p}', { role: 'moderator' }),
   },
+  'PUT /v1/channels/:id/moderation/approval': {
+    resident: moderation('approval', { required: true }),
+    nonMember: moderation('approval', { required: true }),
+  },
+  'POST /v1/channels/:id/moderation/links': { resident: moderation('links'), nonMember: moderation('links') },
+  'GET /v1/channels/:id/moderation/links': { resident: moderation('links'), nonMember: moderation('links') },
+  'DELETE /v1/channels/:id/moderation/links/:linkId': {
+    resident: (x) => ({ url: `/v1/channels/${x.group}/moderation/links/${randomUUID()}` }),
+    nonMember: (x) => ({ url: `/v1/channels/${x.group}/moderation/links/${randomUUID()}` }),
+  },
+  'GET /v1/channels/:id/moderation/join-requests': {
+    resident: moderation('join-requests'),
+    nonMember: moderation('join-requests'),
+  },
+  'POST /v1/channels/:id/moderation/join-requests/:personId': {
+    resident: moderation('join-requests/{p}', { decision: 'approve' }),
+    nonMember: moderation('join-requests/{p}', { decision: 'approve' }),
+  },
+  'POST /v1/group-links/preview': { resident: LINK_HOLDERS, nonMember: LINK_HOLDERS },
+  'POST /v1/group-links/join': { resident: LINK_HOLDERS, nonMember: LINK_HOLDERS },
   'POST /v1/reports': {
     resident: MEMBERS,
     nonMember: (x) => ({ url: '/v1/reports', body: x.reportBody }),

@@ -1,12 +1,73 @@
 import type { ChatMessage } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../i18n.ts';
+import { currentClient } from '../../state/session.ts';
+import { useObservable } from '../../state/store.ts';
+import { groupStates, moderates, watchGroup } from './group-state.ts';
+import { lazy } from './lazy.tsx';
 
-/** The moderation actions of a group, under its member list (issue 11). Nothing yet. */
-export function GroupTools(_props: { channel: Channel }) {
-  return null;
+const GroupPanel = lazy(async () => (await import('./group-panel.tsx')).GroupPanel);
+const ReportForm = lazy(async () => (await import('./report-form.tsx')).ReportForm);
+
+/** The moderation actions of a group, under its member list: for its owners and moderators only. */
+export function GroupTools({ channel }: { channel: Channel }) {
+  return moderates(channel) ? <GroupPanel channel={channel} /> : null;
 }
 
-/** Actions on one message of a group: report, and for moderators pin or delete. Nothing yet. */
-export function MessageTools(_props: { channel: Channel; message: ChatMessage }) {
-  return null;
+/** Actions on one message of a group: report it (everyone, about someone else's), pin it (moderators). */
+export function MessageTools({ channel, message }: { channel: Channel; message: ChatMessage }) {
+  const [reporting, setReporting] = useState(false);
+  const [error, setError] = useState('');
+  const states = useObservable(groupStates);
+  const moderator = moderates(channel);
+  useEffect(() => watchGroup(channel.id), [channel.id]);
+  if (message.status !== 'ok') return null;
+  const pinned = states[channel.id]?.pins.some((pin) => pin.seq === message.seq) ?? false;
+  const formId = `report-${channel.id}-${message.seq}`;
+
+  const togglePin = async () => {
+    setError('');
+    try {
+      const moderation = currentClient().moderation;
+      const next = pinned
+        ? await moderation.unpin(channel.id, message.seq)
+        : await moderation.pin(channel.id, message.seq);
+      groupStates.update((all) => ({ ...all, [channel.id]: next }));
+    } catch {
+      setError(t('moderation_error'));
+    }
+  };
+
+  return (
+    <div class="message-tools">
+      {pinned && <span class="badge">{t('moderation_pinned')}</span>}
+      {!message.own && (
+        <button
+          type="button"
+          class="link"
+          aria-expanded={reporting}
+          aria-controls={formId}
+          onClick={() => setReporting(!reporting)}
+        >
+          {t('moderation_report')}
+        </button>
+      )}
+      {moderator && (
+        <button type="button" class="link" onClick={() => void togglePin()}>
+          {pinned ? t('moderation_unpin') : t('moderation_pin')}
+        </button>
+      )}
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+      {reporting && (
+        <div id={formId}>
+          <ReportForm channelId={channel.id} seq={message.seq} />
+        </div>
+      )}
+    </div>
+  );
 }

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { moderationEndpoints as endpoints } from '@spreekuur/protocol/chat';
 import { routeGroup } from '@spreekuur/server';
+import type { JoinService } from '../join-service.ts';
 import type { ModerationService } from '../moderation-service.ts';
 import type { ReportService } from '../report-service.ts';
 
 /** Group moderation and reports: endpoint from the protocol → one service call. */
 export async function moderationRoutes(
   app: FastifyInstance,
-  { moderation, reports }: { moderation: ModerationService; reports: ReportService },
+  {
+    moderation,
+    joins,
+    reports,
+  }: { moderation: ModerationService; joins: JoinService; reports: ReportService },
 ) {
   const routes = routeGroup(app);
   routes.add(endpoints.state, ({ principal, params }) => moderation.state(principal, params.id));
@@ -34,6 +39,24 @@ export async function moderationRoutes(
   routes.add(endpoints.setRole, ({ principal, params, body }) =>
     moderation.setRole(principal, params.id, params.personId, body.role),
   );
+  routes.add(endpoints.approval, ({ principal, params, body }) =>
+    joins.setApprovalRequired(principal, params.id, body.required),
+  );
+  routes.add(endpoints.createLink, ({ principal, params }) => joins.createLink(principal, params.id));
+  routes.add(endpoints.links, async ({ principal, params }) => ({
+    links: await joins.links(principal, params.id),
+  }));
+  routes.add(endpoints.revokeLink, ({ principal, params }) =>
+    joins.revokeLink(principal, params.id, params.linkId),
+  );
+  routes.add(endpoints.joinRequests, async ({ principal, params }) => ({
+    requests: await joins.joinRequests(principal, params.id),
+  }));
+  routes.add(endpoints.decideJoin, async ({ principal, params, body }) => ({
+    requests: await joins.decide(principal, params.id, params.personId, body.decision),
+  }));
+  routes.add(endpoints.previewLink, ({ principal, body }) => joins.preview(principal, body.token));
+  routes.add(endpoints.joinByLink, ({ principal, body }) => joins.join(principal, body.token));
   routes.add(endpoints.createReport, ({ principal, body }) => reports.create(principal, body));
   routes.add(endpoints.reportQueue, async ({ principal, params, query }) => ({
     reports: await reports.queue(principal, params.id, query.status),

@@ -176,8 +176,12 @@ export async function loadModerationState(
   now: Date,
 ): Promise<ModerationState> {
   // One after another: `db` may be a transaction's single connection.
-  const settings = await db.query<{ slow_mode_seconds: number | null; announcements_only: boolean }>(
-    `SELECT c.announcements_only, m.slow_mode_seconds
+  const settings = await db.query<{
+    slow_mode_seconds: number | null;
+    announcements_only: boolean;
+    approval_required: boolean | null;
+  }>(
+    `SELECT c.announcements_only, m.slow_mode_seconds, m.approval_required
          FROM channels c LEFT JOIN channel_moderation m ON m.channel_id = c.id WHERE c.id = $1`,
     [channelId],
   );
@@ -199,6 +203,7 @@ export async function loadModerationState(
     channelId,
     slowModeSeconds: row?.slow_mode_seconds ?? 0,
     locked: row?.announcements_only ?? false,
+    approvalRequired: row?.approval_required ?? false,
     mutes: mutes.rows.map((mute) => ({ personId: mute.person_id, until: mute.muted_until.toISOString() })),
     bans: bans.rows.map((ban) => ({
       personId: ban.person_id,
