@@ -51,6 +51,11 @@ export const createInviteBody = z.strictObject({
   expiresInDays: z.number().int().min(1).max(30).optional(),
 });
 
+/** A device-link code made for someone else (they lost their only phone): at most a week. */
+export const createPersonDeviceInviteBody = z.strictObject({
+  expiresInDays: z.number().int().min(1).max(7).optional(),
+});
+
 export const invite = z.object({
   id,
   kind: z.enum(['person', 'device']),
@@ -309,6 +314,18 @@ export const identityEndpoints = {
     summary: 'Revoke a person’s device (admins): it is signed out everywhere at once',
     params: personDeviceParams,
     status: 204,
+  }),
+  createPersonDeviceInvite: endpoint({
+    method: 'POST',
+    path: '/v1/people/:id/device-invites',
+    access: 'device',
+    tags: organisationTags,
+    summary:
+      'A device-link code for someone who lost their only phone (admins: anyone; workers: residents of their teams)',
+    params: idParams,
+    body: createPersonDeviceInviteBody,
+    status: 201,
+    response: createdInvite,
   }),
   createInvite: endpoint({
     method: 'POST',

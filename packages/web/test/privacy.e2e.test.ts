@@ -45,6 +45,7 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
   let worker: Page;
   let resident: Page;
   let newPhone: Page;
+  let thirdPhone: Page;
   let admin: Page;
   let recoveryKey: string;
   const question = `Mag ik mijn dossier inzien ${randomBytes(6).toString('hex')}`;
@@ -251,11 +252,62 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     await admin.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
   });
 
+  it('a resident who lost their only phone gets a link code from the admin and restores the backup', async () => {
+    await admin.getByRole('link', { name: /Terug|Back/ }).click();
+    await admin.getByRole('button', { name: 'Jan Privé inwoner' }).click();
+    await admin.getByRole('button', { name: 'Nieuw apparaat koppelen' }).click();
+    await admin
+      .getByText(
+        'Geef deze code aan Jan Privé. Op de nieuwe telefoon opent Jan Privé de link en zet daarna de back-up terug met de herstelsleutel.',
+      )
+      .waitFor();
+    const code = (await admin.getByTestId('link-for-code').textContent())!.trim();
+    // The link leads to the link page (the deployment's public address; here the test server's).
+    const href = await admin.getByRole('link', { name: /\/koppelen#/ }).getAttribute('href');
+    expect(href).toMatch(new RegExp(`/koppelen#${code}$`));
+    const link = `${suite.gateway.url}${new URL(href!).pathname}#${code}`;
+    await admin
+      .getByRole('img', { name: `QR-code met de koppellink voor Jan Privé. Of typ de code ${code}.` })
+      .waitFor();
+    await expectClean(admin, 'a link code for someone else');
+    // The resident's worker can make one too, from the home page (a second code; this one stays unused).
+    await worker.evaluate(() => {
+      history.pushState(null, '', '/');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await worker.getByText('Telefoon kwijt? Nieuw apparaat voor een inwoner').click();
+    await worker
+      .getByRole('listitem')
+      .filter({ hasText: 'Jan Privé' })
+      .getByRole('button', { name: 'Nieuw apparaat koppelen' })
+      .click();
+    await worker.getByText(/^Geef deze code aan Jan Privé\./).waitFor();
+    expect(await worker.getByTestId('link-for-code').textContent()).not.toBe(code);
+    await expectClean(worker, 'a worker’s link code for a resident');
+
+    // A fresh browser: nothing of the old phones, only the code and the recovery key.
+    thirdPhone = await newPerson();
+    await thirdPhone.goto(link);
+    await thirdPhone.getByRole('heading', { name: 'Dit apparaat koppelen' }).waitFor();
+    expect(await thirdPhone.getByLabel('Koppelcode').inputValue()).toBe(code);
+    await thirdPhone.getByLabel('Koppelcode').press('Enter');
+    await thirdPhone.getByText('Dit apparaat is gekoppeld').waitFor();
+    problems.errors.length = 0; // (no device of theirs approves it: contacts see a new device; the trust feature's to test)
+    await openLink(thirdPhone, 'Back-up en herstel', 'Back-up en herstel');
+    await thirdPhone.getByLabel('Uw herstelsleutel').fill(recoveryKey);
+    await thirdPhone.getByRole('button', { name: 'Terugzetten' }).click();
+    await thirdPhone.getByText(/Klaar\. \d+ berichten zijn teruggezet\./).waitFor({ timeout: 60_000 });
+    await openLink(thirdPhone, /Sanne \(wijkteam\)/, 'Gesprek met Sanne (wijkteam)');
+    await thirdPhone.getByText(question).waitFor();
+    await thirdPhone.getByText(answer).waitFor();
+  });
+
   it('an admin erases the resident after typing the name', async () => {
     // The resident's devices stop existing; their pages would only retry signing in (docs/web.md, Limits).
     await resident.close();
     await newPhone.close();
-    await admin.getByRole('link', { name: /Terug|Back/ }).click();
+    await thirdPhone.close();
+    // (the admin is on the home page since the test before)
     await admin.getByRole('button', { name: 'Jan Privé inwoner' }).click();
     await admin.getByRole('link', { name: 'Gegevens wissen: Jan Privé' }).click();
     await admin.getByRole('heading', { name: 'Gegevens van Jan Privé wissen', level: 1 }).waitFor();
@@ -267,7 +319,7 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     await admin.getByRole('button', { name: 'Definitief wissen' }).click();
     await admin
       .getByRole('status')
-      .getByText(/Jan Privé is gewist: 2 apparaten/)
+      .getByText(/Jan Privé is gewist: 3 apparaten/)
       .waitFor();
     await expectClean(admin, 'after erasing a person');
   });

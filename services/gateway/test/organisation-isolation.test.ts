@@ -180,6 +180,18 @@ const cases: Record<string, () => Promise<void>> = {
     }
     expect((await api(gateway, b.resident, 'GET', '/v1/me')).status).toBe(200);
   },
+  'POST /v1/people/:id/device-invites': async () => {
+    // A device-link code for someone of B would let A read as them: unknown to A's staff, refused to residents.
+    for (const personId of bPeople()) {
+      for (const actor of [a.admin, a.worker])
+        expect((await api(gateway, actor, 'POST', `/v1/people/${personId}/device-invites`, {})).status).toBe(
+          404,
+        );
+      expect(
+        (await api(gateway, a.resident, 'POST', `/v1/people/${personId}/device-invites`, {})).status,
+      ).toBe(403);
+    }
+  },
   'POST /v1/invites': async () => {
     expect(
       (await api(gateway, a.admin, 'POST', '/v1/invites', { role: 'worker', teamId: b.team.id })).status,

@@ -191,6 +191,41 @@ export const organisationCommands = [
     },
   }),
   command({
+    name: 'person link-device',
+    summary: {
+      nl: 'Koppelcode voor iemand die de enige telefoon kwijt is (beheerders; medewerkers voor hun inwoners)',
+      en: 'A link code for someone who lost their only phone (admins; workers for their residents)',
+    },
+    example: 'person link-device --person 47a5… --days 2',
+    args: z.object({ person: uuid, days: z.coerce.number().int().min(1).max(7).optional() }),
+    options: {
+      person: personOption,
+      days: {
+        help: { nl: 'Dagen geldig (1-7, standaard 1)', en: 'Days valid (1-7, default 1)' },
+        placeholder: 'n',
+      },
+    },
+    async run(ctx, args) {
+      const link = await (
+        await ctx.device()
+      ).call(identity.createPersonDeviceInvite, {
+        params: { id: args.person },
+        body: args.days ? { expiresInDays: args.days } : {},
+      });
+      return output(link, [
+        ...inviteLines(
+          ctx,
+          link,
+          ctx.say('Koppelcode voor een nieuw apparaat', 'Link code for a new device'),
+        ),
+        ctx.say(
+          'Het nieuwe apparaat is nog door geen ander apparaat goedgekeurd: contactpersonen zien een nieuw apparaat.',
+          'No other device has approved the new device: contacts see a new device.',
+        ),
+      ]);
+    },
+  }),
+  command({
     name: 'person revoke-device',
     summary: {
       nl: 'Een apparaat van iemand afmelden (beheerders)',

@@ -1,5 +1,7 @@
 /** The words of the worker screens (see ../i18n.ts): Dutch first, English with the same keys. */
 export const nl = {
+  // A new device for a resident who lost their only phone (link-device-for.tsx)
+  worker_newDeviceTitle: 'Telefoon kwijt? Nieuw apparaat voor een inwoner',
   // Office hours editor
   worker_hoursLink: 'Openingstijden en sluitingen',
   worker_hoursTitle: 'Openingstijden van het team',
@@ -111,6 +113,7 @@ export const nl = {
 };
 
 export const en: Record<keyof typeof nl, string> = {
+  worker_newDeviceTitle: 'Lost phone? A new device for a resident',
   worker_hoursLink: 'Opening hours and closures',
   worker_hoursTitle: "The team's opening hours",
   worker_hoursIntro: 'At these times residents can chat with you. Times are in Dutch time.',

@@ -17,6 +17,7 @@ import { Fragment } from 'preact';
 import { AdminPanel } from './admin.tsx';
 import { Booking } from './booking.tsx';
 import { InvitePanel } from './invite.tsx';
+import { ResidentsNewDevice } from './link-device-for.tsx';
 import { NewGroup } from './new-group.tsx';
 import { NotificationsButton } from './notifications.tsx';
 import { OfficeHours } from './office-hours.tsx';
@@ -139,6 +140,7 @@ export function Home() {
         </section>
       )}
       {role === 'worker' && <NewGroup people={people} />}
+      {role === 'worker' && <ResidentsNewDevice people={people} />}
       {person?.person.role === 'worker' && (
         <InvitePanel role="resident" teams={person.person.teamIds.map((id) => ({ id, name: t('team') }))} />
       )}

@@ -6,6 +6,7 @@ import { locale, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { currentClient, me } from '../state/session.ts';
 import { useObservable } from '../state/store.ts';
+import { LinkDeviceFor } from './link-device-for.tsx';
 import { PRIVACY_PATHS } from './privacy/paths.ts';
 
 type Device = z.infer<typeof device>;
@@ -79,6 +80,7 @@ export function PeopleAdmin() {
                     ))}
                   </ul>
                   {devices.length === 0 && <p>{t('noDevices')}</p>}
+                  <LinkDeviceFor key={p.id} person={p} />
                   <p>
                     <a
                       href={PRIVACY_PATHS.erase(p.id)}

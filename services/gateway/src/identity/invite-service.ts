@@ -10,9 +10,9 @@ import {
   type RegisterResult,
   type Role,
 } from '@spreekuur/protocol/identity';
-import { actorOf, recordAudit, type Principal } from '@spreekuur/server';
+import { actorOf, recordAudit, requireRole, type Principal } from '@spreekuur/server';
 import { formatInviteCode, hashInviteCode, INVITE_CODE_BYTES } from './domain/invite-code.ts';
-import { decideInvite } from './domain/invite-policy.ts';
+import { decideDeviceLinkFor, decideInvite } from './domain/invite-policy.ts';
 import { verifyEd25519 } from './signatures.ts';
 import { deviceRevokedLocked, insertDevice } from './store/device-store.ts';
 import {
@@ -25,10 +25,12 @@ import {
   type InviteCreator,
   type NewInvite,
 } from './store/invite-store.ts';
-import { insertPerson, roleOf } from './store/people-store.ts';
+import { insertPerson, roleOfActive } from './store/people-store.ts';
 import { addTeamMember, teamExists, teamIdsOf } from './store/team-store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The web app's page where a new device enters a link code (packages/web/src/ui/trust/paths.ts). */
+const LINK_PAGE = '/koppelen';
 
 export interface InviteSettings {
   publicUrl: string;
@@ -57,10 +59,50 @@ export class InviteService {
     invite: NewInvite,
     creator: InviteCreator,
     expiresAt: Date,
+    page = '/join',
   ): Promise<CreatedInvite> {
     const code = formatInviteCode(randomBytes(INVITE_CODE_BYTES));
     const created = await insertInvite(tx, orgId, invite, creator, hashInviteCode(code), expiresAt);
-    return { ...created, code, joinUrl: `${this.deps.settings.publicUrl}/join#${code}` };
+    return { ...created, code, joinUrl: `${this.deps.settings.publicUrl}${page}#${code}` };
+  }
+
+  /**
+   * A device-link code for someone else, who lost their only phone and so cannot make one.
+   * The device it links is theirs but certified by none of their devices: contacts see a new,
+   * unapproved device (docs/privacy.md). The person sees the entry in their audit trail.
+   */
+  async createDeviceLinkFor(
+    principal: Principal,
+    personId: string,
+    request: { expiresInDays?: number | undefined },
+  ): Promise<CreatedInvite> {
+    const now = this.deps.clock();
+    requireRole(principal, 'admin', 'worker');
+    return this.deps.db.transaction(async (tx) => {
+      const role = await roleOfActive(tx, principal.orgId, personId);
+      if (!role) throw new AppError('ERR_NOT_FOUND', 'person not found');
+      const decision = decideDeviceLinkFor(
+        { role: principal.role, teamIds: await teamIdsOf(tx, principal.orgId, principal.personId) },
+        { role, teamIds: await teamIdsOf(tx, principal.orgId, personId) },
+      );
+      if (!decision.allowed) throw new AppError('ERR_FORBIDDEN', decision.reason.replaceAll('_', ' '));
+      const created = await this.issue(
+        tx,
+        principal.orgId,
+        { kind: 'device', personId },
+        { personId: principal.personId, deviceId: principal.deviceId },
+        this.expiry(now, request.expiresInDays ?? 1),
+        LINK_PAGE,
+      );
+      await recordAudit(tx, {
+        ...actorOf(principal),
+        action: 'device.link_created',
+        subjectType: 'invite',
+        subjectId: created.id,
+        details: { forPersonId: personId },
+      });
+      return created;
+    });
   }
 
   async create(
@@ -187,7 +229,7 @@ export class InviteService {
           if (invite.team_id) await addTeamMember(tx, invite.org_id, invite.team_id, personId);
         } else {
           personId = invite.person_id!;
-          const existing = await roleOf(tx, invite.org_id, personId);
+          const existing = await roleOfActive(tx, invite.org_id, personId);
           if (!existing) throw new AppError('ERR_INVITE_NOT_FOUND');
           role = existing;
         }

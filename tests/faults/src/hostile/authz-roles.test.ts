@@ -258,6 +258,14 @@ const TABLE: Record<string, Row> = {
     resident: asBoth((x) => ({ url: `/v1/people/${x.resident2.personId}/devices/${x.resident2.deviceId}` })),
     nonMember: (x) => ({ url: `/v1/people/${x.resident.personId}/devices/${x.resident.deviceId}` }),
   },
+  'POST /v1/people/:id/device-invites': {
+    // A resident may make a device-link code for nobody, not even a neighbour or their worker.
+    resident: (x) => [
+      { url: `/v1/people/${x.resident2.personId}/device-invites`, body: {} },
+      { url: `/v1/people/${x.worker.personId}/device-invites`, body: {} },
+    ],
+    nonMember: (x) => ({ url: `/v1/people/${x.resident.personId}/device-invites`, body: {} }),
+  },
   'POST /v1/invites': {
     resident: (x) => ({ url: '/v1/invites', body: { role: 'resident', teamId: x.team.id } }),
     nonMember: (x) => ({ url: '/v1/invites', body: { role: 'resident', teamId: x.team.id } }),

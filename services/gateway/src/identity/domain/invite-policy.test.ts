@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInviteCode, normaliseInviteCode } from './invite-code.ts';
-import { decideInvite } from './invite-policy.ts';
+import { decideDeviceLinkFor, decideInvite } from './invite-policy.ts';
 
 describe('decideInvite', () => {
   const team = 'team-1';
@@ -32,6 +32,31 @@ describe('decideInvite', () => {
       allowed: false,
       reason: 'role_not_allowed',
     });
+  });
+});
+
+describe('decideDeviceLinkFor', () => {
+  const resident = { role: 'resident' as const, teamIds: ['team-1'] };
+  it('lets an admin link a device for anyone', () => {
+    for (const role of ['resident', 'worker', 'admin'] as const)
+      expect(decideDeviceLinkFor({ role: 'admin', teamIds: [] }, { role, teamIds: [] })).toEqual({
+        allowed: true,
+      });
+  });
+  it('lets a worker link a device only for a resident of a shared team', () => {
+    const worker = { role: 'worker' as const, teamIds: ['team-0', 'team-1'] };
+    expect(decideDeviceLinkFor(worker, resident)).toEqual({ allowed: true });
+    expect(decideDeviceLinkFor(worker, { role: 'resident', teamIds: ['team-2'] })).toEqual({
+      allowed: false,
+      reason: 'not_in_team',
+    });
+    expect(decideDeviceLinkFor(worker, { role: 'worker', teamIds: ['team-1'] })).toEqual({
+      allowed: false,
+      reason: 'not_a_resident',
+    });
+  });
+  it('lets a resident link a device for nobody', () => {
+    expect(decideDeviceLinkFor(resident, resident)).toEqual({ allowed: false, reason: 'role_not_allowed' });
   });
 });
 

@@ -31,3 +31,30 @@ export function decideInvite(inviter: Inviter, request: InviteRequest): InviteDe
       return { allowed: true };
   }
 }
+
+export interface LinkTarget {
+  role: Role;
+  teamIds: readonly string[];
+}
+
+export type DeviceLinkDecision =
+  { allowed: true } | { allowed: false; reason: 'role_not_allowed' | 'not_a_resident' | 'not_in_team' };
+
+/**
+ * Who may make a device-link code for someone else (they lost their only phone): an admin for
+ * anyone of the organisation; a worker for a resident who shares one of their teams; a resident
+ * for nobody. The caller has already checked that the person exists in the same organisation.
+ */
+export function decideDeviceLinkFor(issuer: Inviter, target: LinkTarget): DeviceLinkDecision {
+  switch (issuer.role) {
+    case 'resident':
+      return { allowed: false, reason: 'role_not_allowed' };
+    case 'worker':
+      if (target.role !== 'resident') return { allowed: false, reason: 'not_a_resident' };
+      if (!target.teamIds.some((teamId) => issuer.teamIds.includes(teamId)))
+        return { allowed: false, reason: 'not_in_team' };
+      return { allowed: true };
+    case 'admin':
+      return { allowed: true };
+  }
+}

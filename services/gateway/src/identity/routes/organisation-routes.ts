@@ -27,6 +27,9 @@ export async function organisationRoutes(
   routes.add(endpoints.revokePersonDevice, ({ principal, params }) =>
     devices.revokeFor(principal, params.id, params.deviceId),
   );
+  routes.add(endpoints.createPersonDeviceInvite, ({ principal, params, body }) =>
+    invites.createDeviceLinkFor(principal, params.id, body),
+  );
   routes.add(endpoints.createInvite, ({ principal, body }) => invites.create(principal, body));
   routes.add(endpoints.listInvites, async ({ principal }) => ({ invites: await invites.list(principal) }));
   routes.add(endpoints.revokeInvite, ({ principal, params }) => invites.revoke(principal, params.id));

@@ -122,3 +122,12 @@ export async function roleOf(tx: Queryable, orgId: string, personId: string): Pr
   ]);
   return rows[0]?.role ?? null;
 }
+
+/** The role of a person who is still there (not erased), or null: an erased person gets no new device. */
+export async function roleOfActive(tx: Queryable, orgId: string, personId: string): Promise<Role | null> {
+  const { rows } = await tx.query<{ role: Role }>(
+    'SELECT role FROM people WHERE id = $1 AND org_id = $2 AND erased_at IS NULL',
+    [personId, orgId],
+  );
+  return rows[0]?.role ?? null;
+}
