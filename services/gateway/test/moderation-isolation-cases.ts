@@ -12,6 +12,7 @@ import type { IsolationCase, IsolationContext } from './isolation-context.ts';
 let bGroup: string;
 let bSeq: number;
 let bReport: string;
+let bLink: { id: string; token: string };
 let ctx: IsolationContext;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
@@ -69,13 +70,30 @@ export async function prepareModerationIsolation(context: IsolationContext): Pro
     personId: b.resident.personId,
     seconds: 3600,
   });
+  await expectOk(gateway, b.worker, 'PUT', `/v1/channels/${bGroup}/moderation/approval`, { required: true });
+  const created = await expectOk<{ link: { id: string }; token: string }>(
+    gateway,
+    b.worker,
+    'POST',
+    `/v1/channels/${bGroup}/moderation/links`,
+    undefined,
+    201,
+  );
+  bLink = { id: created.link.id, token: created.token };
 }
 
 /** B's moderation state and reports, to compare before and after A's attempts. */
 async function bSnapshot(gateway: TestGateway) {
   const state = await expectOk(gateway, ctx.b.worker, 'GET', `/v1/channels/${bGroup}/moderation`);
   const reports = await expectOk(gateway, ctx.b.worker, 'GET', `/v1/channels/${bGroup}/reports`);
-  return JSON.stringify({ state, reports });
+  const links = await expectOk(gateway, ctx.b.worker, 'GET', `/v1/channels/${bGroup}/moderation/links`);
+  const requests = await expectOk(
+    gateway,
+    ctx.b.worker,
+    'GET',
+    `/v1/channels/${bGroup}/moderation/join-requests`,
+  );
+  return JSON.stringify({ state, reports, links, requests });
 }
 
 /** Every actor of A gets 404 for B's group, and B's state stays as it was. */
@@ -143,6 +161,31 @@ export const moderationIsolationCases: Record<string, IsolationCase> = {
     () => ({
       role: 'moderator',
     }),
+  ),
+  'PUT /v1/channels/:id/moderation/approval': refused(
+    'PUT',
+    () => `${group()}/approval`,
+    () => ({ required: false }),
+  ),
+  'POST /v1/channels/:id/moderation/links': refused('POST', () => `${group()}/links`),
+  'GET /v1/channels/:id/moderation/links': refused('GET', () => `${group()}/links`),
+  'DELETE /v1/channels/:id/moderation/links/:linkId': refused('DELETE', () => `${group()}/links/${bLink.id}`),
+  'GET /v1/channels/:id/moderation/join-requests': refused('GET', () => `${group()}/join-requests`),
+  'POST /v1/channels/:id/moderation/join-requests/:personId': refused(
+    'POST',
+    () => `${group()}/join-requests/${ctx.b.resident.personId}`,
+    () => ({ decision: 'approve' }),
+  ),
+  // B's link opened by people of A: as unknown as a link that never existed.
+  'POST /v1/group-links/preview': refused(
+    'POST',
+    () => '/v1/group-links/preview',
+    () => ({ token: bLink.token }),
+  ),
+  'POST /v1/group-links/join': refused(
+    'POST',
+    () => '/v1/group-links/join',
+    () => ({ token: bLink.token }),
   ),
   'GET /v1/channels/:id/reports': refused('GET', () => `/v1/channels/${bGroup}/reports`),
   'POST /v1/reports': refused(
