@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acquireFileLock } from '@spreekuur/client/file-lock';
 import { build } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,13 +17,29 @@ function newest(path: string): number {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-/** Builds packages/web/dist unless it is newer than every source; resolves with the folder. */
-export async function ensureBuilt(): Promise<string> {
+function isStale(): boolean {
   const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => join(root, name));
-  const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
-  if (stale) {
-    console.warn('building the web app (packages/web) …');
-    await build({ root, logLevel: 'warn' });
+  return !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
+}
+
+/**
+ * Builds packages/web/dist unless it is newer than every source; resolves with the folder.
+ * Several browser suites (separate processes) call this at once: one builds under a lock, the
+ * others wait for it and then find the build fresh — two builds into one dist/ break each other.
+ */
+export async function ensureBuilt(): Promise<string> {
+  // The lock even for a look: a build in progress has index.html before its compressed files.
+  const lock = await acquireFileLock(join(root, 'dist'), {
+    purpose: 'building the web app',
+    waitMs: 180_000,
+  });
+  try {
+    if (isStale()) {
+      console.warn('building the web app (packages/web) …');
+      await build({ root, logLevel: 'warn' });
+    }
+  } finally {
+    lock.release();
   }
   return join(root, 'dist');
 }
