@@ -42,17 +42,10 @@ function auditQuery(filter: AuditFilter): Record<string, string> | null {
   return query;
 }
 
-/**
- * The CSV comes from the server (same filters, at most 10 000 rows). The SDK's `call` parses
- * JSON only, so this one request is made with the SDK's access token (docs/web.md).
- */
+/** The CSV comes from the server (same filters, at most 10 000 rows), through the SDK. */
 async function downloadCsv(query: Record<string, string>): Promise<void> {
-  const { token } = await currentClient().accessToken();
-  const response = await fetch(`${privacyEndpoints.exportAuditCsv.path}?${new URLSearchParams(query)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!response.ok) throw new Error(`audit.csv: ${response.status}`);
-  saveFile(`spreekuur-logboek-${today()}.csv`, 'text/csv', await response.text());
+  const csv = await currentClient().callText(privacyEndpoints.exportAuditCsv, { query });
+  saveFile(`spreekuur-logboek-${today()}.csv`, 'text/csv', csv);
 }
 
 /** Admins: who did what and when, filtered by kind, person and date, newest first, never content. */
