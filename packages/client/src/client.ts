@@ -29,7 +29,7 @@ import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
 import { GroupKeys } from './crypto/group-keys.ts';
 import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
 import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
-import type { PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
+import { TrustStore, type PersonTrustSummary, type TrustPolicy } from './crypto/trust-store.ts';
 import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
@@ -39,6 +39,7 @@ import type { KeyValueStore } from './storage/key-value-store.ts';
 import { proveAddition } from './sync/membership-proofs.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
+import { HistoryTransferClient, type HistoryReceived, type HistorySent } from './backup/history-transfer.ts';
 import type { KdfParams } from './backup/sealed-backup.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
@@ -85,6 +86,8 @@ type Push<E extends ServerEventName> = z.output<(typeof serverEvents)[E]>;
 type PushHandlers = { [E in ServerEventName]: (payload: Push<E>) => void };
 
 const RECEIPT_DELAY_MS = 150;
+/** How long a new device looks for a history transfer on connecting (the server keeps one 7 days). */
+const HISTORY_LOOK_MS = 7 * 24 * 60 * 60 * 1000;
 const isBrowser = 'document' in globalThis;
 
 /**
@@ -116,6 +119,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   readonly moderation: ModerationClient;
   private readonly sessions: PairwiseSessions;
   private readonly groups: GroupKeys;
+  private readonly historyTransfers: HistoryTransferClient;
 
   private constructor(
     readonly account: Account,
@@ -179,6 +183,16 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       onError: (error, channelId) =>
         this.emit('error', { code: errorCode(error), message: 'catching up failed', channelId }),
     });
+    this.historyTransfers = new HistoryTransferClient(
+      this.http,
+      store,
+      account,
+      async () =>
+        (await this.devices.trust.pinsOf(account.personId))
+          .filter((pin) => TrustStore.state(pin) === 'trusted')
+          .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey })),
+      () => this.inbox.idle(),
+    );
     this.outbox = new Outbox({
       store,
       self: { personId: account.personId, deviceId: account.deviceId },
@@ -300,6 +314,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     await this.refillPrekeys().catch(() => undefined);
     await this.rotatePrekeys().catch(() => undefined);
     await this.certifyIfUncertified().catch(() => undefined);
+    void this.receiveHistoryOnStart();
+  }
+
+  /**
+   * A device linked in the last week looks once per connection for history another device of
+   * the person left for it (SPEC §15.2); after it arrived, or after a week, it stops looking.
+   */
+  private async receiveHistoryOnStart(): Promise<void> {
+    if (await this.store.get('history-transfer/received')) return;
+    let since = await this.store.get<string>('history-transfer/since');
+    if (!since) await this.store.set('history-transfer/since', (since = new Date().toISOString()));
+    if (Date.now() - new Date(since).getTime() > HISTORY_LOOK_MS) return;
+    await this.receiveHistory().catch((error: unknown) => {
+      if (!this.closed) this.emit('error', { code: errorCode(error), message: 'receiving history failed' });
+    });
   }
 
   /** Weekly signed and ML-KEM prekeys (kept locally first, published after; see PrekeyStore). */
@@ -364,6 +393,32 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    */
   get backup(): KeyBackupClient {
     return new KeyBackupClient(this.http, this.store, this.account, this.options.backupKdf);
+  }
+
+  /**
+   * Sends this device's decrypted history (conversations and messages, not keys or sessions) to
+   * another device of this person that this device trusts: call it after
+   * {@link trust}.approveDevice. Sealed to that device's identity key and signed by this one
+   * (packages/crypto SPEC §15.2); the server keeps it at most 7 days. The oldest messages are
+   * left out if everything does not fit (`omitted`).
+   */
+  sendHistoryTo(deviceId: string): Promise<HistorySent> {
+    return this.historyTransfers.sendTo(deviceId);
+  }
+
+  /**
+   * Fetches, checks and imports the history another device of this person left for this one
+   * (null when none waits), and deletes it from the server; emits `history:received`. The SDK
+   * looks by itself on every connect during a device's first week; an app that knows the device
+   * was just approved may call this at once.
+   */
+  async receiveHistory(): Promise<HistoryReceived | null> {
+    const received = await this.historyTransfers.receive();
+    if (received) {
+      await this.store.set('history-transfer/received', received.createdAt);
+      this.emit('history:received', received);
+    }
+    return received;
   }
 
   /** Everything the server holds about this person (AVG art. 15/20); message content is on the device. */

@@ -24,6 +24,10 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_BACKUP_INVALID'
   /** This device's keys and history do not fit in the server's backup limit. */
   | 'ERR_CLIENT_BACKUP_TOO_LARGE'
+  /** A history transfer that is not from a trusted device of this person, or does not open here. */
+  | 'ERR_CLIENT_HISTORY_INVALID'
+  /** History is only sent to a device of this person that this device trusts (approve it first). */
+  | 'ERR_CLIENT_DEVICE_NOT_APPROVED'
   /** A file's descriptor claims more bytes than this device downloads (MAX_DOWNLOAD_BYTES). */
   | 'ERR_CLIENT_FILE_TOO_LARGE';
 

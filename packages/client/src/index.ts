@@ -18,3 +18,4 @@ export type {
 export { generateRecoveryKey } from './backup/sealed-backup.ts';
 export type { KdfParams } from './backup/sealed-backup.ts';
 export type { BackupSummary, KeyBackupClient, RestoreSummary } from './backup/key-backup.ts';
+export type { HistoryReceived, HistorySent } from './backup/history-transfer.ts';

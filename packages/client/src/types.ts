@@ -1,6 +1,7 @@
 import type { ChannelDevice, ModerationChange, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
+import type { HistoryReceived } from './backup/history-transfer.ts';
 import type { AdditionVerdict } from './sync/membership-proofs.ts';
 
 /** A message as the app sees it: decrypted, in channel order, delivered once. */
@@ -110,6 +111,11 @@ export interface ClientEvents extends Record<string, unknown> {
   moderation: { channelId: string; seq: number; change: ModerationChange; byPersonId: string };
   /** A report in a group you moderate, or the outcome of one of yours. */
   report: { reportId: string; channelId: string; status: 'open' | 'dismissed' | 'action_taken' };
+  /**
+   * Another device of this person sent this device its history (SPEC §15.2), and it was
+   * imported: show the conversations in `channelIds` again.
+   */
+  'history:received': HistoryReceived;
   /** Something went wrong in the background (never message content). */
   error: { code: string; message: string; channelId?: string; seq?: number };
 }
