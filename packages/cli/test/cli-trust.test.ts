@@ -84,7 +84,10 @@ describe('spreekuur trust (CLI)', () => {
     expect((await suite.run(worker.profile, 'devices')).out).toContain(second.deviceId);
     const approved = await suite.run(worker.profile, 'devices', 'approve', second.deviceId);
     expect(approved.code, approved.err).toBe(0);
-    expect(approved.out).toBe('Apparaat goedgekeurd.');
+    // And this device's history goes to the new one (SPEC §15.2).
+    expect(approved.out).toMatch(
+      /^Apparaat goedgekeurd\.\nGeschiedenis verstuurd naar het nieuwe apparaat \(\d+ items\)\.$/,
+    );
 
     const wrong = await suite.run(
       worker.profile,

@@ -120,6 +120,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly sessions: PairwiseSessions;
   private readonly groups: GroupKeys;
   private readonly historyTransfers: HistoryTransferClient;
+  private receivingHistory: Promise<HistoryReceived | null> | null = null;
 
   private constructor(
     readonly account: Account,
@@ -412,13 +413,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * looks by itself on every connect during a device's first week; an app that knows the device
    * was just approved may call this at once.
    */
-  async receiveHistory(): Promise<HistoryReceived | null> {
-    const received = await this.historyTransfers.receive();
-    if (received) {
-      await this.store.set('history-transfer/received', received.createdAt);
-      this.emit('history:received', received);
-    }
-    return received;
+  receiveHistory(): Promise<HistoryReceived | null> {
+    // One at a time: a call while the connect-time look runs waits for that one.
+    this.receivingHistory ??= (async () => {
+      try {
+        const received = await this.historyTransfers.receive();
+        if (received) {
+          await this.store.set('history-transfer/received', received.createdAt);
+          this.emit('history:received', received);
+        }
+        return received;
+      } finally {
+        this.receivingHistory = null;
+      }
+    })();
+    return this.receivingHistory;
   }
 
   /** Everything the server holds about this person (AVG art. 15/20); message content is on the device. */

@@ -206,7 +206,7 @@ describe('history transfer to a linked device', () => {
     // Eve's device asks for the tablet's transfer: the server answers as if there were none.
     await expect(
       eve.call(privacyEndpoints.getHistoryTransfer, { params: { id: tablet.account.deviceId } }),
-    ).rejects.toSatisfy((error) => isSpreekuurError(error, 'ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND'));
+    ).rejects.toSatisfy((error) => isSpreekuurError(error, 'ERR_NOT_FOUND'));
     await expect(
       eve.call(privacyEndpoints.putHistoryTransfer, {
         params: { id: tablet.account.deviceId },

@@ -39,6 +39,13 @@ async function secondDevice(actor: Actor): Promise<Actor> {
 }
 
 const path = (device: Actor) => `/v1/me/devices/${device.deviceId}/history-transfer`;
+const fetchNull = (device: Actor) =>
+  expectOk<{ transfer: HistoryTransfer | null }>(gateway, device, 'GET', path(device));
+async function fetchOne(device: Actor): Promise<HistoryTransfer> {
+  const { transfer } = await fetchNull(device);
+  expect(transfer).not.toBeNull();
+  return transfer!;
+}
 const rows = async (personId: string) =>
   (
     await gateway.db.query<{ n: number }>(
@@ -61,10 +68,12 @@ describe('history transfer routes', () => {
     for (const actor of [phone, org.worker, org.resident]) {
       const read = await api<{ error: { code: string } }>(gateway, actor, 'GET', path(tablet));
       expect(read.status).toBe(404);
-      expect(read.body.error.code).toBe('ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND');
+      expect(read.body.error.code).toBe('ERR_NOT_FOUND');
       expect((await api(gateway, actor, 'DELETE', path(tablet))).status).toBe(404);
     }
-    const fetched = await expectOk<HistoryTransfer>(gateway, tablet, 'GET', path(tablet));
+    // For itself, with nothing waiting, a device hears "nothing" (null), not an error.
+    expect((await fetchNull(phone)).transfer).toBeNull();
+    const fetched = await fetchOne(tablet);
     expect(fetched).toMatchObject({ fromDeviceId: phone.deviceId, ciphertext: sealed, size: 300 });
     expect(fetched.expiresAt).toBe(stored.expiresAt);
     expect(new Date(fetched.expiresAt).getTime() - new Date(fetched.createdAt).getTime()).toBe(
@@ -73,7 +82,9 @@ describe('history transfer routes', () => {
 
     // Acknowledged: gone.
     expect((await api(gateway, tablet, 'DELETE', path(tablet))).status).toBe(204);
-    expect((await api(gateway, tablet, 'GET', path(tablet))).status).toBe(404);
+    expect((await fetchNull(tablet)).transfer).toBeNull();
+    const again = await api<{ error: { code: string } }>(gateway, tablet, 'DELETE', path(tablet));
+    expect(again.body.error.code).toBe('ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND');
     expect(await rows(phone.personId)).toBe(0);
 
     // Each step is in the person's own audit log, with the size only.
@@ -124,7 +135,7 @@ describe('history transfer routes', () => {
     const tablet = await secondDevice(phone);
     await expectOk(gateway, phone, 'PUT', path(tablet), { ciphertext: 'QUFBQQ' });
     await expectOk(gateway, laptop, 'PUT', path(tablet), { ciphertext: 'QkJCQg' });
-    const fetched = await expectOk<HistoryTransfer>(gateway, tablet, 'GET', path(tablet));
+    const fetched = await fetchOne(tablet);
     expect(fetched).toMatchObject({ fromDeviceId: laptop.deviceId, ciphertext: 'QkJCQg' });
     expect(await rows(phone.personId)).toBe(1);
   });
@@ -147,7 +158,7 @@ describe('history transfer routes', () => {
     await expectOk(gateway, phone, 'PUT', path(tablet), { ciphertext: 'QUFBQQ' });
     gateway.advanceClock(7 * 86_400_000 + 60_000);
     for (const actor of [tablet, org.admin]) actor.token = await login(gateway, actor);
-    expect((await api(gateway, tablet, 'GET', path(tablet))).status).toBe(404);
+    expect((await fetchNull(tablet)).transfer).toBeNull();
     expect(await rows(phone.personId)).toBe(1);
     const run = await expectOk<RetentionRunResult>(gateway, org.admin, 'POST', '/v1/privacy/retention/run');
     expect(run.historyTransfers).toBeGreaterThanOrEqual(1);

@@ -35,13 +35,13 @@ async function bTransfer({ gateway, b }: IsolationContext): Promise<Actor> {
 const bStillWaiting = async ({ gateway }: IsolationContext, tablet: Actor) =>
   expect(
     (
-      await expectOk<{ ciphertext: string }>(
+      await expectOk<{ transfer: { ciphertext: string } | null }>(
         gateway,
         tablet,
         'GET',
         `/v1/me/devices/${tablet.deviceId}/history-transfer`,
       )
-    ).ciphertext,
+    ).transfer?.ciphertext,
   ).toBe('QkJCQg');
 
 const bPeople = ({ b }: IsolationContext) => [b.admin.personId, b.worker.personId, b.resident.personId];

@@ -216,6 +216,8 @@ export const chatCommands = [
     options: { channel: targetOptions.channel },
     async run(ctx, args) {
       const client = await ctx.connected();
+      // A device linked in its first week may have history from another device waiting (SPEC §15.2).
+      await client.receiveHistory().catch(() => null);
       const names = new NameBook(client);
       const messages = await client.history(args.channel);
       const last = messages.at(-1);

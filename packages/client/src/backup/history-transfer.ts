@@ -127,14 +127,8 @@ export class HistoryTransferClient {
    */
   async receive(): Promise<HistoryReceived | null> {
     const self = { id: this.account.deviceId };
-    let fetched;
-    try {
-      fetched = await this.http.call(privacyEndpoints.getHistoryTransfer, { params: self });
-    } catch (error) {
-      if (error instanceof SpreekuurError && error.code === 'ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND')
-        return null;
-      throw error;
-    }
+    const { transfer: fetched } = await this.http.call(privacyEndpoints.getHistoryTransfer, { params: self });
+    if (!fetched) return null;
     const from = fetched.fromDeviceId;
     if (from === this.account.deviceId) throw invalid('a transfer that claims to come from this device');
     const trusted = await this.trustedOwnDevices();

@@ -168,9 +168,10 @@ export const privacyEndpoints = {
     path: '/v1/me/devices/:id/history-transfer',
     access: 'device',
     tags: privacy,
-    summary: 'Fetch the sealed history another of your devices left for this device (this device only)',
+    summary:
+      'Fetch the sealed history another of your devices left for this device (this device only; null when none waits)',
     params: idParams,
-    response: historyTransfer,
+    response: z.object({ transfer: historyTransfer.nullable() }),
   }),
   deleteHistoryTransfer: endpoint({
     method: 'DELETE',

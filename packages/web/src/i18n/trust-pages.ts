@@ -50,6 +50,10 @@ export const nl = {
   trust_decideNow: 'Is {name} van u? Nu kiezen',
   trust_approvedDone: '{name} doet nu mee.',
   trust_refusedDone: '{name} is geweigerd en afgemeld.',
+  trust_historySent: 'Geschiedenis verstuurd naar het nieuwe apparaat.',
+  trust_historyNotSent:
+    'Uw eerdere gesprekken konden niet naar het nieuwe apparaat. Het nieuwe apparaat ziet wel alle nieuwe berichten.',
+  trust_historyArrived: 'Uw eerdere gesprekken staan nu ook op dit apparaat.',
   trust_contactsTitle: 'Veiligheidsnummers',
   trust_contactsIntro:
     'Controleer of u echt met de goede persoon praat. Vergelijk samen het veiligheidsnummer.',
@@ -131,6 +135,10 @@ export const en: Record<keyof typeof nl, string> = {
   trust_decideNow: 'Is {name} yours? Choose now',
   trust_approvedDone: '{name} has joined.',
   trust_refusedDone: '{name} was refused and signed out.',
+  trust_historySent: 'History sent to the new device.',
+  trust_historyNotSent:
+    'Your earlier conversations could not be sent to the new device. It does get every new message.',
+  trust_historyArrived: 'Your earlier conversations are now on this device too.',
   trust_contactsTitle: 'Safety numbers',
   trust_contactsIntro: 'Check that you really talk to the right person. Compare the safety number together.',
   trust_noContacts: 'You have not talked to anyone yet.',

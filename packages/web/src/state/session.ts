@@ -1,4 +1,4 @@
-import type { ChatMessage, SpreekuurClient, TrustChange } from '@spreekuur/client';
+import type { ChatMessage, HistoryReceived, SpreekuurClient, TrustChange } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
@@ -40,6 +40,8 @@ export const sendRefusals = new Observable<Record<string, { code: string; retryA
 export const ownRead = new Observable<Record<string, number>>({});
 /** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
 export const trustChanges = new Observable<TrustChange | null>(null);
+/** Another device of this person sent its history here (SPEC §15.2); ui/trust says so. */
+export const historyArrived = new Observable<HistoryReceived | null>(null);
 
 let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
@@ -268,6 +270,17 @@ function listen(device: SpreekuurClient): void {
   device.on('membership', () => void refreshChannels());
   device.on('trust:changed', (change) => trustChanges.set(change));
   device.on('revoked', () => void revoked());
+  device.on('history:received', (received) => {
+    historyArrived.set(received);
+    // The imported conversations show at once: read them again from the device.
+    void (async () => {
+      for (const channelId of received.channelIds) {
+        const history = await device.history(channelId);
+        messages.update((all) => ({ ...all, [channelId]: history }));
+      }
+      await refreshChannels();
+    })().catch(() => undefined);
+  });
 }
 
 function addMessage(message: ChatMessage): void {

@@ -56,12 +56,11 @@ export class HistoryTransferService {
     return { size: bytes.length, expiresAt: expiresAt.toISOString() };
   }
 
-  async get(principal: Principal, deviceId: string): Promise<HistoryTransfer> {
-    const transfer =
-      deviceId === principal.deviceId
-        ? await loadTransfer(this.deps.db, { ...this.target(principal), now: this.deps.clock() })
-        : null;
-    if (!transfer) throw new AppError('ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND');
+  /** The transfer waiting for this device (null when none waits); another device's id is unknown. */
+  async get(principal: Principal, deviceId: string): Promise<{ transfer: HistoryTransfer | null }> {
+    if (deviceId !== principal.deviceId) throw new AppError('ERR_NOT_FOUND');
+    const transfer = await loadTransfer(this.deps.db, { ...this.target(principal), now: this.deps.clock() });
+    if (!transfer) return { transfer: null };
     await recordAudit(this.deps.db, {
       ...actorOf(principal),
       action: 'history_transfer.fetched',
@@ -69,18 +68,21 @@ export class HistoryTransferService {
       subjectId: principal.deviceId,
     });
     return {
-      fromDeviceId: transfer.fromDeviceId,
-      ciphertext: toBase64Url(transfer.ciphertext),
-      size: transfer.ciphertext.length,
-      createdAt: transfer.createdAt.toISOString(),
-      expiresAt: transfer.expiresAt.toISOString(),
+      transfer: {
+        fromDeviceId: transfer.fromDeviceId,
+        ciphertext: toBase64Url(transfer.ciphertext),
+        size: transfer.ciphertext.length,
+        createdAt: transfer.createdAt.toISOString(),
+        expiresAt: transfer.expiresAt.toISOString(),
+      },
     };
   }
 
   /** The target device's acknowledgement: the transfer is gone from the server. */
   async delete(principal: Principal, deviceId: string): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
-      if (deviceId !== principal.deviceId || !(await deleteTransfer(tx, this.target(principal))))
+      if (deviceId !== principal.deviceId) throw new AppError('ERR_NOT_FOUND');
+      if (!(await deleteTransfer(tx, this.target(principal))))
         throw new AppError('ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND');
       await recordAudit(tx, {
         ...actorOf(principal),
