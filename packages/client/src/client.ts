@@ -184,15 +184,10 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       onError: (error, channelId) =>
         this.emit('error', { code: errorCode(error), message: 'catching up failed', channelId }),
     });
-    this.historyTransfers = new HistoryTransferClient(
-      this.http,
-      store,
-      account,
-      async () =>
-        (await this.devices.trust.pinsOf(account.personId))
-          .filter((pin) => TrustStore.state(pin) === 'trusted')
-          .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey })),
-      () => this.inbox.idle(),
+    this.historyTransfers = new HistoryTransferClient(this.http, store, account, async () =>
+      (await this.devices.trust.pinsOf(account.personId))
+        .filter((pin) => TrustStore.state(pin) === 'trusted')
+        .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey })),
     );
     this.outbox = new Outbox({
       store,

@@ -65,8 +65,6 @@ export class HistoryTransferClient {
     private readonly account: Account,
     /** Devices of this person this device trusts already (its trusted pins). */
     private readonly pinnedOwnDevices: () => Promise<TrustAnchor[]>,
-    /** Resolves when the inbox has processed what it received (see `receive`). */
-    private readonly inboxIdle: () => Promise<void>,
   ) {}
 
   /**
@@ -164,21 +162,16 @@ export class HistoryTransferClient {
     let restored = 0;
     let skipped = 0;
     const channelIds = new Set<string>();
-    const written: Array<[string, unknown]> = [];
     for (const [key, value] of Object.entries(contents.entries)) {
       if (!(await this.writable(key))) {
         skipped++;
         continue;
       }
+      // A catch-up storing the same message as unreadable meanwhile keeps this one (event-processor).
       await this.store.set(key, value);
-      written.push([key, value]);
       restored++;
       if (key.startsWith('messages/')) channelIds.add(key.split('/')[1]!);
     }
-    // A catch-up running meanwhile may have stored one of these as unreadable just before: once
-    // the inbox is idle, each entry is settled for good (it is stored once), so write those again.
-    await this.inboxIdle();
-    for (const [key, value] of written) if (await this.writable(key)) await this.store.set(key, value);
     await this.http.call(privacyEndpoints.deleteHistoryTransfer, { params: self }).catch(() => undefined);
     return {
       fromDeviceId: from,

@@ -15,7 +15,7 @@ import { safetyPath } from './paths.ts';
 /** While a link code is shown: how often to look for the new device. */
 const POLL_MS = 2_000;
 /** After this device was approved: how many times to look for the history its approver sends. */
-const HISTORY_TRIES = 15;
+const HISTORY_TRIES = 30;
 
 /**
  * Devices of this person that wait for approval: linked with a code, vouched for only by
