@@ -1,6 +1,6 @@
 import { ByteReader, ByteWriter, concatBytes, equalBytes, expectBytes, wipe } from './bytes.ts';
 import { draw, resolveRng } from './draw.ts';
-import { utf8Encode } from './encoding.ts';
+import { idBytes } from './encoding.ts';
 import { CryptoError } from './errors.ts';
 import { checkIdentityPublicKey, sign, verify, type DeviceIdentity } from './identity.ts';
 import { encodeContext, hash, Label } from './kdf.ts';
@@ -25,7 +25,6 @@ const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 const SIGNATURE_BYTES = 64;
 const HEADER_BYTES = 2 + 8 + 32 + NONCE_BYTES;
-const MAX_ID_BYTES = 256;
 /** The largest sealed transfer (4 MiB): what the server keeps at most (protocol's limit is the same). */
 export const MAX_HISTORY_TRANSFER_BYTES = 4 * 1024 * 1024;
 /** createdAt must fit the 53 bits a JavaScript number holds exactly. */
@@ -40,14 +39,6 @@ export interface HistoryTransferContext {
   readonly toDeviceId: string;
   /** Ed25519 identity key of the receiving device (32 bytes). */
   readonly toIdentityKey: Uint8Array;
-}
-
-function idBytes(value: string, what: string): Uint8Array {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `${what} must be a non-empty string`);
-  const bytes = utf8Encode(value);
-  if (bytes.length > MAX_ID_BYTES) throw new CryptoError('ERR_CRYPTO_TOO_LARGE', `${what} is too long`);
-  return bytes;
 }
 
 function timeBytes(createdAt: number): Uint8Array {
