@@ -8,8 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { expectOk, invite, type TestGateway } from '@spreekuur/gateway/testing';
 import { beforeAll, expect, it } from 'vitest';
+import budget from '../budget.json' with { type: 'json' };
 import { describeInBrowser, useWebSuite, type WebSuite } from './app-fixture.ts';
 import { axeViolations, cspViolations, screenshots, type Page } from './browser.ts';
 
@@ -109,6 +112,22 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     expect(await resident.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await resident.setViewportSize({ width: 1280, height: 800 });
     await screenshots(resident, 'resident-chat');
+  });
+
+  it("a new resident's browser fetched at most the budget of the app before the chat was usable", async () => {
+    // Everything since the invite link opened (join form, home, this chat): resource timing.
+    const paths = await resident.evaluate(() => [
+      ...new Set(performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)),
+    ]);
+    const assets = paths.filter((path) => path.startsWith('/assets/'));
+    expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
+    let bytes = gzipSync(await readFile(join(suite.dist, 'index.html')), { level: 9 }).length;
+    for (const path of assets) bytes += gzipSync(await readFile(join(suite.dist, path)), { level: 9 }).length;
+    const kb = bytes / 1024;
+    console.log(
+      `usable chat: index.html + ${assets.length} assets, ${kb.toFixed(1)} KB gzip (budget ${budget.usableChatGzipKB} KB)`,
+    );
+    expect(kb).toBeLessThanOrEqual(budget.usableChatGzipKB);
   });
 
   it('the resident sends a document with a progress bar; the worker downloads it byte for byte', async () => {
