@@ -116,8 +116,11 @@ const cases: Record<string, () => Promise<void>> = {
   'PUT /v1/teams/:id/verification': async () => {
     for (const actor of [a.admin, a.worker])
       expect(
-        (await api(gateway, actor, 'PUT', `/v1/teams/${b.team.id}/verification`, { verifiedDevicesRequired: true }))
-          .status,
+        (
+          await api(gateway, actor, 'PUT', `/v1/teams/${b.team.id}/verification`, {
+            verifiedDevicesRequired: true,
+          })
+        ).status,
       ).toBe(404);
     const bTeams = await api<{ teams: Array<{ id: string; verifiedDevicesRequired: boolean }> }>(
       gateway,

@@ -101,9 +101,15 @@ describe('team verification setting', () => {
       verifiedDevicesRequired: true,
     });
     expect(badId.status).toBe(400);
-    const unknown = await api(gateway, org.admin, 'PUT', '/v1/teams/00000000-0000-4000-8000-000000000000/verification', {
-      verifiedDevicesRequired: true,
-    });
+    const unknown = await api(
+      gateway,
+      org.admin,
+      'PUT',
+      '/v1/teams/00000000-0000-4000-8000-000000000000/verification',
+      {
+        verifiedDevicesRequired: true,
+      },
+    );
     expect(unknown.status).toBe(404);
     expect(await stored()).toBe(false);
     expect(await auditEntries()).toHaveLength(before);

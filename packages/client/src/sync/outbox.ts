@@ -10,6 +10,7 @@ import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { OutgoingUpdate } from '../types.ts';
 import type { DeviceDirectory, RecipientDevice } from './device-directory.ts';
+import type { VerificationPolicy } from './verification-policy.ts';
 import { encodePlaintext } from './plaintext.ts';
 
 type OutgoingContent = MessageContent | { type: 'sender_key'; distribution: string };
@@ -25,6 +26,8 @@ interface OutboxEntry {
   createdAt: number;
   /** The encrypted envelope, reused on every retry so a resend is byte-for-byte the same. */
   envelope?: SendMessage | undefined;
+  /** Held for a resident's safety number (SPEC §13.7): tried again by `flush`, after `trust.verify`. */
+  held?: true | undefined;
 }
 
 export interface OutboxDeps {
@@ -45,6 +48,8 @@ export interface OutboxDeps {
   /** Tells the app how its messages fare (not for the SDK's own control messages). */
   notify: (update: OutgoingUpdate) => void;
   channelKind: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
+  /** Sensitive teams (SPEC §13.7): refuses recipients a worker has not verified. */
+  policy?: VerificationPolicy;
 }
 
 const MAX_DEVICE_RETRIES = 5;
@@ -63,9 +68,10 @@ export const MAX_SERVER_ERROR_ATTEMPTS = 8;
  * What `send` means: it resolves when the server has stored the message. While the network
  * or the server is unavailable (also while looking up devices and keys to encrypt for) it
  * keeps waiting and trying again, with growing pauses, and the app hears `waiting`. It
- * rejects only when the message will not be sent: the entry is gone then. The one exception
- * is ERR_CLIENT_CLOSED: the client was closed while the message waited; it stays in the
- * outbox and goes out when this device connects again.
+ * rejects only when the message will not be sent: the entry is gone then. Two exceptions keep
+ * it: ERR_CLIENT_CLOSED (the client was closed while the message waited; it goes out when this
+ * device connects again) and ERR_CLIENT_UNVERIFIED_DEVICE (a sensitive team's resident is not
+ * verified yet, SPEC §13.7: held, the app hears `held`, and it goes out after `trust.verify`).
  */
 export class Outbox {
   private queue: Promise<unknown> = Promise.resolve();
@@ -141,6 +147,14 @@ export class Outbox {
           entry.envelope = undefined;
           continue;
         }
+        if (isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')) {
+          // Nothing was encrypted: kept as it is, and tried again by flush() after a verification.
+          entry.envelope = undefined;
+          entry.held = true;
+          await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+          notify({ state: 'held', code: error.code });
+          throw error;
+        }
         if (isSpreekuurError(error, 'ERR_INTERNAL')) serverErrors++;
         if (isRetryable(error) && serverErrors < MAX_SERVER_ERROR_ATTEMPTS) {
           notify({ state: 'waiting', code: (error as SpreekuurError).code });
@@ -166,6 +180,8 @@ export class Outbox {
 
   private async encrypt(entry: OutboxEntry, freshDevices: boolean): Promise<SendMessage> {
     const recipients = await this.deps.devices.recipients(entry.channelId, freshDevices);
+    // Before anything is encrypted or a sender key handed out: a sensitive team's unverified resident.
+    await this.deps.policy?.check(recipients);
     const common = {
       channelId: entry.channelId,
       clientId: entry.clientId,

@@ -238,8 +238,14 @@ const TABLE: Record<string, Row> = {
     nonMember: NO_TARGET,
   },
   'PUT /v1/teams/:id/verification': {
-    resident: (x) => ({ url: `/v1/teams/${x.team.id}/verification`, body: { verifiedDevicesRequired: true } }),
-    nonMember: (x) => ({ url: `/v1/teams/${x.team.id}/verification`, body: { verifiedDevicesRequired: true } }),
+    resident: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
+    nonMember: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
   },
   'PUT /v1/teams/:id/members/:personId': {
     resident: asBoth((x) => ({ url: `/v1/teams/${x.team.id}/members/${x.strangerResident.personId}` })),
