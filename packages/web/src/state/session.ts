@@ -14,9 +14,12 @@ export interface Pending {
   clientId: string;
   channelId: string;
   text: string;
-  state: 'waiting' | 'sent' | 'failed';
+  /** `held`: kept by the SDK until a resident of a sensitive team is verified (it then goes by itself). */
+  state: 'waiting' | 'held' | 'sent' | 'failed';
   /** Why it failed, when the app can say more than "not sent" (ui/trust: a changed key). */
   reason?: 'key-changed';
+  /** For `held`: whose safety number to compare first (ui/trust shows the way there). */
+  personIds?: string[];
 }
 
 export const phase = new Observable<Phase>('starting');
@@ -346,6 +349,14 @@ function trySend(clientId: string, channelId: string, text: string): void {
         return;
       }
       unsent.delete(clientId);
+      if (isSpreekuurError(error) && error.code === 'ERR_CLIENT_UNVERIFIED_DEVICE') {
+        // A sensitive team: the SDK keeps it and sends it after trust.verify (outgoing `sent`).
+        const personIds = error.details.personIds ?? [];
+        pending.update((items) =>
+          items.map((item) => (item.clientId === clientId ? { ...item, state: 'held', personIds } : item)),
+        );
+        return;
+      }
       const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
       // Refused until the person accepts the changed key (block policy): kept for sendHeld().
       if (keyChanged) held.set(clientId, { channelId, text });
