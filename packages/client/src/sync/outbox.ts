@@ -53,6 +53,8 @@ export interface OutboxDeps {
 }
 
 const MAX_DEVICE_RETRIES = 5;
+/** `outbox-held/<channelId>`: this channel has held messages (SPEC §13.7), sent before any new one. */
+const HELD = 'outbox-held/';
 /** Waits between retries: doubling from the first, never longer than the cap (unless the server asks). */
 export const RETRY_FIRST_MS = 500;
 export const RETRY_MAX_MS = 30_000;
@@ -94,8 +96,25 @@ export class Outbox {
     return this.serialise(async () => {
       await this.deps.store.set(`sent/${entry.clientId}`, { content });
       await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+      // Held messages of this channel go first (or stay held, and this one with them): in order.
+      if (await this.deps.store.get(`${HELD}${channelId}`)) await this.releaseHeld(channelId, entry.clientId);
       return this.deliver(entry);
     });
+  }
+
+  /** Tries the held messages of a channel again, oldest first; forgets the mark when none is left. */
+  private async releaseHeld(channelId: string, except: string): Promise<void> {
+    const held: OutboxEntry[] = [];
+    for (const key of await this.deps.store.keys('outbox/')) {
+      const entry = await this.deps.store.get<OutboxEntry>(key);
+      if (entry?.held && entry.channelId === channelId && entry.clientId !== except) held.push(entry);
+    }
+    let still = false;
+    for (const entry of held.sort((a, b) => a.createdAt - b.createdAt))
+      await this.deliver(entry).catch((error: unknown) => {
+        if (isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')) still = true;
+      });
+    if (!still) await this.deps.store.delete(`${HELD}${channelId}`);
   }
 
   /** After reconnecting or restarting: send what was not acknowledged yet, oldest first. */
@@ -152,6 +171,7 @@ export class Outbox {
           entry.envelope = undefined;
           entry.held = true;
           await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+          await this.deps.store.set(`${HELD}${entry.channelId}`, true);
           notify({ state: 'held', code: error.code });
           throw error;
         }
