@@ -690,6 +690,13 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * decision. Changes arrive as `trust:changed` events. See docs/chat.md, "Verifying".
    */
   readonly trust = {
+    /**
+     * Looks at a channel's devices now, as the server lists them, so that a contact's new device or
+     * changed key shows (`trust:changed`) when the conversation opens, not only at the next send.
+     */
+    check: async (channelId: string): Promise<void> => {
+      await this.devices.refresh(channelId);
+    },
     /** Every person with pinned devices (or one person), with their devices' state. */
     list: async (personId?: string): Promise<PersonTrustSummary[]> => {
       const people = personId ? [personId] : await this.devices.trust.people();

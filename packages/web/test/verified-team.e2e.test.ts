@@ -5,6 +5,7 @@
  * to the safety number, and goes by itself once the worker marked it as checked. Every screen is
  * checked for CSP violations, console errors and WCAG 2.1 A/AA (axe), in Dutch and in English.
  */
+import { randomBytes } from 'node:crypto';
 import { invite } from '@spreekuur/gateway/testing';
 import { expect, it } from 'vitest';
 import { describeInBrowser, useWebSuite } from './app-fixture.ts';
@@ -104,5 +105,43 @@ describeInBrowser('a sensitive team in Chromium', { timeout: 60_000 }, () => {
     await resident.getByRole('link', { name: /Terug/ }).click();
     await resident.getByRole('heading', { name: /Gesprek met Sanne.*Gecontroleerd/ }).waitFor();
     expect(await notice.count()).toBe(0);
+  });
+
+  it('a changed key shows as soon as the conversation opens, and messages wait for a new comparison', async () => {
+    // The server (its database here) lists another key for Jan's phone.
+    const db = suite.gateway.db;
+    const { rows } = await db.query<{ id: string; identity_key: Uint8Array }>(
+      `SELECT d.id, d.identity_key FROM devices d JOIN people p ON p.id = d.person_id
+        WHERE p.display_name = 'Jan' AND d.revoked_at IS NULL`,
+    );
+    const phone = rows[0]!;
+    await db.query('UPDATE devices SET identity_key = $1 WHERE id = $2', [
+      new Uint8Array(randomBytes(32)),
+      phone.id,
+    ]);
+    try {
+      await worker.getByRole('link', { name: /Terug/ }).click();
+      await worker.getByRole('link', { name: /Jan/ }).click();
+      // Nothing sent, no safety page opened: opening the conversation is enough to see it.
+      const alert = worker
+        .getByRole('alert')
+        .filter({ hasText: 'Let op: het veiligheidsnummer van Jan is veranderd.' });
+      await alert.waitFor();
+      await worker.getByRole('heading', { name: /Gecontroleerd/ }).waitFor({ state: 'detached' });
+      await expectClean(worker, 'a changed key in a sensitive team');
+      // Accepting the new key is not comparing it: in a sensitive team the next message waits again.
+      await alert.getByRole('button', { name: 'Accepteren' }).click();
+      await alert.waitFor({ state: 'detached' });
+      const text = 'Heeft u een nieuwe telefoon?';
+      await worker.getByLabel('Uw bericht').fill(text);
+      await worker.keyboard.press('Enter');
+      await worker
+        .getByRole('status')
+        .filter({ hasText: 'Uw bericht wacht op het veiligheidsnummer van Jan' })
+        .waitFor();
+      await worker.locator('li.pending', { hasText: text }).getByText('Wacht:', { exact: false }).waitFor();
+    } finally {
+      await db.query('UPDATE devices SET identity_key = $1 WHERE id = $2', [phone.identity_key, phone.id]);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
 import { tp } from './words.ts';
 import { navigate } from '../../router.ts';
-import { currentClient, me, pending } from '../../state/session.ts';
+import { currentClient, me, pending, signedInOnce } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { safetyPath } from './paths.ts';
 import { acceptChanges, useTrust, type PersonTrust } from './trust-state.ts';
@@ -39,6 +39,14 @@ export function TrustNotice({ channel }: { channel: Channel }) {
   const others = othersIn(channel, selfId);
   const trust = useTrust(others.map((member) => member.personId));
   const [busy, setBusy] = useState(false);
+  // A contact's new device or changed key shows when the conversation opens, before anything is sent.
+  const live = useObservable(signedInOnce);
+  useEffect(() => {
+    if (!live) return;
+    currentClient()
+      .trust.check(channel.id)
+      .catch(() => undefined);
+  }, [channel.id, live]);
   const [failed, setFailed] = useState(false);
 
   const accept = (personId: string) => {
