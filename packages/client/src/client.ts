@@ -774,6 +774,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     },
     /** Stops holding a team sensitive on this device only (the server's flag is left as it is). */
     forget: (teamId: string) => this.forgetSensitiveTeam(teamId),
+    /** The messages held for a resident's safety number, oldest first (to show after a restart). */
+    held: () => this.outbox.held(),
   };
 
   private async forgetSensitiveTeam(teamId: string): Promise<void> {

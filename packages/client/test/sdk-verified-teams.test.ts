@@ -149,6 +149,14 @@ describe('sensitive teams: residents must be verified', () => {
     again.on('outgoing', (update) => updates.push(update));
     await again.connect();
     await again.settled();
+    expect(await again.verification.held()).toEqual([
+      {
+        clientId: 'held-message-2',
+        channelId: channel.id,
+        content: { type: 'text', text: 'Nog één ding' },
+        personIds: [resident.account.personId],
+      },
+    ]);
     await again.safetyNumbers(channel.id, resident.account.personId);
     const secondBox = inbox(second);
     await second.connect();

@@ -140,6 +140,15 @@ describeInBrowser('a sensitive team in Chromium', { timeout: 60_000 }, () => {
         .filter({ hasText: 'Uw bericht wacht op het veiligheidsnummer van Jan' })
         .waitFor();
       await worker.locator('li.pending', { hasText: text }).getByText('Wacht:', { exact: false }).waitFor();
+      // After a reload the message still waits, and says so (the SDK keeps it in its outbox).
+      await worker.reload();
+      await worker.getByRole('heading', { name: 'Gesprek met Jan' }).waitFor();
+      await worker.locator('li.pending', { hasText: text }).getByText('Wacht:', { exact: false }).waitFor();
+      await worker
+        .getByRole('status')
+        .filter({ hasText: 'Uw bericht wacht op het veiligheidsnummer van Jan' })
+        .waitFor();
+      await expectClean(worker, 'a held message after a reload');
     } finally {
       await db.query('UPDATE devices SET identity_key = $1 WHERE id = $2', [phone.identity_key, phone.id]);
     }

@@ -28,6 +28,8 @@ interface OutboxEntry {
   envelope?: SendMessage | undefined;
   /** Held for a resident's safety number (SPEC §13.7): tried again by `flush`, after `trust.verify`. */
   held?: true | undefined;
+  /** For a held message: whose safety number waits to be compared. */
+  heldFor?: string[] | undefined;
 }
 
 export interface OutboxDeps {
@@ -130,6 +132,25 @@ export class Outbox {
     });
   }
 
+  /** The messages held for a resident's safety number (SPEC §13.7), oldest first. */
+  async held(): Promise<
+    Array<{ clientId: string; channelId: string; content: MessageContent; personIds: string[] }>
+  > {
+    const held: OutboxEntry[] = [];
+    for (const key of await this.deps.store.keys('outbox/')) {
+      const entry = await this.deps.store.get<OutboxEntry>(key);
+      if (entry?.held && entry.content.type !== 'sender_key') held.push(entry);
+    }
+    return held
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((entry) => ({
+        clientId: entry.clientId,
+        channelId: entry.channelId,
+        content: entry.content as MessageContent,
+        personIds: entry.heldFor ?? [],
+      }));
+  }
+
   async pending(): Promise<number> {
     return (await this.deps.store.keys('outbox/')).length;
   }
@@ -170,6 +191,7 @@ export class Outbox {
           // Nothing was encrypted: kept as it is, and tried again by flush() after a verification.
           entry.envelope = undefined;
           entry.held = true;
+          entry.heldFor = error.details.personIds;
           await this.deps.store.set(`outbox/${entry.clientId}`, entry);
           await this.deps.store.set(`${HELD}${entry.channelId}`, true);
           notify({ state: 'held', code: error.code });

@@ -250,6 +250,9 @@ function listen(device: SpreekuurClient): void {
     pending.update((list) =>
       list.map((item) => (item.clientId === update.clientId ? { ...item, state: update.state } : item)),
     );
+    // Held since before a reload (a sensitive team): the SDK still has it; show it again.
+    if (update.state === 'held' && !pending.value.some((item) => item.clientId === update.clientId))
+      void device.verification.held().then(showHeld, () => undefined);
   });
   device.on('receipt', (receipt) => {
     if (receipt.personId === me.value?.person.id) {
@@ -271,6 +274,20 @@ function listen(device: SpreekuurClient): void {
   device.on('membership', () => void refreshChannels());
   device.on('trust:changed', (change) => trustChanges.set(change));
   device.on('revoked', () => void revoked());
+}
+
+function showHeld(held: Awaited<ReturnType<SpreekuurClient['verification']['held']>>): void {
+  const shown = new Set(pending.value.map((item) => item.clientId));
+  const more: Pending[] = held
+    .filter((item) => !shown.has(item.clientId) && item.content.type === 'text')
+    .map(({ clientId, channelId, content, personIds }) => ({
+      clientId,
+      channelId,
+      text: content.type === 'text' ? content.text : '',
+      state: 'held',
+      personIds,
+    }));
+  if (more.length > 0) pending.update((list) => [...list, ...more]);
 }
 
 function addMessage(message: ChatMessage): void {
