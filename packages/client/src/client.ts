@@ -877,8 +877,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       waiter.resolve();
     }
     // Sensitive teams (SPEC §13.7) are read again before held and new messages go out.
-    this.policy.reset();
-    await this.policy.refresh().catch(() => undefined);
+    await this.policy.connected().catch(() => undefined);
     void this.outbox.flush();
     // A new connection is in no team's room yet: watch again, and hand the app the queue as it is now.
     for (const teamId of this.watchedQueues) {

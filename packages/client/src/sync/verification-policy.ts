@@ -99,12 +99,16 @@ export class VerificationPolicy {
           } satisfies ProtectedPerson);
       }
     }
-    this.classified = classified;
+    for (const personId of classified) this.classified.add(personId);
   }
 
-  /** A fresh start (after connecting): everyone is classified again before the next message to them. */
-  reset(): void {
+  /**
+   * After connecting: everyone is classified again before the next message to them, and a worker's
+   * device reads its teams at once (a resident's has nothing to enforce, so it reads only on demand).
+   */
+  async connected(): Promise<void> {
     this.classified = new Set();
+    if (this.enforced) await this.refresh();
   }
 
   /**

@@ -94,6 +94,24 @@ export function TeamVerification() {
           </section>
         );
       })}
+      {teams &&
+        held
+          .filter((local) => !teams.some((team) => team.id === local.teamId))
+          .map((local) => (
+            <section class="card" key={local.teamId} aria-labelledby={`verify-${local.teamId}-name`}>
+              <h2 id={`verify-${local.teamId}-name`}>{local.name}</h2>
+              <p class="hint">{t('worker_verifyKeptOn')}</p>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  act(() => currentClient().verification.forget(local.teamId), t('worker_verifySaved'))
+                }
+              >
+                {t('worker_verifyForget')}
+              </button>
+            </section>
+          ))}
       <p class={message.error ? 'error' : ''} role={message.error ? 'alert' : 'status'}>
         {message.text}
       </p>
