@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@spreekuur/db';
 import { seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import { rooms } from '@spreekuur/server';
+import { hookQueries } from '@spreekuur/testing/query-hook';
 import { MemoryStore, SpreekuurClient } from '../src/index.ts';
 import { inbox, sdkPerson } from './sdk-fixtures.ts';
 
@@ -15,26 +16,17 @@ let gateway: TestGateway;
 let failTokenLookups = 0;
 let failedLookups = 0;
 
-function flakyTokenLookups(db: Database): Database {
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'query') {
-        return async (sql: string, params?: readonly unknown[]) => {
-          // Only the socket handshake's lookups (called synchronously from the realtime module).
-          const fromHandshake = new Error().stack?.includes('realtime') ?? false;
-          if (failTokenLookups > 0 && fromHandshake && sql.includes('FROM access_tokens t')) {
-            failTokenLookups -= 1;
-            failedLookups += 1;
-            throw new Error('connection terminated unexpectedly');
-          }
-          return target.query(sql, params);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+const flakyTokenLookups = (db: Database) =>
+  hookQueries(db, (sql, run) => {
+    // Only the socket handshake's lookups (called synchronously from the realtime module).
+    const fromHandshake = new Error().stack?.includes('realtime') ?? false;
+    if (failTokenLookups > 0 && fromHandshake && sql.includes('FROM access_tokens t')) {
+      failTokenLookups -= 1;
+      failedLookups += 1;
+      return Promise.reject(new Error('connection terminated unexpectedly'));
+    }
+    return run();
   });
-}
 
 const clients: SpreekuurClient[] = [];
 beforeAll(async () => {
