@@ -1,6 +1,6 @@
 import { identityEndpoints as identity, type Role } from '@spreekuur/protocol/identity';
 import type { TrustStore } from '../crypto/trust-store.ts';
-import { SpreekuurError } from '../errors.ts';
+import { isRetryable, SpreekuurError } from '../errors.ts';
 import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { RecipientDevice } from './device-directory.ts';
@@ -121,7 +121,11 @@ export class VerificationPolicy {
     const readable = recipients.filter((device) => device.state === 'trusted');
     const people = [...new Set(readable.map((device) => device.personId))];
     if (people.some((personId) => !this.classified.has(personId))) {
-      await this.refresh();
+      // Network trouble: the outbox tries again. A refusal counts as an empty answer (no worse
+      // than a server that lies): what this device remembers still holds.
+      await this.refresh().catch((error: unknown) => {
+        if (isRetryable(error)) throw error;
+      });
       for (const personId of people) this.classified.add(personId);
     }
     const unverified: string[] = [];
