@@ -4,11 +4,13 @@ import { t } from '../../i18n.ts';
 import { OfficeHoursEditor } from './office-hours-editor.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 import { PrintInvite } from './print-invite.tsx';
-import { TeamVerification } from './team-verification.tsx';
+import { lazyPage } from '../trust/lazy.tsx';
 
 const HOURS_PATH = '/werkplek/openingstijden';
 const ORGANISATION_PATH = '/beheer/organisatie';
 const VERIFICATION_PATH = '/werkplek/gevoelig-team';
+/** Loads on first use (workers and admins only), outside what a resident's browser fetches. */
+const TeamVerification = lazyPage(() => import('./team-verification.tsx').then((m) => m.TeamVerification));
 
 /** The worker feature's pages and its links on the home screen (see ../pages.ts). */
 export const pages: readonly FeaturePage[] = [
