@@ -46,6 +46,7 @@ import { Inbox } from './sync/inbox.ts';
 import { DeviceVerifier } from './sync/device-verifier.ts';
 import { MembershipView } from './sync/membership-view.ts';
 import { Outbox } from './sync/outbox.ts';
+import { VerificationPolicy, type SensitiveTeam } from './sync/verification-policy.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
 import { privacyEndpoints, type PersonExport } from '@spreekuur/protocol/privacy';
@@ -123,6 +124,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private readonly groups: GroupKeys;
   private readonly historyTransfers: HistoryTransferClient;
   private receivingHistory: Promise<HistoryReceived | null> | null = null;
+  private readonly policy: VerificationPolicy;
 
   private constructor(
     readonly account: Account,
@@ -191,7 +193,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
         .filter((pin) => TrustStore.state(pin) === 'trusted')
         .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey })),
     );
+    this.policy = new VerificationPolicy(this.http, store, account, this.devices.trust);
     this.outbox = new Outbox({
+      policy: this.policy,
       store,
       self: { personId: account.personId, deviceId: account.deviceId },
       http: this.http,
@@ -745,6 +749,13 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * decision. Changes arrive as `trust:changed` events. See docs/chat.md, "Verifying".
    */
   readonly trust = {
+    /**
+     * Looks at a channel's devices now, as the server lists them, so that a contact's new device or
+     * changed key shows (`trust:changed`) when the conversation opens, not only at the next send.
+     */
+    check: async (channelId: string): Promise<void> => {
+      await this.devices.refresh(channelId);
+    },
     /** Every person with pinned devices (or one person), with their devices' state. */
     list: async (personId?: string): Promise<PersonTrustSummary[]> => {
       const people = personId ? [personId] : await this.devices.trust.people();
@@ -761,6 +772,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
           personIds: [personId],
         });
       await this.devices.trust.verify(personId);
+      // Messages held for this person's safety number (a sensitive team, SPEC §13.7) go now.
+      if (this.online) void this.outbox.flush();
     },
     /**
      * Approves a device linked to this account (the second step of linking): this device signs
@@ -791,6 +804,43 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       }
     },
   };
+
+  /**
+   * Sensitive teams (crypto SPEC §13.7): in a team that requires it, a worker's device sends
+   * nothing to a resident whose safety number the worker has not compared on this device
+   * (`trust.verify`); such a message is held (`outgoing` `held`, ERR_CLIENT_UNVERIFIED_DEVICE)
+   * and goes after the verification. A team once seen as sensitive stays so on this device until
+   * this device switches it off: the server cannot downgrade it.
+   */
+  readonly verification = {
+    /** The teams this device holds as sensitive, read again from the server first. */
+    teams: async (): Promise<SensitiveTeam[]> => {
+      await this.policy.refresh();
+      return this.policy.teams();
+    },
+    /**
+     * Switches a team's setting on the server (the team's workers and admins). Switching it off
+     * here also stops this device holding it; other workers' devices keep it until they do too.
+     */
+    set: async (teamId: string, required: boolean) => {
+      const team = await this.http.call(identity.setTeamVerification, {
+        params: { id: teamId },
+        body: { verifiedDevicesRequired: required },
+      });
+      if (!required) await this.forgetSensitiveTeam(teamId);
+      else await this.policy.refresh();
+      return team;
+    },
+    /** Stops holding a team sensitive on this device only (the server's flag is left as it is). */
+    forget: (teamId: string) => this.forgetSensitiveTeam(teamId),
+    /** The messages held for a resident's safety number, oldest first (to show after a restart). */
+    held: () => this.outbox.held(),
+  };
+
+  private async forgetSensitiveTeam(teamId: string): Promise<void> {
+    await this.policy.forget(teamId);
+    if (this.online) void this.outbox.flush();
+  }
 
   // ---- Internals --------------------------------------------------------------------------
 
@@ -885,6 +935,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       clearTimeout(waiter.timer);
       waiter.resolve();
     }
+    // Sensitive teams (SPEC §13.7) are read again before held and new messages go out.
+    await this.policy.connected().catch(() => undefined);
     void this.outbox.flush();
     // A new connection is in no team's room yet: watch again, and hand the app the queue as it is now.
     for (const teamId of this.watchedQueues) {

@@ -12,6 +12,11 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_DEVICES_UNSTABLE'
   /** A device of this person shows another identity key than the one pinned: accept or verify first. */
   | 'ERR_CLIENT_KEY_CHANGED'
+  /**
+   * A sensitive team (SPEC §13.7): the safety number with this resident was not compared on this
+   * device yet. The message is held in the outbox and goes once `trust.verify` is called.
+   */
+  | 'ERR_CLIENT_UNVERIFIED_DEVICE'
   /** The message comes from a device this device does not trust (uncertified, not a member, changed key). */
   | 'ERR_CLIENT_UNTRUSTED_SENDER'
   /** The sender or context inside the ciphertext differs from what the server says. */
@@ -42,8 +47,10 @@ export class SpreekuurError extends Error {
       issues?: FieldIssue[];
       mismatch?: DeviceMismatch;
       retryAfter?: number;
-      /** ERR_CLIENT_KEY_CHANGED: whose keys changed. */
+      /** ERR_CLIENT_KEY_CHANGED: whose keys changed; ERR_CLIENT_UNVERIFIED_DEVICE: whom to verify. */
       personIds?: string[];
+      /** ERR_CLIENT_UNVERIFIED_DEVICE: the devices of those people that wait for it. */
+      deviceIds?: string[];
     } = {},
   ) {
     super(message);

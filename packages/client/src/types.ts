@@ -28,8 +28,12 @@ export interface ChatMessage {
 export interface OutgoingUpdate {
   channelId: string;
   clientId: string;
-  /** `waiting`: not sent yet, tried again later (`code` says why); `sent`: stored by the server; `failed`: dropped. */
-  state: 'waiting' | 'sent' | 'failed';
+  /**
+   * `waiting`: not sent yet, tried again later (`code` says why); `held`: kept until the person
+   * verifies a resident's safety number (`ERR_CLIENT_UNVERIFIED_DEVICE`, a sensitive team);
+   * `sent`: stored by the server; `failed`: dropped.
+   */
+  state: 'waiting' | 'held' | 'sent' | 'failed';
   code?: string;
   seq?: number;
 }
@@ -96,7 +100,8 @@ export interface ClientEvents extends Record<string, unknown> {
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`
-   * says why), `sent` (stored by the server, `seq`), or `failed` (dropped, `code`).
+   * says why), `held` (kept until a resident is verified, SPEC §13.7), `sent` (stored by the
+   * server, `seq`), or `failed` (dropped, `code`).
    */
   outgoing: OutgoingUpdate;
   /** A team's live queue after every change (workers and admins watching it). */

@@ -7,7 +7,7 @@ import { identityEndpoints } from '@spreekuur/protocol/identity';
 import { CliError, exitCodes, type Context } from '../context.ts';
 import { command, output } from '../spec.ts';
 import { nonEmpty, uuid } from './shared.ts';
-import { keyChangedAdvice } from './trust.ts';
+import { keyChangedAdvice, unverifiedAdvice } from './trust.ts';
 
 const mimeTypes: Record<string, string> = {
   pdf: 'application/pdf',
@@ -292,7 +292,9 @@ export const chatCommands = [
                 ctx.print(
                   isSpreekuurError(error, 'ERR_CLIENT_KEY_CHANGED')
                     ? keyChangedAdvice(ctx, error.details.personIds ?? [])
-                    : `${(error as Error).message}`,
+                    : isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')
+                      ? unverifiedAdvice(ctx, error.details.personIds ?? [])
+                      : `${(error as Error).message}`,
                 );
               }
             });

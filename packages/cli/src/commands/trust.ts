@@ -166,3 +166,13 @@ export function keyChangedAdvice(ctx: Context, personIds: readonly string[]): st
     `Not sent: the key of ${who} changed. Compare the safety number together (spreekuur safety-number --channel <id> --person ${first}); if it matches, run: spreekuur trust accept ${first}, and send again.`,
   );
 }
+
+/** What to do when a message is held for a sensitive team's resident (ERR_CLIENT_UNVERIFIED_DEVICE). */
+export function unverifiedAdvice(ctx: Context, personIds: readonly string[]): string {
+  const who = personIds.join(', ') || '?';
+  const first = personIds[0] ?? '<person>';
+  return ctx.say(
+    `Nog niet verstuurd: dit team is gevoelig. Vergelijk eerst samen met ${who} het veiligheidsnummer (spreekuur safety-number --channel <id> --person ${first}); klopt het, geef dan: spreekuur trust verify ${first}. Het bericht wacht op dit apparaat en gaat daarna vanzelf (bij het volgende commando dat verbindt).`,
+    `Not sent yet: this team is sensitive. First compare the safety number with ${who} (spreekuur safety-number --channel <id> --person ${first}); if it matches, run: spreekuur trust verify ${first}. The message waits on this device and then goes by itself (with the next command that connects).`,
+  );
+}

@@ -14,9 +14,12 @@ export interface Pending {
   clientId: string;
   channelId: string;
   text: string;
-  state: 'waiting' | 'sent' | 'failed';
+  /** `held`: kept by the SDK until a resident of a sensitive team is verified (it then goes by itself). */
+  state: 'waiting' | 'held' | 'sent' | 'failed';
   /** Why it failed, when the app can say more than "not sent" (ui/trust: a changed key). */
   reason?: 'key-changed';
+  /** For `held`: whose safety number to compare first (ui/trust shows the way there). */
+  personIds?: string[];
 }
 
 export const phase = new Observable<Phase>('starting');
@@ -249,6 +252,9 @@ function listen(device: SpreekuurClient): void {
     pending.update((list) =>
       list.map((item) => (item.clientId === update.clientId ? { ...item, state: update.state } : item)),
     );
+    // Held since before a reload (a sensitive team): the SDK still has it; show it again.
+    if (update.state === 'held' && !pending.value.some((item) => item.clientId === update.clientId))
+      void device.verification.held().then(showHeld, () => undefined);
   });
   device.on('receipt', (receipt) => {
     if (receipt.personId === me.value?.person.id) {
@@ -281,6 +287,20 @@ function listen(device: SpreekuurClient): void {
       await refreshChannels();
     })().catch(() => undefined);
   });
+}
+
+function showHeld(held: Awaited<ReturnType<SpreekuurClient['verification']['held']>>): void {
+  const shown = new Set(pending.value.map((item) => item.clientId));
+  const more: Pending[] = held
+    .filter((item) => !shown.has(item.clientId) && item.content.type === 'text')
+    .map(({ clientId, channelId, content, personIds }) => ({
+      clientId,
+      channelId,
+      text: content.type === 'text' ? content.text : '',
+      state: 'held',
+      personIds,
+    }));
+  if (more.length > 0) pending.update((list) => [...list, ...more]);
 }
 
 function addMessage(message: ChatMessage): void {
@@ -359,6 +379,14 @@ function trySend(clientId: string, channelId: string, text: string): void {
         return;
       }
       unsent.delete(clientId);
+      if (isSpreekuurError(error) && error.code === 'ERR_CLIENT_UNVERIFIED_DEVICE') {
+        // A sensitive team: the SDK keeps it and sends it after trust.verify (outgoing `sent`).
+        const personIds = error.details.personIds ?? [];
+        pending.update((items) =>
+          items.map((item) => (item.clientId === clientId ? { ...item, state: 'held', personIds } : item)),
+        );
+        return;
+      }
       const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
       // Refused until the person accepts the changed key (block policy): kept for sendHeld().
       if (keyChanged) held.set(clientId, { channelId, text });

@@ -237,6 +237,16 @@ const TABLE: Record<string, Row> = {
     resident: asBoth(() => ({ url: '/v1/teams', body: { name: 'Nieuw team' } })),
     nonMember: NO_TARGET,
   },
+  'PUT /v1/teams/:id/verification': {
+    resident: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
+    nonMember: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
+  },
   'PUT /v1/teams/:id/members/:personId': {
     resident: asBoth((x) => ({ url: `/v1/teams/${x.team.id}/members/${x.strangerResident.personId}` })),
     nonMember: (x) => ({ url: `/v1/teams/${x.team.id}/members/${x.strangerWorker.personId}` }),
