@@ -1,4 +1,4 @@
-import type { ChatMessage, SpreekuurClient, TrustChange } from '@spreekuur/client';
+import type { ChatMessage, SpreekuurClient, TrustChange, UnverifiedAddition } from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
@@ -40,6 +40,8 @@ export const sendRefusals = new Observable<Record<string, { code: string; retryA
 export const ownRead = new Observable<Record<string, number>>({});
 /** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
 export const trustChanges = new Observable<TrustChange | null>(null);
+/** Group members added without an owner's or moderator's signature (SPEC §13.5; ui/moderation says so). */
+export const unverifiedAdditions = new Observable<UnverifiedAddition[]>([]);
 
 let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
@@ -267,6 +269,7 @@ function listen(device: SpreekuurClient): void {
   });
   device.on('membership', () => void refreshChannels());
   device.on('trust:changed', (change) => trustChanges.set(change));
+  device.on('membership:unverified', (added) => unverifiedAdditions.update((all) => [...all, added]));
   device.on('revoked', () => void revoked());
 }
 

@@ -1,6 +1,6 @@
 import type { Channel, ModerationState } from '@spreekuur/protocol/chat';
 import { locale } from '../../i18n.ts';
-import { currentClient, me } from '../../state/session.ts';
+import { channels, currentClient, me } from '../../state/session.ts';
 import { Observable } from '../../state/store.ts';
 
 /** The moderation state of each group this device has open (pins, mutes, settings), kept fresh by the channel log. */
@@ -19,6 +19,21 @@ export function watchGroup(channelId: string): void {
   if (!listening) {
     listening = true;
     currentClient().on('moderation', (event) => {
+      // A new moderator sees the tools at once (the SDK applied the change to its own view).
+      const change = event.change;
+      if (change.type === 'role_changed')
+        channels.update((list) =>
+          list.map((channel) =>
+            channel.id !== event.channelId
+              ? channel
+              : {
+                  ...channel,
+                  members: channel.members.map((member) =>
+                    member.personId === change.personId ? { ...member, role: change.role } : member,
+                  ),
+                },
+          ),
+        );
       if (watched.has(event.channelId)) void refreshGroupState(event.channelId).catch(() => undefined);
     });
   }
