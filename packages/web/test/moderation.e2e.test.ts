@@ -172,18 +172,27 @@ describeInBrowser('moderated groups in Chromium', { timeout: 90_000 }, () => {
     await openGroup(worker);
     await worker.getByText('Leden (3)').click();
     const tools = worker.getByRole('group', { name: 'Wat wilt u doen met Anna?' });
-    await tools.getByRole('button', { name: 'Moderator maken' }).focus();
+    const focused = (text: string) =>
+      worker.waitForFunction((words) => document.activeElement?.textContent === words, text);
+    await tools.getByRole('button', { name: 'Moderator maken', exact: true }).focus();
     await worker.keyboard.press('Enter');
     const question = tools.getByRole('group', { name: /Anna moderator maken\?/ });
     await question.waitFor();
+    await focused('Ja, moderator maken');
     await expectClean(worker, 'the question before a role change');
-    // Escape goes back without a change; the question takes the focus, so Enter says yes.
+    // Escape goes back to the button without a change; the question takes the focus, so Enter says yes.
     await worker.keyboard.press('Escape');
-    await tools.getByRole('button', { name: 'Moderator maken' }).waitFor();
+    await question.waitFor({ state: 'detached' });
+    await focused('Moderator maken');
     await worker.keyboard.press('Enter');
-    await question.getByRole('button', { name: 'Ja, moderator maken' }).waitFor();
+    await focused('Ja, moderator maken');
     await worker.keyboard.press('Enter');
-    await tools.getByRole('button', { name: 'Weer gewone deelnemer maken' }).waitFor();
+    await tools
+      .getByRole('button', { name: 'Weer gewone deelnemer maken' })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nshown: ${await worker.locator('.group-tools').innerText()}`);
+      });
     await worker.locator('details.members li', { hasText: 'Anna ★' }).waitFor();
 
     await anna.getByRole('heading', { name: 'Groep beheren' }).waitFor();
@@ -193,7 +202,7 @@ describeInBrowser('moderated groups in Chromium', { timeout: 90_000 }, () => {
     // And back: the tools go again.
     await tools.getByRole('button', { name: 'Weer gewone deelnemer maken' }).click();
     await tools.getByRole('button', { name: 'Ja, gewone deelnemer maken' }).click();
-    await tools.getByRole('button', { name: 'Moderator maken' }).waitFor();
+    await tools.getByRole('button', { name: 'Moderator maken', exact: true }).waitFor();
     await anna.getByRole('heading', { name: 'Groep beheren' }).waitFor({ state: 'detached' });
   });
 

@@ -5,7 +5,14 @@ import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
 import { explain } from './explain.ts';
-import { clockTime, dayAndTime, groupStates, refreshGroupState, watchGroup } from './group-state.ts';
+import {
+  applyRole,
+  clockTime,
+  dayAndTime,
+  groupStates,
+  refreshGroupState,
+  watchGroup,
+} from './group-state.ts';
 
 const MUTE_CHOICES = [
   { seconds: 15 * 60, label: () => tm('moderation_minutes', { n: 15 }) },
@@ -114,13 +121,11 @@ function Members({
                 name={member.displayName}
                 moderator={member.role === 'moderator'}
                 onConfirm={() =>
-                  run(() =>
-                    moderation.setRole(
-                      channel.id,
-                      member.personId,
-                      member.role === 'moderator' ? 'member' : 'moderator',
-                    ),
-                  )
+                  run(async () => {
+                    const role = member.role === 'moderator' ? 'member' : 'moderator';
+                    await moderation.setRole(channel.id, member.personId, role);
+                    applyRole(channel.id, member.personId, role);
+                  })
                 }
               />
             )}
@@ -149,17 +154,21 @@ function RoleChange({
   const [asking, setAsking] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
+  /** Set when the question closes: the focus goes back to the button (with its new words after a yes). */
+  const back = useRef(false);
   useEffect(() => {
     if (asking) yes.current?.focus();
+    else if (back.current) trigger.current?.focus();
+    back.current = false;
   }, [asking]);
   const cancel = () => {
+    back.current = true;
     setAsking(false);
-    trigger.current?.focus();
   };
   if (!asking)
     return (
       <p>
-        <button type="button" ref={trigger} aria-controls={id} onClick={() => setAsking(true)}>
+        <button type="button" ref={trigger} onClick={() => setAsking(true)}>
           {moderator ? tm('moderation_makeMember') : tm('moderation_makeModerator')}
         </button>
       </p>
@@ -182,6 +191,7 @@ function RoleChange({
         class="primary"
         ref={yes}
         onClick={() => {
+          back.current = true;
           setAsking(false);
           void onConfirm();
         }}
