@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorClient, SpreekuurClient, isSpreekuurError } from '@spreekuur/client';
 import { FileLockedError, JsonFileStore } from '@spreekuur/client/json-file-store';
+import { membershipNotice } from './commands/moderation.ts';
 import { trustNotice } from './commands/trust.ts';
 import type { Lang } from './i18n.ts';
 
@@ -147,6 +148,12 @@ export class Context {
     this.client.on('trust:changed', (change) => {
       if (!this.globals.json) this.print(trustNotice(this, change));
       else if (this.purpose === 'follow') this.print(JSON.stringify({ event: 'trust:changed', ...change }));
+    });
+    // So is a group member added without an owner's or moderator's signature (SPEC §13.5).
+    this.client.on('membership:unverified', (addition) => {
+      if (!this.globals.json) this.print(membershipNotice(this, addition));
+      else if (this.purpose === 'follow')
+        this.print(JSON.stringify({ event: 'membership:unverified', ...addition }));
     });
     // An address given once is remembered: after a port change one `--server` is enough.
     if (this.globals.server && this.globals.server !== (await store.get<string>(REMEMBERED_SERVER)))

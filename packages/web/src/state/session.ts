@@ -1,4 +1,10 @@
-import type { ChatMessage, HistoryReceived, SpreekuurClient, TrustChange } from '@spreekuur/client';
+import type {
+  ChatMessage,
+  HistoryReceived,
+  SpreekuurClient,
+  TrustChange,
+  UnverifiedAddition,
+} from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
@@ -45,6 +51,8 @@ export const ownRead = new Observable<Record<string, number>>({});
 export const trustChanges = new Observable<TrustChange | null>(null);
 /** Another device of this person sent its history here (SPEC §15.2); ui/trust says so. */
 export const historyArrived = new Observable<HistoryReceived | null>(null);
+/** Group members added without an owner's or moderator's signature (SPEC §13.5; ui/moderation says so). */
+export const unverifiedAdditions = new Observable<UnverifiedAddition[]>([]);
 
 let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
@@ -275,6 +283,7 @@ function listen(device: SpreekuurClient): void {
   });
   device.on('membership', () => void refreshChannels());
   device.on('trust:changed', (change) => trustChanges.set(change));
+  device.on('membership:unverified', (added) => unverifiedAdditions.update((all) => [...all, added]));
   device.on('revoked', () => void revoked());
   device.on('history:received', (received) => {
     historyArrived.set(received);
