@@ -256,10 +256,10 @@ export const realtimePlugin = fp(
               app.log.warn({ err: error }, 'socket refused: room directory not acknowledged');
               return next(new Error(errorCatalog.ERR_UNAVAILABLE.en));
             }
-            heldRooms.set(socket as AppSocket, held);
+            heldRooms.set(socket, held);
             // A handshake that never becomes a connection (the client went away meanwhile).
             socket.conn.once('close', () => {
-              if (!socket.connected && heldRooms.delete(socket as AppSocket)) directory.release(held);
+              if (!socket.connected && heldRooms.delete(socket)) directory.release(held);
             });
           }
           next();

@@ -31,7 +31,10 @@ export class Delivery {
     for (const device of recipients) {
       const ciphertext = payloads.get(device.deviceId);
       if (ciphertext === undefined) withoutCiphertext.push(rooms.device(device.deviceId));
-      else this.realtime.io.to(rooms.device(device.deviceId)).emit('chat:event', toChannelEvent(row, ciphertext));
+      else
+        this.realtime.io
+          .to(rooms.device(device.deviceId))
+          .emit('chat:event', toChannelEvent(row, ciphertext));
     }
     if (withoutCiphertext.length > 0)
       this.realtime.io.to(withoutCiphertext).emit('chat:event', toChannelEvent(row, undefined));
