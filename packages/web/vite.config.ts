@@ -70,7 +70,7 @@ export default defineConfig({
     // one chunk of their own run before every chunk that builds schemas.
     rolldownOptions: {
       output: {
-        advancedChunks: { groups: [{ name: 'zod', test: /[\\/]zod@|[\\/]src[\\/]zod-config\.ts$/ }] },
+        codeSplitting: { groups: [{ name: 'zod', test: /[\\/]zod@|[\\/]src[\\/]zod-config\.ts$/ }] },
       },
     },
   },

@@ -83,6 +83,8 @@ export type SentMessage = SendAck & { clientId: string };
 
 type Push<E extends ServerEventName> = z.output<(typeof serverEvents)[E]>;
 type PushHandlers = { [E in ServerEventName]: (payload: Push<E>) => void };
+/** What the server's socket handshake says when it refuses a connection. */
+type HandshakeError = Error & { data?: { code?: string; retryAfter?: number } };
 
 const RECEIPT_DELAY_MS = 150;
 const isBrowser = 'document' in globalThis;
@@ -232,6 +234,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   async connect(): Promise<void> {
     if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
     if (!this.token) await this.refreshToken();
+    // A caller trying again (the web app, after a refusal) replaces the socket it gave up on.
+    this.socket?.close();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
       this.options.serverUrl ?? this.account.serverUrl,
       {
@@ -272,30 +276,46 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       if (reason === 'io server disconnect' && !this.closed) void this.recover();
     });
     let connectedOnce = false;
-    socket.on('connect_error', (error: Error & { data?: { code?: string; retryAfter?: number } }) => {
-      if (this.closed) return;
-      if (error.data?.code === 'ERR_UNAUTHENTICATED') void this.recover();
-      // Too many sockets or reconnects for this device: the server said when to come back.
-      else if (error.data?.code === 'ERR_RATE_LIMITED' && connectedOnce) {
-        const timer = setTimeout(() => this.closed || socket.connect(), (error.data.retryAfter ?? 5) * 1000);
-        (timer as { unref?: () => void }).unref?.();
-      }
+    let refusals = 0;
+    socket.on('connect', () => {
+      refusals = 0;
+    });
+    // Transport errors (server unreachable) leave the socket active: socket.io retries them. A
+    // refusal in the server's handshake does not, so the client decides when to try again.
+    socket.on('connect_error', (error: HandshakeError) => {
+      if (this.closed || socket.active) return;
+      const code = error.data?.code;
+      if (code === 'ERR_UNAUTHENTICATED') return void this.recover();
+      // Refused before the first connection: connect() reports it to the caller instead.
+      if (code === 'ERR_RATE_LIMITED' && !connectedOnce) return;
+      refusals += 1;
+      const delay =
+        code === 'ERR_RATE_LIMITED' || error.data?.retryAfter
+          ? (error.data?.retryAfter ?? 5) * 1000
+          : Math.min(5_000, 500 * 2 ** Math.min(refusals, 4));
+      const timer = setTimeout(() => this.closed || socket.connected || socket.connect(), delay);
+      (timer as { unref?: () => void }).unref?.();
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => {
         connectedOnce = true;
         resolve();
       });
-      socket.once('connect_error', (error: Error & { data?: { code?: string; retryAfter?: number } }) => {
-        if (socket.active) return;
+      const onError = (error: HandshakeError) => {
+        const code = error.data?.code;
+        // Only a refusal the caller must act on ends the wait; the rest is retried above.
+        if (socket.active || (code !== 'ERR_RATE_LIMITED' && code !== 'ERR_UNAUTHENTICATED')) return;
+        socket.off('connect_error', onError);
         reject(
-          error.data?.code === 'ERR_RATE_LIMITED'
+          code === 'ERR_RATE_LIMITED'
             ? new SpreekuurError('ERR_RATE_LIMITED', error.message, {
-                ...(error.data.retryAfter ? { retryAfter: error.data.retryAfter } : {}),
+                ...(error.data?.retryAfter ? { retryAfter: error.data.retryAfter } : {}),
               })
             : error,
         );
-      });
+      };
+      socket.on('connect_error', onError);
+      socket.once('connect', () => socket.off('connect_error', onError));
     });
     await this.refillPrekeys().catch(() => undefined);
     await this.rotatePrekeys().catch(() => undefined);

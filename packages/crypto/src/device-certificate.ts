@@ -1,7 +1,6 @@
 import { expectBytes } from './bytes.ts';
-import { utf8Encode } from './encoding.ts';
-import { CryptoError } from './errors.ts';
-import { checkIdentityPublicKey, sign, verify, type DeviceIdentity } from './identity.ts';
+import { idBytes } from './encoding.ts';
+import { checkIdentityPublicKey, sign, verifyContext, type DeviceIdentity } from './identity.ts';
 import { encodeContext, Label } from './kdf.ts';
 
 /**
@@ -16,16 +15,6 @@ export interface CertifiedDevice {
   readonly deviceId: string;
   /** Ed25519 identity public key of the certified device, 32 bytes. */
   readonly identityKey: Uint8Array;
-}
-
-const MAX_ID_BYTES = 256;
-
-function idBytes(value: string, what: string): Uint8Array {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `${what} must be a non-empty string`);
-  const bytes = utf8Encode(value);
-  if (bytes.length > MAX_ID_BYTES) throw new CryptoError('ERR_CRYPTO_TOO_LARGE', `${what} is too long`);
-  return bytes;
 }
 
 /** Context("device/certificate", UTF8(personId), UTF8(deviceId), IK.pk). */
@@ -49,11 +38,5 @@ export function verifyDeviceCertificate(
   subject: CertifiedDevice,
   signature: Uint8Array,
 ): boolean {
-  let context: Uint8Array;
-  try {
-    context = deviceCertificateContext(subject);
-  } catch {
-    return false;
-  }
-  return verify(signerKey, context, signature);
+  return verifyContext(signerKey, () => deviceCertificateContext(subject), signature);
 }

@@ -117,6 +117,20 @@ export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+const MAX_ID_BYTES = 256;
+
+/**
+ * UTF-8 of an id the server assigned (person, device, channel) for a signed context: non-empty
+ * and at most 256 bytes, so a hostile server cannot make a signature input unbounded.
+ */
+export function idBytes(value: string, what: string): Uint8Array {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `${what} must be a non-empty string`);
+  const bytes = utf8Encode(value);
+  if (bytes.length > MAX_ID_BYTES) throw new CryptoError('ERR_CRYPTO_TOO_LARGE', `${what} is too long`);
+  return bytes;
+}
+
 /** Strict UTF-8 decode: invalid sequences are ERR_CRYPTO_BAD_FORMAT, not U+FFFD. */
 export function utf8Decode(bytes: Uint8Array): string {
   try {

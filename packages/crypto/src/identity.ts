@@ -69,6 +69,24 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
   }
 }
 
+/**
+ * Whether `signature` by `publicKey` signs the context that `build` makes. A context that cannot
+ * be built (malformed ids, wrong sizes) is a signature that does not verify: never throws.
+ */
+export function verifyContext(
+  publicKey: Uint8Array,
+  build: () => Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  let context: Uint8Array;
+  try {
+    context = build();
+  } catch {
+    return false;
+  }
+  return verify(publicKey, context, signature);
+}
+
 const KIND = 'spreekuur/identity';
 const VERSION = 1;
 

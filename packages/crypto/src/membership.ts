@@ -1,7 +1,7 @@
 import { isUint32, u32be } from './bytes.ts';
-import { utf8Encode } from './encoding.ts';
+import { idBytes, utf8Encode } from './encoding.ts';
 import { CryptoError } from './errors.ts';
-import { sign, verify, type DeviceIdentity } from './identity.ts';
+import { sign, verifyContext, type DeviceIdentity } from './identity.ts';
 import { encodeContext, Label } from './kdf.ts';
 
 /**
@@ -23,16 +23,7 @@ export interface MembershipAddition {
   readonly afterSeq: number;
 }
 
-const MAX_ID_BYTES = 256;
 const ROLES = ['owner', 'moderator', 'member'] as const;
-
-function idBytes(value: string, what: string): Uint8Array {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new CryptoError('ERR_CRYPTO_INVALID_ARGUMENT', `${what} must be a non-empty string`);
-  const bytes = utf8Encode(value);
-  if (bytes.length > MAX_ID_BYTES) throw new CryptoError('ERR_CRYPTO_TOO_LARGE', `${what} is too long`);
-  return bytes;
-}
 
 /**
  * Context("membership/added", UTF8(channelId), UTF8(personId), UTF8(role), UTF8(actorPersonId),
@@ -64,11 +55,5 @@ export function verifyMembershipAddition(
   addition: MembershipAddition,
   signature: Uint8Array,
 ): boolean {
-  let context: Uint8Array;
-  try {
-    context = membershipAdditionContext(addition);
-  } catch {
-    return false;
-  }
-  return verify(actorKey, context, signature);
+  return verifyContext(actorKey, () => membershipAdditionContext(addition), signature);
 }

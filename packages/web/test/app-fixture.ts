@@ -13,7 +13,7 @@ import {
   type Actor,
   type TestGateway,
 } from '@spreekuur/gateway/testing';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 import { ensureBuilt } from '../scripts/ensure-built.ts';
 import {
   axeViolations,
@@ -81,6 +81,20 @@ export function useWebSuite(slug: string, env: Record<string, string> = {}): Web
       weekly: { timeZone: 'Europe/Amsterdam', days },
     });
   }, 120_000);
+
+  // A failed browser test says little about the server; print what it warned about meanwhile.
+  let logsBefore = 0;
+  beforeEach(() => {
+    logsBefore = suite.gateway?.logs.length ?? 0;
+  });
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail' || !suite.gateway) return;
+    const warnings = suite.gateway.logs
+      .slice(logsBefore)
+      .filter((line) => /"level":(4|5|6)0/.test(line))
+      .slice(-40);
+    process.stderr.write(`gateway warnings and errors during "${context.task.name}":\n${warnings.join('')}\n`);
+  });
 
   afterAll(async () => {
     for (const context of contexts) await context.close();

@@ -50,6 +50,7 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
   let recoveryKey: string;
   const question = `Mag ik mijn dossier inzien ${randomBytes(6).toString('hex')}`;
   const answer = `Ja, dat kan altijd ${randomBytes(6).toString('hex')}`;
+  const dossier = Buffer.from(`Mijn dossier ${randomBytes(6).toString('hex')}`);
 
   /** Home (inside the app, as its back link does: no reload), then one of its links. */
   const openLink = async (page: Page, name: string | RegExp, heading: string) => {
@@ -77,6 +78,11 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     await worker.getByLabel('Uw bericht').fill(answer);
     await worker.getByRole('button', { name: 'Versturen' }).click();
     await resident.getByText(answer).waitFor();
+    // And a document, which the zip of "my data" carries decrypted.
+    const chooser = resident.waitForEvent('filechooser');
+    await resident.getByText('Foto of document').click();
+    await (await chooser).setFiles({ name: 'dossier.txt', mimeType: 'text/plain', buffer: dossier });
+    await worker.getByText(/dossier\.txt/).waitFor();
   });
 
   it('the resident reads their data and downloads it as JSON, as a summary and as a zip', async () => {
@@ -90,10 +96,12 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     expect(json.name).toMatch(/^spreekuur-mijn-gegevens-\d{4}-\d{2}-\d{2}\.json$/);
     const data = JSON.parse(json.body.toString('utf8')) as {
       server: { profile: { displayName: string }; channels: Array<{ messagesSent: number }> };
-      device: { messages: Array<{ text?: string; own: boolean; from: string }> };
+      device: {
+        messages: Array<{ text?: string; file?: string; fileInZip?: string; own: boolean; from: string }>;
+      };
     };
     expect(data.server.profile.displayName).toBe('Jan Privé');
-    expect(data.server.channels.map((channel) => channel.messagesSent)).toEqual([1]);
+    expect(data.server.channels.map((channel) => channel.messagesSent)).toEqual([2]);
     // The server's part holds no message text (it never had any); the device's part does.
     const serverPart = JSON.stringify(data.server);
     expect(serverPart).not.toContain(question);
@@ -101,7 +109,10 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     expect(data.device.messages).toEqual([
       expect.objectContaining({ text: question, own: true, from: 'U' }),
       expect.objectContaining({ text: answer, own: false, from: 'Sanne (wijkteam)' }),
+      expect.objectContaining({ file: 'dossier.txt', own: true, from: 'U' }),
     ]);
+    // The JSON alone carries no files, so it points at none.
+    expect(data.device.messages[2]).not.toHaveProperty('fileInZip');
 
     const html = (await downloaded(resident, 'Overzicht downloaden (om te lezen)')).body.toString('utf8');
     expect(html).toContain('<html lang="nl">');
@@ -113,9 +124,12 @@ describeInBrowser('privacy screens in Chromium', { timeout: 120_000 }, () => {
     const archive = await downloaded(resident, 'Alles downloaden (zip)');
     expect(archive.name).toMatch(/\.zip$/);
     const entries = storedEntries(archive.body);
-    expect([...entries.keys()]).toEqual(['mijn-gegevens.json', 'mijn-gegevens.html']);
     const zipped = JSON.parse(entries.get('mijn-gegevens.json')!) as typeof data;
-    expect(zipped.device.messages).toHaveLength(2);
+    expect(zipped.device.messages).toHaveLength(3);
+    const filePath = zipped.device.messages[2]!.fileInZip!;
+    expect(filePath).toMatch(/^bestanden\/[0-9a-f]{8}-\d+-dossier\.txt$/);
+    expect([...entries.keys()]).toEqual(['mijn-gegevens.json', 'mijn-gegevens.html', filePath]);
+    expect(entries.get(filePath)).toBe(dossier.toString('utf8'));
     expect(entries.get('mijn-gegevens.html')).toContain(question);
 
     await resident.getByRole('button', { name: 'Switch to English' }).click();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@spreekuur/db';
 import { rooms } from '@spreekuur/server';
+import { hookQueries } from '@spreekuur/testing/query-hook';
 import {
   api,
   connect,
@@ -25,25 +26,16 @@ let gateway: TestGateway;
 /** Runs once, right after the next access-token lookup has its answer and before it is returned. */
 let afterNextTokenLookup: (() => Promise<void>) | null = null;
 
-function interleavingDatabase(db: Database): Database {
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === 'query') {
-        return async (sql: string, params?: readonly unknown[]) => {
-          const result = await target.query(sql, params);
-          const hook = afterNextTokenLookup;
-          if (hook && sql.includes('FROM access_tokens t')) {
-            afterNextTokenLookup = null;
-            await hook();
-          }
-          return result;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+const interleavingDatabase = (db: Database) =>
+  hookQueries(db, async (sql, run) => {
+    const result = await run();
+    const hook = afterNextTokenLookup;
+    if (hook && sql.includes('FROM access_tokens t')) {
+      afterNextTokenLookup = null;
+      await hook();
+    }
+    return result;
   });
-}
 
 beforeAll(async () => {
   gateway = await startGateway({ interpose: interleavingDatabase, env: { LOG_LEVEL: 'warn' } });

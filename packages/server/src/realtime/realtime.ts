@@ -228,7 +228,10 @@ export const realtimePlugin = fp(
 
     io.use((socket, next) => {
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
-      const refuse = (code: 'ERR_UNAUTHENTICATED' | 'ERR_RATE_LIMITED', retryAfter?: number) => {
+      const refuse = (
+        code: 'ERR_UNAUTHENTICATED' | 'ERR_RATE_LIMITED' | 'ERR_UNAVAILABLE',
+        retryAfter?: number,
+      ) => {
         const error = new Error(errorCatalog[code].en) as Error & { data: unknown };
         error.data = { code, ...(retryAfter ? { retryAfter } : {}) };
         next(error);
@@ -266,7 +269,9 @@ export const realtimePlugin = fp(
         },
         (error: unknown) => {
           app.log.error({ err: error }, 'socket authentication failed');
-          next(new Error(errorCatalog.ERR_UNAVAILABLE.en));
+          // A refusal in the handshake is final for socket.io's client; the code tells ours to
+          // come back (the database was slow or away), rather than stay offline for good.
+          refuse('ERR_UNAVAILABLE', 2);
         },
       );
     });

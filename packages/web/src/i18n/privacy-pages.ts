@@ -94,6 +94,9 @@ export const pageNl = {
   privacy_downloadHtml: 'Overzicht downloaden (om te lezen)',
   privacy_preparing: 'Bestand maken…',
   privacy_downloaded: 'Het bestand is gedownload.',
+  privacy_fetchingFiles: 'Bestanden ophalen en ontsleutelen: {n} van {total}…',
+  privacy_filesLeftOut:
+    '{n} bestand(en) konden niet mee: niet meer op de server (bewaartermijn) of samen te groot.',
   privacy_summaryTitle: 'Mijn gegevens in Spreekuur',
   privacy_summaryMade: 'Gemaakt op {date}.',
   privacy_summaryMessages: 'Uw berichten op dit apparaat',
@@ -239,6 +242,9 @@ export const pageEn: Record<keyof typeof pageNl, string> = {
   privacy_downloadHtml: 'Download a summary (to read)',
   privacy_preparing: 'Making the file…',
   privacy_downloaded: 'The file was downloaded.',
+  privacy_fetchingFiles: 'Fetching and decrypting files: {n} of {total}…',
+  privacy_filesLeftOut:
+    '{n} file(s) could not be included: no longer on the server (retention) or too large together.',
   privacy_summaryTitle: 'My data in Spreekuur',
   privacy_summaryMade: 'Made on {date}.',
   privacy_summaryMessages: 'Your messages on this device',

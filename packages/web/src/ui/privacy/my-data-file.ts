@@ -16,6 +16,8 @@ interface DeviceMessage {
   own: boolean;
   text?: string;
   file?: string;
+  /** Where the decrypted file is in the zip (only in the zip's copy, and only if it came along). */
+  fileInZip?: string;
 }
 
 export interface MyDataFile {
@@ -23,6 +25,18 @@ export interface MyDataFile {
   madeAt: string;
   server: PersonExport;
   device: { messages: DeviceMessage[] };
+}
+
+/** The zip path of a message's file: one folder, unique by conversation and number. */
+export function fileZipPath(message: Pick<ChatMessage, 'channelId' | 'seq'>, name: string): string {
+  // No folders, drive letters or control characters from a name someone else chose.
+  const safe =
+    [...name]
+      .map((c) => (c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127 || '\\/:*?"<>|'.includes(c) ? '_' : c))
+      .join('')
+      .replace(/^\.+/, '_')
+      .slice(-120) || 'bestand';
+  return `bestanden/${message.channelId.slice(0, 8)}-${message.seq}-${safe}`;
 }
 
 export function buildMyData(
@@ -33,6 +47,8 @@ export function buildMyData(
     sender: (m: ChatMessage) => string;
   }>,
   madeAt = new Date(),
+  /** The zip paths of the files that came along (the zip's copy); none for the JSON alone. */
+  filesInZip: ReadonlySet<string> = new Set(),
 ): MyDataFile {
   const messages: DeviceMessage[] = [];
   for (const { conversation, messages: list, sender } of history) {
@@ -47,7 +63,12 @@ export function buildMyData(
         own: message.own,
         ...(message.content.type === 'text'
           ? { text: message.content.text }
-          : { file: message.content.name }),
+          : {
+              file: message.content.name,
+              ...(filesInZip.has(fileZipPath(message, message.content.name))
+                ? { fileInZip: fileZipPath(message, message.content.name) }
+                : {}),
+            }),
       });
     }
   }
@@ -150,11 +171,16 @@ ${section(words('privacy_summaryMessages'), history || `<p>${escape(words('priva
 `;
 }
 
-/** Both in one zip (stored, see zip.ts). */
-export function myDataZip(data: MyDataFile, html: string): Uint8Array<ArrayBuffer> {
+/** Both in one zip (stored, see zip.ts), with the decrypted files under `bestanden/`. */
+export function myDataZip(
+  data: MyDataFile,
+  html: string,
+  files: ReadonlyMap<string, Uint8Array> = new Map(),
+): Uint8Array<ArrayBuffer> {
   const encoder = new TextEncoder();
   return zip([
     { name: 'mijn-gegevens.json', data: encoder.encode(JSON.stringify(data, null, 2)) },
     { name: 'mijn-gegevens.html', data: encoder.encode(html) },
+    ...[...files].map(([name, bytes]) => ({ name, data: bytes })),
   ]);
 }

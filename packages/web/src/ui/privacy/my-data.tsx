@@ -9,7 +9,7 @@ import { useObservable } from '../../state/store.ts';
 import { AuditLine } from './audit-log.tsx';
 import { formatDate, formatDateTime, PrivacyPage, saveFile, today } from './common.tsx';
 import { PRIVACY_PATHS } from './paths.ts';
-import { buildMyData, myDataZip, summaryHtml, type MyDataFile } from './my-data-file.ts';
+import { buildMyData, fileZipPath, myDataZip, summaryHtml, type MyDataFile } from './my-data-file.ts';
 
 function conversationTitle(channel: Channel, selfId: string): string {
   if (channel.kind === 'group') return channel.name ?? pt('group');
@@ -17,12 +17,10 @@ function conversationTitle(channel: Channel, selfId: string): string {
   return channel.kind === 'office_hour' ? `${pt('officeHours')}: ${other}` : other;
 }
 
-/** The export joined with this device's decrypted history (only the device can read it). */
-async function collect(
-  exported: PersonExport,
-  list: readonly Channel[],
-  selfId: string,
-): Promise<MyDataFile> {
+type History = Parameters<typeof buildMyData>[1];
+
+/** This device's decrypted history of every conversation (only the device can read it). */
+async function deviceHistory(list: readonly Channel[], selfId: string): Promise<History> {
   const client = currentClient();
   const history = [];
   for (const channel of list) {
@@ -34,7 +32,42 @@ async function collect(
         m.own ? pt('you') : (names.get(m.senderPersonId) ?? pt('privacy_someone')),
     });
   }
-  return buildMyData(exported, history);
+  return history;
+}
+
+/** The zip carries the files too, up to this much in all (the zip is made in memory). */
+const MAX_ZIP_FILE_BYTES = 200 * 1024 * 1024;
+
+/**
+ * The files of the history, downloaded and decrypted, by zip path. A file that is gone (erased
+ * by the retention rules), was altered, or does not fit any more is left out and counted.
+ */
+async function decryptedFiles(
+  history: History,
+  onFile: (done: number, total: number) => void,
+): Promise<{ files: Map<string, Uint8Array>; skipped: number }> {
+  const client = currentClient();
+  const wanted = history.flatMap(({ messages }) =>
+    messages.flatMap((message) =>
+      message.status === 'ok' && message.content?.type === 'file'
+        ? [{ message, content: message.content }]
+        : [],
+    ),
+  );
+  const files = new Map<string, Uint8Array>();
+  let bytes = 0;
+  let skipped = 0;
+  for (const [index, { message, content }] of wanted.entries()) {
+    onFile(index + 1, wanted.length);
+    try {
+      const data = await client.downloadFile(content, undefined, { maxBytes: MAX_ZIP_FILE_BYTES - bytes });
+      files.set(fileZipPath(message, content.name), data);
+      bytes += data.length;
+    } catch {
+      skipped += 1;
+    }
+  }
+  return { files, skipped };
 }
 
 /** Everyone: what the server holds about me, the rules, what happened to my account, and the download. */
@@ -77,13 +110,28 @@ export default function MyDataPage() {
     setStatus(pt('privacy_preparing'));
     setError('');
     try {
-      const data = await collect(exported, list, selfId);
-      const html = () => summaryHtml(data, (key, params) => pt(key, params), locale(), formatDateTime);
+      const history = await deviceHistory(list, selfId);
       const base = `spreekuur-mijn-gegevens-${today()}`;
-      if (kind === 'json') saveFile(`${base}.json`, 'application/json', JSON.stringify(data, null, 2));
-      if (kind === 'html') saveFile(`${base}.html`, 'text/html', html());
-      if (kind === 'zip') saveFile(`${base}.zip`, 'application/zip', myDataZip(data, html()));
-      setStatus(pt('privacy_downloaded'));
+      const html = (data: MyDataFile) =>
+        summaryHtml(data, (key, params) => pt(key, params), locale(), formatDateTime);
+      let skipped = 0;
+      if (kind === 'zip') {
+        const fetched = await decryptedFiles(history, (n, total) =>
+          setStatus(pt('privacy_fetchingFiles', { n, total })),
+        );
+        skipped = fetched.skipped;
+        const data = buildMyData(exported, history, new Date(), new Set(fetched.files.keys()));
+        saveFile(`${base}.zip`, 'application/zip', myDataZip(data, html(data), fetched.files));
+      } else {
+        const data = buildMyData(exported, history);
+        if (kind === 'json') saveFile(`${base}.json`, 'application/json', JSON.stringify(data, null, 2));
+        else saveFile(`${base}.html`, 'text/html', html(data));
+      }
+      setStatus(
+        skipped > 0
+          ? `${pt('privacy_downloaded')} ${pt('privacy_filesLeftOut', { n: skipped })}`
+          : pt('privacy_downloaded'),
+      );
     } catch {
       setStatus('');
       setError(pt('errorUnknown'));
