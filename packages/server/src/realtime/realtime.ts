@@ -257,7 +257,7 @@ export const realtimePlugin = fp(
               await directory.hold(held);
             } catch (error) {
               app.log.warn({ err: error }, 'socket refused: room directory not acknowledged');
-              return next(new Error(errorCatalog.ERR_UNAVAILABLE.en));
+              return refuse('ERR_UNAVAILABLE', 2);
             }
             heldRooms.set(socket, held);
             // A handshake that never becomes a connection (the client went away meanwhile).
