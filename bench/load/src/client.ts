@@ -319,15 +319,25 @@ async function syncAndCatchUp(soak: SoakSocket, errors: Record<string, number>):
   return fetched;
 }
 
+/**
+ * Source addresses of the soak's sockets, spread over 127.0.0.2–127.0.0.61: one address has
+ * only ~28,000 ephemeral ports, and 20,000 sockets coming back while the ports of the 20,000
+ * that dropped are still in TIME_WAIT would run out of them (the storm would measure that).
+ */
+let soakSocketCount = 0;
+const nextSourceAddress = () => `127.0.0.${2 + (soakSocketCount++ % 60)}`;
+
 function openSoakSocket(plan: SoakPlan): SoakSocket {
-  const socket = io(soakUrl, {
+  const options = {
     transports: ['websocket'],
     forceNew: true,
     auth: { token: plan.token },
     query: { device: plan.deviceId },
     reconnection: false,
     autoConnect: false,
-  });
+  };
+  // engine.io-client passes `localAddress` on to ws; socket.io-client's types do not list it.
+  const socket = io(soakUrl, Object.assign(options, { localAddress: nextSourceAddress() }));
   return { plan, socket, cursors: new Map() };
 }
 
