@@ -417,6 +417,7 @@ async function runSoak(server: ServerUnderTest, cast: SoakCast | null): Promise<
     log(`${server.name} soak #${run}: ${connected} sockets connected in ${connectSeconds.toFixed(1)} s`);
     await sleep(5_000);
     const rssMb = server.rssMb();
+    log(`${server.name} soak #${run}: server RSS ${Math.round(rssBeforeMb)} → ${Math.round(rssMb)} MB`);
     await Promise.all(clients.map((client) => client.ask<'dropped'>({ type: 'drop' })));
     await sleep(2_000);
     if (cast) {

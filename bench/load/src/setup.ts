@@ -236,11 +236,16 @@ export async function sendOverHttp(
   group: Group,
   clientId: string,
 ): Promise<void> {
-  await call(base, sender, 'POST', '/v1/messages', {
+  const body = {
     kind: 'group',
     channelId: group.channelId,
     clientId,
     ciphertext: toBase64Url(new Uint8Array(300)),
     recipientDeviceIds: group.members.filter((m) => m !== sender).map((m) => m.deviceId),
-  });
+  };
+  // Once more on a network error: a kept-alive connection may have been closed by the server
+  // while the soak connected (the same clientId, so a retry never stores twice).
+  await call(base, sender, 'POST', '/v1/messages', body).catch(() =>
+    call(base, sender, 'POST', '/v1/messages', body),
+  );
 }
