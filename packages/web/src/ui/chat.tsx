@@ -108,7 +108,7 @@ export function Chat({ channelId }: { channelId: string }) {
             <span class="mark">
               {item.state === 'failed'
                 ? t(item.reason === 'key-changed' ? 'trust_notSentKeyChanged' : 'failed')
-                : t('waiting')}
+                : t(item.state === 'held' ? 'trust_heldUnverified' : 'waiting')}
             </span>
           </li>
         ))}
