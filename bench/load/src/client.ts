@@ -9,9 +9,19 @@
  * measure send → push latency (all processes share this machine's clock).
  */
 import { randomBytes } from 'node:crypto';
+import { Agent, get } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { newHistogram, record } from './histogram.ts';
-import type { DevicePlan, FromClient, Ledger, PhaseResult, RunSpec, ToClient } from './wire.ts';
+import type {
+  DevicePlan,
+  FromClient,
+  Ledger,
+  PhaseResult,
+  RunSpec,
+  SoakPlan,
+  StormResult,
+  ToClient,
+} from './wire.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 const send = (message: FromClient) => process.send!(message);
@@ -208,8 +218,206 @@ async function run(spec: RunSpec): Promise<PhaseResult> {
   return result;
 }
 
+// ---- Connection soak and reconnect storm ---------------------------------------------------
+
+interface SoakSocket {
+  plan: SoakPlan;
+  socket: Socket;
+  /** channel → the last seq this socket has (from its syncs and history fetches). */
+  cursors: Map<string, number>;
+}
+
+interface SyncAck {
+  ok: boolean;
+  data?: { channels: Array<{ id: string; lastSeq: number }> };
+  error?: { code: string };
+}
+
+let soakUrl = '';
+let soakCatchUp = true;
+const soakSockets: SoakSocket[] = [];
+const countError = (errors: Record<string, number>, code: string) => {
+  errors[code] = (errors[code] ?? 0) + 1;
+};
+
+/**
+ * Few HTTP connections per process: 20,000 sockets plus one HTTP connection each would run out
+ * of loopback ports; a real device has its own address. Requests queue here instead.
+ */
+const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function getJson(path: string, token: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const request = get(
+      `${soakUrl}${path}`,
+      { agent: httpAgent, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: response.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+/**
+ * What the SDK does on every (re)connect: `chat:sync`, then the history after its cursor of
+ * every channel whose last seq is beyond it. Resolves with the entries fetched.
+ */
+async function syncAndCatchUp(soak: SoakSocket, errors: Record<string, number>): Promise<number | null> {
+  const ack = await new Promise<SyncAck | null>((resolve) =>
+    soak.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('chat:sync', {}, (timedOut: Error | null, answer: SyncAck) => resolve(timedOut ? null : answer)),
+  );
+  if (!ack) {
+    countError(errors, 'sync timeout');
+    return null;
+  }
+  if (!ack.ok || !ack.data) {
+    countError(errors, `sync ${ack.error?.code ?? 'unknown'}`);
+    return null;
+  }
+  let fetched = 0;
+  for (const channel of ack.data.channels) {
+    const known = soak.cursors.get(channel.id);
+    if (known === undefined) {
+      // First sync of this socket: it starts from what the server has now.
+      soak.cursors.set(channel.id, channel.lastSeq);
+      continue;
+    }
+    let cursor: number = known;
+    while (cursor < channel.lastSeq) {
+      const page: { status: number; body: unknown } | null = await getJson(
+        `/v1/channels/${channel.id}/events?after=${cursor}&limit=500`,
+        soak.plan.token,
+      ).catch(() => null);
+      if (!page || page.status !== 200) {
+        countError(errors, `history ${page?.status ?? 'network'}`);
+        return null;
+      }
+      const events: Array<{ seq: number }> = (page.body as { events: Array<{ seq: number }> }).events;
+      if (events.length === 0) {
+        countError(errors, 'history gap');
+        return null;
+      }
+      const before: number = cursor;
+      for (const event of events) if (event.seq === cursor + 1) cursor = event.seq;
+      if (cursor === before) {
+        countError(errors, 'history gap');
+        return null;
+      }
+      fetched += events.length;
+      soak.cursors.set(channel.id, cursor);
+    }
+  }
+  return fetched;
+}
+
+/**
+ * Source addresses of the soak's sockets, spread over 127.0.0.2–127.0.0.61: one address has
+ * only ~28,000 ephemeral ports, and 20,000 sockets coming back while the ports of the 20,000
+ * that dropped are still in TIME_WAIT would run out of them (the storm would measure that).
+ */
+let soakSocketCount = 0;
+const nextSourceAddress = () => `127.0.0.${2 + (soakSocketCount++ % 60)}`;
+
+function openSoakSocket(plan: SoakPlan): SoakSocket {
+  const options = {
+    transports: ['websocket'],
+    forceNew: true,
+    auth: { token: plan.token },
+    query: { device: plan.deviceId },
+    reconnection: false,
+    autoConnect: false,
+  };
+  // engine.io-client passes `localAddress` on to ws; socket.io-client's types do not list it.
+  const socket = io(soakUrl, Object.assign(options, { localAddress: nextSourceAddress() }));
+  return { plan, socket, cursors: new Map() };
+}
+
+/** Connects (or reconnects) one soak socket and lets it catch up; null if that failed. */
+function connectAndCatchUp(soak: SoakSocket, errors: Record<string, number>): Promise<number | null> {
+  return new Promise((resolve) => {
+    const onError = (error: Error & { data?: { code?: string } }) => {
+      soak.socket.off('connect', onConnect);
+      countError(errors, `connect ${error.data?.code ?? error.message}`);
+      resolve(null);
+    };
+    const onConnect = () => {
+      soak.socket.off('connect_error', onError);
+      if (!soakCatchUp) return resolve(0);
+      void syncAndCatchUp(soak, errors).then(resolve);
+    };
+    soak.socket.once('connect', onConnect);
+    soak.socket.once('connect_error', onError);
+    soak.socket.connect();
+  });
+}
+
+async function soak(url: string, plans: SoakPlan[], catchUp: boolean): Promise<FromClient> {
+  soakUrl = url;
+  soakCatchUp = catchUp;
+  const errors: Record<string, number> = {};
+  const all = plans.flatMap((plan) => Array.from({ length: plan.sockets }, () => openSoakSocket(plan)));
+  let connected = 0;
+  let failures = 0;
+  // 100 handshakes at a time: the soak measures holding sockets, the storm measures the rush.
+  for (let i = 0; i < all.length; i += 100) {
+    const batch = all.slice(i, i + 100);
+    const outcomes = await Promise.all(batch.map((one) => connectAndCatchUp(one, errors)));
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome === null) failures++;
+      else {
+        connected++;
+        soakSockets.push(batch[index]!);
+      }
+    }
+  }
+  return { type: 'soaked', connected, failures, errors };
+}
+
+async function storm(): Promise<StormResult> {
+  const cpuBefore = process.cpuUsage();
+  const errors: Record<string, number> = {};
+  let lastCaughtUp = 0;
+  let caughtUp = 0;
+  let fetched = 0;
+  await Promise.all(
+    soakSockets.map((one) =>
+      connectAndCatchUp(one, errors).then((outcome) => {
+        if (outcome === null) return;
+        caughtUp++;
+        fetched += outcome;
+        lastCaughtUp = Math.max(lastCaughtUp, now());
+      }),
+    ),
+  );
+  const cpu = process.cpuUsage(cpuBefore);
+  return { lastCaughtUp, caughtUp, fetched, errors, clientCpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 process.on('message', (message: ToClient) => {
   switch (message.type) {
+    case 'soak':
+      void soak(message.url, message.devices, message.catchUp).then(send);
+      return;
+    case 'drop':
+      for (const one of soakSockets) one.socket.disconnect();
+      send({ type: 'dropped' });
+      return;
+    case 'storm':
+      void storm().then((result) => send({ type: 'stormed', result }));
+      return;
+    case 'close-soak':
+      for (const one of soakSockets.splice(0)) one.socket.close();
+      send({ type: 'closed' });
+      return;
     case 'connect':
       void connectAll(message.url, message.devices).then((failures) => send({ type: 'connected', failures }));
       return;
@@ -221,6 +429,7 @@ process.on('message', (message: ToClient) => {
       return;
     case 'exit':
       for (const device of devices) device.socket.close();
+      for (const one of soakSockets) one.socket.close();
       process.exit(0);
   }
 });

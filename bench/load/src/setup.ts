@@ -174,3 +174,78 @@ export async function setUpCast(
   }
   return { pairs, groups };
 }
+
+export interface SoakCast {
+  /** Every device of the soak (group owners first). */
+  devices: Actor[];
+  /** Groups of up to `groupSize`: each soak device is a member of one. */
+  groups: Group[];
+}
+
+/**
+ * `devices` people with one device each, in groups of `groupSize` (a worker owns each), for
+ * the connection soak and the reconnect storm: while their sockets are down the owners send,
+ * so every device has something to catch up with when they come back.
+ */
+export async function setUpSoakCast(
+  base: string,
+  operatorToken: string,
+  spec: { devices: number; groupSize: number },
+): Promise<SoakCast> {
+  const slug = `soak-${Date.now().toString(36)}`;
+  const { adminInvite } = await call<{ adminInvite: { code: string } }>(
+    base,
+    { operatorToken },
+    'POST',
+    '/v1/operator/organisations',
+    { name: `Verbindingen ${slug}`, slug },
+  );
+  const admin = await registerAndLogin(base, adminInvite.code, 'Beheerder');
+  const team = await call<{ id: string }>(base, admin, 'POST', '/v1/teams', { name: 'Wijkteam' });
+  const groupCount = Math.max(1, Math.ceil(spec.devices / spec.groupSize));
+  const owners = await inParallel(
+    Array.from({ length: groupCount }, (_, i) => i),
+    16,
+    (i) => invitePerson(base, admin, 'worker', team.id, `Werker ${i}`),
+  );
+  const residents = await inParallel(
+    Array.from({ length: Math.max(0, spec.devices - groupCount) }, (_, i) => i),
+    16,
+    (i) => invitePerson(base, owners[i % groupCount]!, 'resident', team.id, `Inwoner ${i}`),
+  );
+  const groups = await inParallel(
+    Array.from({ length: groupCount }, (_, i) => i),
+    8,
+    async (g) => {
+      const owner = owners[g]!;
+      const others = residents.filter((_, i) => i % groupCount === g);
+      const channel = await call<{ id: string }>(base, owner, 'POST', '/v1/channels/groups', {
+        name: `Groep ${g}`,
+        memberIds: others.map((member) => member.personId),
+      });
+      return { channelId: channel.id, members: [owner, ...others] };
+    },
+  );
+  return { devices: [...owners, ...residents], groups };
+}
+
+/** One group message over HTTP, as a device sends it when its socket is down. */
+export async function sendOverHttp(
+  base: string,
+  sender: Actor,
+  group: Group,
+  clientId: string,
+): Promise<void> {
+  const body = {
+    kind: 'group',
+    channelId: group.channelId,
+    clientId,
+    ciphertext: toBase64Url(new Uint8Array(300)),
+    recipientDeviceIds: group.members.filter((m) => m !== sender).map((m) => m.deviceId),
+  };
+  // Once more on a network error: a kept-alive connection may have been closed by the server
+  // while the soak connected (the same clientId, so a retry never stores twice).
+  await call(base, sender, 'POST', '/v1/messages', body).catch(() =>
+    call(base, sender, 'POST', '/v1/messages', body),
+  );
+}

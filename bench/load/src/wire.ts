@@ -25,8 +25,35 @@ export interface RunSpec {
   ciphertextBytes: number;
 }
 
+/** A device of the connection soak: `sockets` sockets of its own, idle, in these channels. */
+export interface SoakPlan {
+  deviceId: string;
+  token: string;
+  sockets: number;
+}
+
+/** What one client process saw of a reconnect storm. */
+export interface StormResult {
+  /** Wall-clock ms when the last of its sockets had caught up (0 if none did). */
+  lastCaughtUp: number;
+  /** Sockets that reconnected and caught up with every channel the server listed. */
+  caughtUp: number;
+  /** Channel entries fetched by history requests during the catch-up. */
+  fetched: number;
+  errors: Record<string, number>;
+  clientCpuMs: number;
+}
+
 export type ToClient =
   | { type: 'connect'; url: string; devices: DevicePlan[] }
+  /** Soak: opens the devices' sockets (many at once), each syncing once like the SDK does. */
+  | { type: 'soak'; url: string; devices: SoakPlan[]; catchUp: boolean }
+  /** Storm, part 1: every soak socket drops (as a network outage would). */
+  | { type: 'drop' }
+  /** Storm, part 2: every soak socket comes back at once and catches up. */
+  | { type: 'storm' }
+  /** Closes the soak sockets. */
+  | { type: 'close-soak' }
   | { type: 'run'; spec: RunSpec }
   | { type: 'report' }
   | { type: 'exit' };
@@ -57,5 +84,9 @@ export interface Ledger {
 
 export type FromClient =
   | { type: 'connected'; failures: number }
+  | { type: 'soaked'; connected: number; failures: number; errors: Record<string, number> }
+  | { type: 'dropped' }
+  | { type: 'stormed'; result: StormResult }
+  | { type: 'closed' }
   | { type: 'phase'; result: PhaseResult }
   | { type: 'ledger'; ledger: Ledger };

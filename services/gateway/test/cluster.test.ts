@@ -45,6 +45,61 @@ describe.runIf(process.env.REDIS_URL && process.env.DATABASE_URL)(
       socket.close();
     });
 
+    // The local fast path (packages/server/src/realtime/room-directory.ts): what a node sends
+    // through Redis is in the adapter's stream, so the stream shows which pushes skipped it.
+    const inStream = async (node: typeof nodeA, remaining: number) => {
+      const entries = (await node.app.redis!.xrange(`${node.redisPrefix}:socket.io`, '-', '+')) as Array<
+        [string, string[]]
+      >;
+      return entries.some(([, fields]) => fields.some((field) => field.includes(`"remaining":${remaining}`)));
+    };
+    const pushOf = (socket: ReturnType<typeof connect>, remaining: number) =>
+      new Promise<void>((resolve) =>
+        socket.on('keys:low', (event: { remaining: number }) => {
+          if (event.remaining === remaining) resolve();
+        }),
+      );
+
+    it('pushes to a device on the same node without Redis, and through Redis to one on the other node', async () => {
+      const { worker, resident } = await seedOrganisation(nodeA, 'cluster-local');
+      const onA = connect(nodeA, worker.token);
+      const onB = connect(nodeB, resident.token);
+      await Promise.all([waitFor(onA, 'connect'), waitFor(onB, 'connect')]);
+      const local = pushOf(onA, 7011);
+      nodeA.app.realtime.io.to(rooms.device(worker.deviceId)).emit('keys:low', { remaining: 7011 });
+      await local;
+      const remote = pushOf(onB, 7012);
+      nodeA.app.realtime.io.to(rooms.device(resident.deviceId)).emit('keys:low', { remaining: 7012 });
+      await remote;
+      // Both people at once: one of them is elsewhere, so the one broadcast goes through Redis.
+      const both = Promise.all([pushOf(onA, 7013), pushOf(onB, 7013)]);
+      nodeA.app.realtime.io
+        .to([rooms.person(worker.personId), rooms.person(resident.personId)])
+        .emit('keys:low', { remaining: 7013 });
+      await both;
+      expect(await inStream(nodeA, 7011)).toBe(false);
+      expect(await inStream(nodeA, 7012)).toBe(true);
+      expect(await inStream(nodeA, 7013)).toBe(true);
+      onA.close();
+      onB.close();
+    });
+
+    it('a node started later learns the rooms the others already hold', async () => {
+      const { resident } = await seedOrganisation(nodeA, 'cluster-late');
+      const onB = connect(nodeB, resident.token);
+      await waitFor(onB, 'connect');
+      const late = await startGateway({ backends: nodeA.backends });
+      try {
+        const received = pushOf(onB, 7021);
+        late.app.realtime.io.to(rooms.device(resident.deviceId)).emit('keys:low', { remaining: 7021 });
+        await received;
+        expect(await inStream(late, 7021)).toBe(true);
+      } finally {
+        await late.close();
+        onB.close();
+      }
+    });
+
     it('closes a revoked device’s socket on the other node at once', async () => {
       const { resident } = await seedOrganisation(nodeA, 'cluster-revoke');
       const link = (await api<{ code: string }>(nodeA, resident, 'POST', '/v1/me/device-links')).body;

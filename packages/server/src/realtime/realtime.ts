@@ -29,6 +29,7 @@ import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
 import { observeRedisErrors } from '../redis.ts';
 import { perMinute } from '../limits/rate-limiter.ts';
+import { createRoomDirectory, type DirectoryEvents, type RoomDirectory } from './room-directory.ts';
 import { rooms } from './rooms.ts';
 import { SocketEventLimits } from './socket-limits.ts';
 
@@ -36,8 +37,8 @@ export interface SocketData {
   principal: Principal;
   locale: Locale;
 }
-/** Nodes talk to each other only through the adapter's own messages. */
-type InterServerEvents = Record<never, never>;
+/** Nodes talk to each other through the adapter's own messages and the room directory's. */
+type InterServerEvents = DirectoryEvents;
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -145,7 +146,10 @@ export const realtimePlugin = fp(
       maxHttpBufferSize: config.MAX_ENVELOPE_BYTES * 2,
       pingInterval: 20_000,
       pingTimeout: 20_000,
-      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      // No connection-state recovery: the SDK catches up by seq after every (re)connect (and
+      // watches its queues again), which recovery cannot replace, and recovery kept every
+      // broadcast packet in memory for its whole window (the in-process adapter) and scanned
+      // them all for each returning socket.
       cors: { origin: config.PUBLIC_URL },
       ...(app.redis
         ? {
@@ -167,11 +171,7 @@ export const realtimePlugin = fp(
     const handledListeners: HandledListener[] = [];
     const expiryTimers = new WeakMap<AppSocket, NodeJS.Timeout>();
 
-    /**
-     * Tells one socket of this node why it is closed, then closes it. Sent as a local
-     * broadcast: with connection-state recovery a plain `socket.emit` goes through the
-     * adapter, which in scaled mode delivers only after a Redis round trip, after the close.
-     */
+    /** Tells one socket of this node why it is closed, then closes it (a local broadcast: no Redis). */
     const closeSocket = (socket: AppSocket, reason: 'device_revoked' | 'token_expired') => {
       io.local.to(socket.id).emit('session:revoked', { reason });
       socket.disconnect(true);
@@ -212,6 +212,20 @@ export const realtimePlugin = fp(
     const openSocketsOf = (deviceId: string) =>
       io.of('/').adapter.rooms.get(rooms.device(deviceId))?.size ?? 0;
 
+    /** Scaled mode: pushes to device and person rooms held only by this node skip Redis. */
+    const directory: RoomDirectory | null = app.redis
+      ? createRoomDirectory(io, {
+          onError: (error) =>
+            app.log.warn({ err: error }, 'room directory: not every node answered; pushes go through Redis'),
+        })
+      : null;
+    const roomsOf = (principal: Principal) => [
+      rooms.device(principal.deviceId),
+      rooms.person(principal.personId),
+      rooms.organisation(principal.orgId),
+    ];
+    const heldRooms = new WeakMap<AppSocket, string[]>();
+
     io.use((socket, next) => {
       const auth = handshakeAuth.safeParse(socket.handshake.auth);
       const refuse = (
@@ -235,6 +249,22 @@ export const realtimePlugin = fp(
           socket.data.principal = principal;
           socket.data.locale =
             auth.data.locale ?? preferredLocale(socket.handshake.headers['accept-language']);
+          if (directory) {
+            // Every other node learns that this node holds the socket's rooms before the client
+            // sees `connect` (see room-directory.ts); the rooms are let go when it disconnects.
+            const held = roomsOf(principal);
+            try {
+              await directory.hold(held);
+            } catch (error) {
+              app.log.warn({ err: error }, 'socket refused: room directory not acknowledged');
+              return refuse('ERR_UNAVAILABLE', 2);
+            }
+            heldRooms.set(socket, held);
+            // A handshake that never becomes a connection (the client went away meanwhile).
+            socket.conn.once('close', () => {
+              if (!socket.connected && heldRooms.delete(socket)) directory.release(held);
+            });
+          }
           next();
         },
         (error: unknown) => {
@@ -248,11 +278,7 @@ export const realtimePlugin = fp(
 
     io.on('connection', (socket) => {
       const { principal } = socket.data;
-      const joined = socket.join([
-        rooms.device(principal.deviceId),
-        rooms.person(principal.personId),
-        rooms.organisation(principal.orgId),
-      ]);
+      const joined = socket.join(roomsOf(principal));
       scheduleExpiry(socket);
       // Revoking a device commits, then disconnects its room once. A handshake whose token
       // lookup ran before that commit may join the room only after the broadcast, so the token
@@ -293,6 +319,8 @@ export const realtimePlugin = fp(
       });
       socket.on('disconnect', () => {
         clearTimeout(expiryTimers.get(socket));
+        const held = heldRooms.get(socket);
+        if (held && directory && heldRooms.delete(socket)) directory.release(held);
         for (const listener of disconnectListeners) {
           Promise.resolve(listener(socket)).catch((error: unknown) =>
             app.log.error({ err: error, socket: socket.id }, 'disconnect listener failed'),
@@ -381,11 +409,13 @@ export const realtimePlugin = fp(
       // The adapter's channel for this node: `<prefix>#<namespace>#<uid>#` (ClusterAdapter.uid).
       const { uid } = io.of('/').adapter as unknown as { uid: string };
       await untilSubscribed(app, `${config.REDIS_PREFIX}:socket.io#/#${uid}#`);
+      await directory?.start();
     }
 
     // Graceful shutdown: stop taking sockets, tell connected clients to reconnect elsewhere.
     app.addHook('preClose', async () => {
       io.local.disconnectSockets(true);
+      directory?.stop();
     });
     // Closes the adapter too (its Redis stream readers); resolves even if fastify already closed the HTTP server.
     app.addHook('onClose', async () => {

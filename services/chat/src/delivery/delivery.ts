@@ -25,11 +25,19 @@ export class Delivery {
   ): Promise<void> {
     const recipients = devices ?? (await memberDevices(this.db, row.channel_id));
     this.realtime.fanout('pairwise', recipients.length);
+    // Devices without a ciphertext of their own (the sender's, one the envelope left out) all get
+    // the same event: one broadcast, serialised once, instead of one per device.
+    const withoutCiphertext: string[] = [];
     for (const device of recipients) {
-      this.realtime.io
-        .to(rooms.device(device.deviceId))
-        .emit('chat:event', toChannelEvent(row, payloads.get(device.deviceId)));
+      const ciphertext = payloads.get(device.deviceId);
+      if (ciphertext === undefined) withoutCiphertext.push(rooms.device(device.deviceId));
+      else
+        this.realtime.io
+          .to(rooms.device(device.deviceId))
+          .emit('chat:event', toChannelEvent(row, ciphertext));
     }
+    if (withoutCiphertext.length > 0)
+      this.realtime.io.to(withoutCiphertext).emit('chat:event', toChannelEvent(row, undefined));
   }
 
   /** Anything every member sees alike (group ciphertext, membership, deletions, settings). */
