@@ -38,6 +38,7 @@ import { ModerationClient } from './moderation.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { proveAddition } from './sync/membership-proofs.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
+import { DeviceTrustPolicy, type TrustPolicyState } from './sync/trust-policy.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
 import type { KdfParams } from './backup/sealed-backup.ts';
 import { EventProcessor } from './sync/event-processor.ts';
@@ -62,7 +63,8 @@ export interface ClientOptions {
   /**
    * When a contact device shows another identity key than the one pinned: `block` (default)
    * refuses to send to that person until `trust.accept`; `warn` takes the new key and only
-   * emits `trust:changed`. An organisation's policy; see docs/chat.md.
+   * emits `trust:changed`. Without it the device follows its organisation's setting, never
+   * lowered to `warn` by the server alone (SPEC §13.8); see docs/chat.md.
    */
   trustPolicy?: TrustPolicy;
   /** The HTTP transport (defaults to the platform's fetch); tests put a scripted server here. */
@@ -112,6 +114,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly http: HttpClient;
   private readonly devices: DeviceDirectory;
+  private readonly policy: DeviceTrustPolicy;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
   /** Moderating groups and reporting messages (moderation.ts). */
@@ -138,6 +141,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     this.moderation = new ModerationClient(this.http, account, store);
     const membership = new MembershipView(store, this.http);
+    this.policy = new DeviceTrustPolicy(store, this.http, options.trustPolicy, (state) =>
+      this.emit('trust:policy', state),
+    );
     const verifier = new DeviceVerifier(this.http, membership, {
       personId: account.personId,
       deviceId: account.deviceId,
@@ -156,7 +162,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
             identityKey: change.identityKey,
           });
       },
-      { policy: options.trustPolicy ?? 'block', verifier, membership },
+      { policy: () => this.policy.current(), verifier, membership },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
@@ -234,6 +240,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   async connect(): Promise<void> {
     if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
     if (!this.token) await this.refreshToken();
+    await this.policy.refresh();
     // A caller trying again (the web app, after a refusal) replaces the socket it gave up on.
     this.socket?.close();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
@@ -686,6 +693,16 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    * decision. Changes arrive as `trust:changed` events. See docs/chat.md, "Verifying".
    */
   readonly trust = {
+    /**
+     * The trust policy this device follows and what its organisation's setting says now
+     * (read from the server; SPEC §13.8). Changes arrive as `trust:policy` events.
+     */
+    policy: (): Promise<TrustPolicyState> => this.policy.refresh(),
+    /**
+     * The person agrees to the `warn` their organisation now offers: this device then takes
+     * changed keys at once and only reports them. Nothing changes while nothing is offered.
+     */
+    followOrganisationPolicy: (): Promise<TrustPolicyState> => this.policy.follow(),
     /** Every person with pinned devices (or one person), with their devices' state. */
     list: async (personId?: string): Promise<PersonTrustSummary[]> => {
       const people = personId ? [personId] : await this.devices.trust.people();
@@ -808,6 +825,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private async onConnected(): Promise<void> {
     if (this.closed) return;
     this.emit('connection', { state: 'online' });
+    await this.policy.refresh();
     try {
       const { channels } = await this.request('chat:sync', {});
       for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);

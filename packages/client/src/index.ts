@@ -5,6 +5,7 @@ export { SpreekuurError, isSpreekuurError, type ClientErrorCode } from './errors
 export { MemoryStore, type KeyValueStore } from './storage/key-value-store.ts';
 export { EncryptedStore, type StateCipher } from './storage/encrypted-store.ts';
 export type { DeviceTrust, PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
+export type { TrustPolicyState } from './sync/trust-policy.ts';
 export { MAX_DOWNLOAD_BYTES, type FileSource } from './files.ts';
 export type {
   ChatMessage,
