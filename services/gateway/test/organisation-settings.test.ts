@@ -32,7 +32,9 @@ describe('organisation settings', () => {
   });
 
   it('refuses a bad body and a worker with nothing changed', async () => {
-    const bad = await api<{ error: { code: string } }>(gateway, org.admin, 'PUT', path, { trustPolicy: 'ignore' });
+    const bad = await api<{ error: { code: string } }>(gateway, org.admin, 'PUT', path, {
+      trustPolicy: 'ignore',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('ERR_BAD_REQUEST');
     expect((await api(gateway, org.worker, 'PUT', path, { trustPolicy: 'block' })).status).toBe(403);

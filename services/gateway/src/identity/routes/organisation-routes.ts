@@ -31,9 +31,7 @@ export async function organisationRoutes(
     invites.createDeviceLinkFor(principal, params.id, body),
   );
   routes.add(endpoints.organisationSettings, ({ principal }) => settings.get(principal));
-  routes.add(endpoints.changeOrganisationSettings, ({ principal, body }) =>
-    settings.change(principal, body),
-  );
+  routes.add(endpoints.changeOrganisationSettings, ({ principal, body }) => settings.change(principal, body));
   routes.add(endpoints.createInvite, ({ principal, body }) => invites.create(principal, body));
   routes.add(endpoints.listInvites, async ({ principal }) => ({ invites: await invites.list(principal) }));
   routes.add(endpoints.revokeInvite, ({ principal, params }) => invites.revoke(principal, params.id));
