@@ -289,6 +289,43 @@ describeInBrowser('worker, resident and admin screens in Chromium', { timeout: 6
     expect(await fitsIn320(admin)).toBeLessThanOrEqual(320);
   });
 
+  it('an admin sets the trust policy on the organisation settings page, and the server holds it', async () => {
+    const created = await gateway.app.inject({
+      method: 'POST',
+      url: `/v1/operator/organisations/${org.id}/admin-invites`,
+      headers: { 'x-operator-token': gateway.operatorToken },
+      payload: {},
+    });
+    const admin = await newPerson();
+    await joinWith(admin, created.json<{ code: string }>().code, 'Beheerder vertrouwen');
+    await admin.goto(`${gateway.url}/beheer/organisatie`);
+    const block = admin.getByLabel(/^Blokkeren: berichten wachten/);
+    await block.waitFor();
+    expect(await block.isChecked()).toBe(true);
+    await admin.getByLabel(/^Waarschuwen: de nieuwe sleutel meteen gebruiken/).check();
+    await admin.getByRole('button', { name: 'Opslaan' }).click();
+    await admin.getByText('Opgeslagen.').waitFor();
+    const read = await expectOk<{ trustPolicy: string }>(
+      gateway,
+      org.resident,
+      'GET',
+      '/v1/organisation/settings',
+    );
+    expect(read.trustPolicy).toBe('warn');
+    await clean(admin, 'the trust policy setting');
+    await admin.getByRole('button', { name: 'Switch to English' }).click();
+    await admin.getByRole('group', { name: "When a contact's key or device changes" }).waitFor();
+    expect(await admin.getByLabel(/^Warn: use the new key at once/).isChecked()).toBe(true);
+    await admin.getByLabel(/^Block: messages wait/).check();
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Saved.').waitFor();
+    expect(
+      (await expectOk<{ trustPolicy: string }>(gateway, org.admin, 'GET', '/v1/organisation/settings'))
+        .trustPolicy,
+    ).toBe('block');
+    await clean(admin, 'the trust policy setting in English');
+  });
+
   it('the new screens in English', async () => {
     await sanne.getByRole('button', { name: 'Switch to English' }).click();
     await sanne.goto(`${gateway.url}/werkplek/openingstijden`);
