@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@spreekuur/crypto/encoding';
 import { generateIdentity } from '@spreekuur/crypto/identity';
 import { ready } from '@spreekuur/crypto/ready';
-import { expectOk, invite, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
+import {
+  expectOk,
+  invite,
+  seedOrganisation,
+  startGateway,
+  type TestGateway,
+} from '@spreekuur/gateway/testing';
 import type { ChannelDevice } from '@spreekuur/protocol/chat';
 import {
   MemoryStore,

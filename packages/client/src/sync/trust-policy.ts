@@ -25,7 +25,7 @@ const KEY = 'trust-policy';
  * The ratchet of SPEC §13.8, pure: the first answer is taken, `block` is taken at once, and
  * `warn` after `block` is only an offer (the device stays `block`).
  */
-export function nextPolicy(before: Stored | null, organisation: TrustPolicy): Stored {
+function nextPolicy(before: Stored | null, organisation: TrustPolicy): Stored {
   if (!before || organisation === 'block') return { policy: organisation, offered: null };
   if (before.policy === 'warn') return { policy: 'warn', offered: null };
   return { policy: 'block', offered: 'warn' };
