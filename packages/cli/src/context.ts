@@ -9,6 +9,7 @@ import {
   type KeyValueStore,
 } from '@spreekuur/client';
 import { FileLockedError, JsonFileStore } from '@spreekuur/client/json-file-store';
+import { membershipNotice } from './commands/moderation.ts';
 import { trustNotice } from './commands/trust.ts';
 import { askHidden } from './hidden-prompt.ts';
 import type { Lang } from './i18n.ts';
@@ -261,6 +262,12 @@ export class Context {
     this.client.on('trust:changed', (change) => {
       if (!this.globals.json) this.print(trustNotice(this, change));
       else if (this.purpose === 'follow') this.print(JSON.stringify({ event: 'trust:changed', ...change }));
+    });
+    // So is a group member added without an owner's or moderator's signature (SPEC §13.5).
+    this.client.on('membership:unverified', (addition) => {
+      if (!this.globals.json) this.print(membershipNotice(this, addition));
+      else if (this.purpose === 'follow')
+        this.print(JSON.stringify({ event: 'membership:unverified', ...addition }));
     });
     // An address given once is remembered: after a port change one `--server` is enough.
     if (this.globals.server && this.globals.server !== (await store.get<string>(REMEMBERED_SERVER)))

@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpreekuurError } from '@spreekuur/client';
 import { FileLockedError } from '@spreekuur/client/json-file-store';
 import { commands } from './commands/index.ts';
-import { keyChangedAdvice } from './commands/trust.ts';
+import { keyChangedAdvice, unverifiedAdvice } from './commands/trust.ts';
 import { CliError, Context, exitCodes, type Globals } from './context.ts';
 import { commandHelp, usage } from './help.ts';
 import { detectLang, type Lang } from './i18n.ts';
@@ -167,6 +167,8 @@ function describe(error: unknown, ctx: Context): CliError {
     }
     if (error.code === 'ERR_CLIENT_KEY_CHANGED')
       return new CliError(keyChangedAdvice(ctx, error.details.personIds ?? []), exitCodes.failed, error.code);
+    if (error.code === 'ERR_CLIENT_UNVERIFIED_DEVICE')
+      return new CliError(unverifiedAdvice(ctx, error.details.personIds ?? []), exitCodes.failed, error.code);
     const details =
       error.details.issues?.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`) ?? [];
     return new CliError(

@@ -14,6 +14,36 @@ beforeAll(async () => {
 afterAll(() => suite.close());
 
 describe('spreekuur trust (CLI)', () => {
+  it('a sensitive team holds a message to an unverified resident until `trust verify`', async () => {
+    const { worker, residents, teamId } = await cliOrganisation(suite, 'cli-sensitive', ['Noor']);
+    const noor = residents[0]!;
+    const on = await suite.run(worker.profile, 'team', 'sensitive', '--team', teamId, '--state', 'on');
+    expect(on.code).toBe(0);
+    expect(on.out).toContain('is nu een gevoelig team');
+    const bad = await suite.run(worker.profile, 'team', 'sensitive', '--team', teamId, '--state', 'maybe');
+    expect(bad.code).toBe(64);
+
+    const channel = await suite.json<{ id: string }>(worker.profile, 'open', '--person', noor.personId);
+    const held = await suite.run(worker.profile, 'send', '--channel', channel.id, 'Uw brief is binnen');
+    expect(held.code).toBe(1);
+    expect(held.err).toContain('Nog niet verstuurd: dit team is gevoelig');
+    expect(held.err).toContain(`spreekuur trust verify ${noor.personId}`);
+    expect((await suite.json<unknown[]>(noor.profile, 'history', '--channel', channel.id)).length).toBe(0);
+
+    expect((await suite.run(worker.profile, 'trust', 'verify', noor.personId)).code).toBe(0);
+    // The next command that connects sends what was held.
+    expect((await suite.run(worker.profile, 'send', '--channel', channel.id, 'Tot morgen')).code).toBe(0);
+    const texts = (
+      await suite.json<Array<{ content: { text?: string } | null }>>(
+        noor.profile,
+        'history',
+        '--channel',
+        channel.id,
+      )
+    ).map((message) => message.content?.text);
+    expect(texts).toEqual(['Uw brief is binnen', 'Tot morgen']);
+  }, 90_000);
+
   it('lists pinned devices, verifies, refuses to send after a key change with advice, accepts it', async () => {
     const { worker, residents } = await cliOrganisation(suite, 'cli-trust', ['Mo']);
     const mo = residents[0]!;
@@ -84,7 +114,10 @@ describe('spreekuur trust (CLI)', () => {
     expect((await suite.run(worker.profile, 'devices')).out).toContain(second.deviceId);
     const approved = await suite.run(worker.profile, 'devices', 'approve', second.deviceId);
     expect(approved.code, approved.err).toBe(0);
-    expect(approved.out).toBe('Apparaat goedgekeurd.');
+    // And this device's history goes to the new one (SPEC §15.2).
+    expect(approved.out).toMatch(
+      /^Apparaat goedgekeurd\.\nGeschiedenis verstuurd naar het nieuwe apparaat \(\d+ items\)\.$/,
+    );
 
     const wrong = await suite.run(
       worker.profile,

@@ -29,7 +29,7 @@ import { loadAccount, logIn, registerDevice, type Account } from './account.ts';
 import { GroupKeys } from './crypto/group-keys.ts';
 import { PairwiseSessions } from './crypto/pairwise-sessions.ts';
 import { ONE_TIME_PREKEY_BATCH, PrekeyStore } from './crypto/prekey-store.ts';
-import type { PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
+import { TrustStore, type PersonTrustSummary, type TrustPolicy } from './crypto/trust-store.ts';
 import { Emitter } from './emitter.ts';
 import { SpreekuurError } from './errors.ts';
 import { downloadDecrypted, uploadEncrypted, type FileSource } from './files.ts';
@@ -40,12 +40,14 @@ import { proveAddition } from './sync/membership-proofs.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
 import { DeviceTrustPolicy, type TrustPolicyState } from './sync/trust-policy.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
+import { HistoryTransferClient, type HistoryReceived, type HistorySent } from './backup/history-transfer.ts';
 import type { KdfParams } from './backup/sealed-backup.ts';
 import { EventProcessor } from './sync/event-processor.ts';
 import { Inbox } from './sync/inbox.ts';
 import { DeviceVerifier } from './sync/device-verifier.ts';
 import { MembershipView } from './sync/membership-view.ts';
 import { Outbox } from './sync/outbox.ts';
+import { VerificationPolicy, type SensitiveTeam } from './sync/verification-policy.ts';
 import type { ChatMessage, ClientEvents, UploadProgress } from './types.ts';
 import type { TeamQueue } from '@spreekuur/protocol/scheduling';
 import { privacyEndpoints, type PersonExport } from '@spreekuur/protocol/privacy';
@@ -89,6 +91,8 @@ type PushHandlers = { [E in ServerEventName]: (payload: Push<E>) => void };
 type HandshakeError = Error & { data?: { code?: string; retryAfter?: number } };
 
 const RECEIPT_DELAY_MS = 150;
+/** How long a new device looks for a history transfer on connecting (the server keeps one 7 days). */
+const HISTORY_LOOK_MS = 7 * 24 * 60 * 60 * 1000;
 const isBrowser = 'document' in globalThis;
 
 /**
@@ -121,6 +125,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   readonly moderation: ModerationClient;
   private readonly sessions: PairwiseSessions;
   private readonly groups: GroupKeys;
+  private readonly historyTransfers: HistoryTransferClient;
+  private receivingHistory: Promise<HistoryReceived | null> | null = null;
+  private readonly policy: VerificationPolicy;
 
   private constructor(
     readonly account: Account,
@@ -187,7 +194,14 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       onError: (error, channelId) =>
         this.emit('error', { code: errorCode(error), message: 'catching up failed', channelId }),
     });
+    this.historyTransfers = new HistoryTransferClient(this.http, store, account, async () =>
+      (await this.devices.trust.pinsOf(account.personId))
+        .filter((pin) => TrustStore.state(pin) === 'trusted')
+        .map((pin) => ({ deviceId: pin.deviceId, identityKey: pin.identityKey })),
+    );
+    this.policy = new VerificationPolicy(this.http, store, account, this.devices.trust);
     this.outbox = new Outbox({
+      policy: this.policy,
       store,
       self: { personId: account.personId, deviceId: account.deviceId },
       http: this.http,
@@ -327,6 +341,21 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
     await this.refillPrekeys().catch(() => undefined);
     await this.rotatePrekeys().catch(() => undefined);
     await this.certifyIfUncertified().catch(() => undefined);
+    void this.receiveHistoryOnStart();
+  }
+
+  /**
+   * A device linked in the last week looks once per connection for history another device of
+   * the person left for it (SPEC §15.2); after it arrived, or after a week, it stops looking.
+   */
+  private async receiveHistoryOnStart(): Promise<void> {
+    if (await this.store.get('history-transfer/received')) return;
+    let since = await this.store.get<string>('history-transfer/since');
+    if (!since) await this.store.set('history-transfer/since', (since = new Date().toISOString()));
+    if (Date.now() - new Date(since).getTime() > HISTORY_LOOK_MS) return;
+    await this.receiveHistory().catch((error: unknown) => {
+      if (!this.closed) this.emit('error', { code: errorCode(error), message: 'receiving history failed' });
+    });
   }
 
   /** Weekly signed and ML-KEM prekeys (kept locally first, published after; see PrekeyStore). */
@@ -391,6 +420,40 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    */
   get backup(): KeyBackupClient {
     return new KeyBackupClient(this.http, this.store, this.account, this.options.backupKdf);
+  }
+
+  /**
+   * Sends this device's decrypted history (conversations and messages, not keys or sessions) to
+   * another device of this person that this device trusts: call it after
+   * {@link trust}.approveDevice. Sealed to that device's identity key and signed by this one
+   * (packages/crypto SPEC §15.2); the server keeps it at most 7 days. The oldest messages are
+   * left out if everything does not fit (`omitted`).
+   */
+  sendHistoryTo(deviceId: string): Promise<HistorySent> {
+    return this.historyTransfers.sendTo(deviceId);
+  }
+
+  /**
+   * Fetches, checks and imports the history another device of this person left for this one
+   * (null when none waits), and deletes it from the server; emits `history:received`. The SDK
+   * looks by itself on every connect during a device's first week; an app that knows the device
+   * was just approved may call this at once.
+   */
+  receiveHistory(): Promise<HistoryReceived | null> {
+    // One at a time: a call while the connect-time look runs waits for that one.
+    this.receivingHistory ??= (async () => {
+      try {
+        const received = await this.historyTransfers.receive();
+        if (received) {
+          await this.store.set('history-transfer/received', received.createdAt);
+          this.emit('history:received', received);
+        }
+        return received;
+      } finally {
+        this.receivingHistory = null;
+      }
+    })();
+    return this.receivingHistory;
   }
 
   /** Everything the server holds about this person (AVG art. 15/20); message content is on the device. */
@@ -703,6 +766,13 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
      * changed keys at once and only reports them. Nothing changes while nothing is offered.
      */
     followOrganisationPolicy: (): Promise<TrustPolicyState> => this.policy.follow(),
+    /**
+     * Looks at a channel's devices now, as the server lists them, so that a contact's new device or
+     * changed key shows (`trust:changed`) when the conversation opens, not only at the next send.
+     */
+    check: async (channelId: string): Promise<void> => {
+      await this.devices.refresh(channelId);
+    },
     /** Every person with pinned devices (or one person), with their devices' state. */
     list: async (personId?: string): Promise<PersonTrustSummary[]> => {
       const people = personId ? [personId] : await this.devices.trust.people();
@@ -719,6 +789,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
           personIds: [personId],
         });
       await this.devices.trust.verify(personId);
+      // Messages held for this person's safety number (a sensitive team, SPEC §13.7) go now.
+      if (this.online) void this.outbox.flush();
     },
     /**
      * Approves a device linked to this account (the second step of linking): this device signs
@@ -749,6 +821,43 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       }
     },
   };
+
+  /**
+   * Sensitive teams (crypto SPEC §13.7): in a team that requires it, a worker's device sends
+   * nothing to a resident whose safety number the worker has not compared on this device
+   * (`trust.verify`); such a message is held (`outgoing` `held`, ERR_CLIENT_UNVERIFIED_DEVICE)
+   * and goes after the verification. A team once seen as sensitive stays so on this device until
+   * this device switches it off: the server cannot downgrade it.
+   */
+  readonly verification = {
+    /** The teams this device holds as sensitive, read again from the server first. */
+    teams: async (): Promise<SensitiveTeam[]> => {
+      await this.policy.refresh();
+      return this.policy.teams();
+    },
+    /**
+     * Switches a team's setting on the server (the team's workers and admins). Switching it off
+     * here also stops this device holding it; other workers' devices keep it until they do too.
+     */
+    set: async (teamId: string, required: boolean) => {
+      const team = await this.http.call(identity.setTeamVerification, {
+        params: { id: teamId },
+        body: { verifiedDevicesRequired: required },
+      });
+      if (!required) await this.forgetSensitiveTeam(teamId);
+      else await this.policy.refresh();
+      return team;
+    },
+    /** Stops holding a team sensitive on this device only (the server's flag is left as it is). */
+    forget: (teamId: string) => this.forgetSensitiveTeam(teamId),
+    /** The messages held for a resident's safety number, oldest first (to show after a restart). */
+    held: () => this.outbox.held(),
+  };
+
+  private async forgetSensitiveTeam(teamId: string): Promise<void> {
+    await this.policy.forget(teamId);
+    if (this.online) void this.outbox.flush();
+  }
 
   // ---- Internals --------------------------------------------------------------------------
 
@@ -844,6 +953,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       clearTimeout(waiter.timer);
       waiter.resolve();
     }
+    // Sensitive teams (SPEC §13.7) are read again before held and new messages go out.
+    await this.policy.connected().catch(() => undefined);
     void this.outbox.flush();
     // A new connection is in no team's room yet: watch again, and hand the app the queue as it is now.
     for (const teamId of this.watchedQueues) {

@@ -12,6 +12,11 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_DEVICES_UNSTABLE'
   /** A device of this person shows another identity key than the one pinned: accept or verify first. */
   | 'ERR_CLIENT_KEY_CHANGED'
+  /**
+   * A sensitive team (SPEC §13.7): the safety number with this resident was not compared on this
+   * device yet. The message is held in the outbox and goes once `trust.verify` is called.
+   */
+  | 'ERR_CLIENT_UNVERIFIED_DEVICE'
   /** The message comes from a device this device does not trust (uncertified, not a member, changed key). */
   | 'ERR_CLIENT_UNTRUSTED_SENDER'
   /** The sender or context inside the ciphertext differs from what the server says. */
@@ -24,6 +29,10 @@ export type ClientErrorCode =
   | 'ERR_CLIENT_BACKUP_INVALID'
   /** This device's keys and history do not fit in the server's backup limit. */
   | 'ERR_CLIENT_BACKUP_TOO_LARGE'
+  /** A history transfer that is not from a trusted device of this person, or does not open here. */
+  | 'ERR_CLIENT_HISTORY_INVALID'
+  /** History is only sent to a device of this person that this device trusts (approve it first). */
+  | 'ERR_CLIENT_DEVICE_NOT_APPROVED'
   /** A file's descriptor claims more bytes than this device downloads (MAX_DOWNLOAD_BYTES). */
   | 'ERR_CLIENT_FILE_TOO_LARGE';
 
@@ -38,8 +47,10 @@ export class SpreekuurError extends Error {
       issues?: FieldIssue[];
       mismatch?: DeviceMismatch;
       retryAfter?: number;
-      /** ERR_CLIENT_KEY_CHANGED: whose keys changed. */
+      /** ERR_CLIENT_KEY_CHANGED: whose keys changed; ERR_CLIENT_UNVERIFIED_DEVICE: whom to verify. */
       personIds?: string[];
+      /** ERR_CLIENT_UNVERIFIED_DEVICE: the devices of those people that wait for it. */
+      deviceIds?: string[];
     } = {},
   ) {
     super(message);

@@ -13,6 +13,7 @@ import {
 import { SpreekuurError } from './errors.ts';
 import type { HttpClient } from './http.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
+import { proveAddition } from './sync/membership-proofs.ts';
 
 type ReportReason = Report['reason'];
 type ReportStatus = Report['status'];
@@ -50,7 +51,7 @@ export interface ReportInput {
 export class ModerationClient {
   constructor(
     private readonly http: HttpClient,
-    private readonly self: { deviceId: string; identity: DeviceIdentity },
+    private readonly self: { personId: string; deviceId: string; identity: DeviceIdentity },
     private readonly store: KeyValueStore,
   ) {}
 
@@ -122,12 +123,17 @@ export class ModerationClient {
     return (await this.http.call(endpoints.joinRequests, { params: { id: channelId } })).requests;
   }
 
-  /** Adds the person as a member; returns who still waits. */
+  /**
+   * Adds the person as a member, signed by this device like `addMember` (SPEC §13.5), so the
+   * other members' devices do not report it as `membership:unverified`; returns who still waits.
+   */
   async approveJoin(channelId: string, personId: string): Promise<JoinRequest[]> {
+    const { lastSeq } = await this.http.call(chatEndpoints.getChannel, { params: { id: channelId } });
+    const proof = proveAddition(this.self, { channelId, personId, role: 'member', afterSeq: lastSeq });
     return (
       await this.http.call(endpoints.decideJoin, {
         params: { id: channelId, personId },
-        body: { decision: 'approve' },
+        body: { decision: 'approve', proof },
       })
     ).requests;
   }

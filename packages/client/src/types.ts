@@ -1,6 +1,7 @@
 import type { ChannelDevice, ModerationChange, ReceiptEvent } from '@spreekuur/protocol/chat';
 import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
+import type { HistoryReceived } from './backup/history-transfer.ts';
 import type { AdditionVerdict } from './sync/membership-proofs.ts';
 import type { TrustPolicyState } from './sync/trust-policy.ts';
 
@@ -28,8 +29,12 @@ export interface ChatMessage {
 export interface OutgoingUpdate {
   channelId: string;
   clientId: string;
-  /** `waiting`: not sent yet, tried again later (`code` says why); `sent`: stored by the server; `failed`: dropped. */
-  state: 'waiting' | 'sent' | 'failed';
+  /**
+   * `waiting`: not sent yet, tried again later (`code` says why); `held`: kept until the person
+   * verifies a resident's safety number (`ERR_CLIENT_UNVERIFIED_DEVICE`, a sensitive team);
+   * `sent`: stored by the server; `failed`: dropped.
+   */
+  state: 'waiting' | 'held' | 'sent' | 'failed';
   code?: string;
   seq?: number;
 }
@@ -98,7 +103,8 @@ export interface ClientEvents extends Record<string, unknown> {
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`
-   * says why), `sent` (stored by the server, `seq`), or `failed` (dropped, `code`).
+   * says why), `held` (kept until a resident is verified, SPEC §13.7), `sent` (stored by the
+   * server, `seq`), or `failed` (dropped, `code`).
    */
   outgoing: OutgoingUpdate;
   /** A team's live queue after every change (workers and admins watching it). */
@@ -113,6 +119,11 @@ export interface ClientEvents extends Record<string, unknown> {
   moderation: { channelId: string; seq: number; change: ModerationChange; byPersonId: string };
   /** A report in a group you moderate, or the outcome of one of yours. */
   report: { reportId: string; channelId: string; status: 'open' | 'dismissed' | 'action_taken' };
+  /**
+   * Another device of this person sent this device its history (SPEC §15.2), and it was
+   * imported: show the conversations in `channelIds` again.
+   */
+  'history:received': HistoryReceived;
   /** Something went wrong in the background (never message content). */
   error: { code: string; message: string; channelId?: string; seq?: number };
 }

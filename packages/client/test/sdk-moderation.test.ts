@@ -36,7 +36,7 @@ async function group(slug: string) {
   const member = await person('Deelnemer');
   const other = await person('Andere deelnemer');
   const channel = await trainer.createGroup('Training', [member.account.personId, other.account.personId]);
-  return { trainer, member, other, channel, stores };
+  return { trainer, member, other, channel, stores, person };
 }
 
 const next = <K extends keyof ClientEvents>(client: SpreekuurClient, event: K) =>
@@ -86,6 +86,32 @@ describe('client.moderation', () => {
     expect(atMember).not.toContain('tijdens de ban');
     expect(atTrainer).toEqual(['voor de ban', 'ik ben terug']);
     expect(atOther).toEqual(['voor de ban', 'tijdens de ban', 'na terugkomst', 'ik ben terug']);
+  });
+
+  it('a join a moderator approves is signed by their device; a self-join through a link is reported as unverified (SPEC §13.5)', async () => {
+    const { trainer, member, channel, person } = await group('sdk-mod-approve-signed');
+    const unverified: Array<ClientEvents['membership:unverified']> = [];
+    member.on('membership:unverified', (addition) => unverified.push(addition));
+    const [asked, walkedIn] = [await person('Vraagt eerst'), await person('Loopt binnen')];
+    await trainer.moderation.setApprovalRequired(channel.id, true);
+    const { token } = await trainer.moderation.createLink(channel.id);
+    expect(await asked.moderation.joinByLink(token)).toEqual({ channelId: channel.id, status: 'pending' });
+    expect(await trainer.moderation.approveJoin(channel.id, asked.account.personId)).toEqual([]);
+    await trainer.moderation.setApprovalRequired(channel.id, false);
+    expect(await walkedIn.moderation.joinByLink(token)).toEqual({ channelId: channel.id, status: 'joined' });
+    const page = await member.call(chatEndpoints.history, { params: { id: channel.id }, query: {} });
+    const approved = page.events.find(
+      (e) => e.kind === 'member_added' && e.personId === asked.account.personId,
+    );
+    expect(approved).toMatchObject({
+      byPersonId: trainer.account.personId,
+      proof: { deviceId: trainer.account.deviceId },
+    });
+    await member.history(channel.id);
+    // Nobody of the group signs a self-join: the member's device says so; the approved join passes.
+    expect(unverified.map((u) => [u.personId, u.byPersonId, u.reason])).toEqual([
+      [walkedIn.account.personId, walkedIn.account.personId, 'unsigned'],
+    ]);
   });
 
   it('a moderator mutes; the member hears of it and is refused with ERR_MOD_MUTED; a member acting as moderator is refused', async () => {

@@ -46,6 +46,10 @@ export const Label = {
   deviceCertificate: 'device/certificate',
   /** What an owner's or moderator's device signs when it adds a member (SPEC §13.5). */
   membershipAdded: 'membership/added',
+  /** History transfer between two devices of a person (SPEC §15.2): AEAD context, key, signature. */
+  historyTransferAd: 'history-transfer/ad',
+  historyTransferKey: 'history-transfer/key',
+  historyTransferSignature: 'history-transfer/signature',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

@@ -71,6 +71,7 @@ const expected: Record<string, string[]> = {
   './device-certificate': ['signDeviceCertificate', 'verifyDeviceCertificate', 'deviceCertificateContext'],
   './membership': ['signMembershipAddition', 'verifyMembershipAddition', 'membershipAdditionContext'],
   './state-encryption': ['deriveStateKey', 'newPassphraseParams', 'sealState', 'openState'],
+  './history-transfer': ['sealHistoryTransfer', 'openHistoryTransfer', 'MAX_HISTORY_TRANSFER_BYTES'],
 };
 
 describe('package exports', () => {

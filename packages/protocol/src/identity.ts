@@ -148,8 +148,20 @@ export function loginPayload(challengeId: string, deviceId: string, nonce: Uint8
 
 // ---- People, teams, devices -----------------------------------------------------------
 
-export const team = z.object({ id, name: z.string(), createdAt: isoDateTime });
+export const team = z.object({
+  id,
+  name: z.string(),
+  createdAt: isoDateTime,
+  /**
+   * A sensitive team: its workers' clients send nothing readable to a resident's device before
+   * the worker compared safety numbers with that resident (crypto SPEC §13.7). The server only
+   * reports it; absent (an older server) means off.
+   */
+  verifiedDevicesRequired: z.boolean().default(false),
+});
 export type Team = z.infer<typeof team>;
+/** Switches a team's "residents' devices must be verified" setting (the team's workers, admins). */
+export const teamVerificationBody = z.strictObject({ verifiedDevicesRequired: z.boolean() });
 export const createTeamBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 export const teamMemberBody = z.strictObject({ personId: id });
 
@@ -273,6 +285,17 @@ export const identityEndpoints = {
     tags: organisationTags,
     body: createTeamBody,
     status: 201,
+    response: team,
+  }),
+  setTeamVerification: endpoint({
+    method: 'PUT',
+    path: '/v1/teams/:id/verification',
+    access: 'device',
+    tags: organisationTags,
+    summary:
+      "Sensitive team: residents' devices must be verified by safety number before workers write to them (the team's workers and admins)",
+    params: idParams,
+    body: teamVerificationBody,
     response: team,
   }),
   addTeamMember: endpoint({

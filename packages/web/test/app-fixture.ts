@@ -32,6 +32,8 @@ export const describeInBrowser = hasChromium || process.env.CI ? describe : desc
 
 export interface WebSuite {
   gateway: TestGateway;
+  /** The built app the gateway serves (packages/web/dist). */
+  dist: string;
   browser: Browser;
   org: { id: string; admin: Actor; team: { id: string } };
   /** Console errors and failed requests of every page opened with `newPerson`. */
@@ -58,7 +60,7 @@ export function useWebSuite(slug: string, env: Record<string, string> = {}): Web
   const suite = { problems } as WebSuite;
 
   beforeAll(async () => {
-    await ensureBuilt();
+    suite.dist = await ensureBuilt();
     suite.gateway = await startGateway({ env: { LOG_LEVEL: 'info', ...env } });
     suite.browser = await launch();
     const { organisation, adminInvite } = await createOrganisation(suite.gateway, slug);
@@ -93,7 +95,9 @@ export function useWebSuite(slug: string, env: Record<string, string> = {}): Web
       .slice(logsBefore)
       .filter((line) => /"level":(4|5|6)0/.test(line))
       .slice(-40);
-    process.stderr.write(`gateway warnings and errors during "${context.task.name}":\n${warnings.join('')}\n`);
+    process.stderr.write(
+      `gateway warnings and errors during "${context.task.name}":\n${warnings.join('')}\n`,
+    );
   });
 
   afterAll(async () => {

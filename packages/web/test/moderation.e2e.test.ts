@@ -163,13 +163,136 @@ describeInBrowser('moderated groups in Chromium', { timeout: 90_000 }, () => {
     await cor.getByRole('link', { name: /Training/ }).waitFor();
   });
 
+  it('the owner makes a member moderator by keyboard, after a question; she then sees the tools', async () => {
+    // Anna has the group open: the change reaches her while she looks.
+    await openGroup(anna);
+    await anna.getByText('Leden (3)').click();
+    expect(await anna.getByRole('heading', { name: 'Groep beheren' }).count()).toBe(0);
+
+    await openGroup(worker);
+    await worker.getByText('Leden (3)').click();
+    const tools = worker.getByRole('group', { name: 'Wat wilt u doen met Anna?' });
+    const focused = (text: string) =>
+      worker.waitForFunction((words) => document.activeElement?.textContent === words, text);
+    await tools.getByRole('button', { name: 'Moderator maken', exact: true }).focus();
+    await worker.keyboard.press('Enter');
+    const question = tools.getByRole('group', { name: /Anna moderator maken\?/ });
+    await question.waitFor();
+    await focused('Ja, moderator maken');
+    await expectClean(worker, 'the question before a role change');
+    // Escape goes back to the button without a change; the question takes the focus, so Enter says yes.
+    await worker.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    await focused('Moderator maken');
+    await worker.keyboard.press('Enter');
+    await focused('Ja, moderator maken');
+    await worker.keyboard.press('Enter');
+    await tools
+      .getByRole('button', { name: 'Weer gewone deelnemer maken' })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nshown: ${await worker.locator('.group-tools').innerText()}`);
+      });
+    await worker.locator('details.members li', { hasText: 'Anna ★' }).waitFor();
+
+    await anna.getByRole('heading', { name: 'Groep beheren' }).waitFor();
+    await anna.getByRole('group', { name: 'Wat wilt u doen met Cor?' }).waitFor();
+    await expectClean(anna, 'the tools of a new moderator');
+
+    // And back: the tools go again.
+    await tools.getByRole('button', { name: 'Weer gewone deelnemer maken' }).click();
+    await tools.getByRole('button', { name: 'Ja, gewone deelnemer maken' }).click();
+    await tools.getByRole('button', { name: 'Moderator maken', exact: true }).waitFor();
+    await anna.getByRole('heading', { name: 'Groep beheren' }).waitFor({ state: 'detached' });
+  });
+
+  it('the moderator bans a member and lets them back from the list of banned people', async () => {
+    await openGroup(worker);
+    await worker.getByText('Leden (3)').click();
+    await worker
+      .getByRole('group', { name: 'Wat wilt u doen met Cor?' })
+      .getByRole('button', { name: 'Weren' })
+      .click();
+    await worker.getByText('Leden (2)').waitFor();
+    const bans = worker.getByTestId('bans');
+    await bans.getByText(/^Cor, geweerd sinds /).waitFor();
+    await expectClean(worker, 'the list of banned people');
+    await bans.getByRole('button', { name: 'Niet meer weren: Cor' }).click();
+    await bans.waitFor({ state: 'detached' });
+    // Let in again, Cor can come back with a link (the group still asks for approval).
+    expect(await worker.getByRole('heading', { name: 'Geweerd uit de groep' }).count()).toBe(0);
+  });
+
+  it("a member the server adds without a moderator's signature is pointed out in the conversation", async () => {
+    const dirk = await resident('Dirk');
+    await dirk.close();
+    await openGroup(anna);
+    expect(await anna.getByTestId('membership-notice').count()).toBe(0);
+    // The worker's own access token, as the app sends it; the API without the SDK signs nothing.
+    const request = worker.waitForRequest((r) => !!r.headers()['authorization']);
+    await go(worker, '/meldingen');
+    const authorization = (await request).headers()['authorization']!;
+    const people = await suite.gateway.app.inject({
+      method: 'GET',
+      url: '/v1/people',
+      headers: { authorization },
+    });
+    const dirkId = people
+      .json<{ people: Array<{ id: string; displayName: string }> }>()
+      .people.find((p) => p.displayName === 'Dirk')!.id;
+    const listed = await suite.gateway.app.inject({
+      method: 'GET',
+      url: '/v1/channels',
+      headers: { authorization },
+    });
+    const group = listed
+      .json<{ channels: Array<{ id: string; name: string | null }> }>()
+      .channels.find((channel) => channel.name === 'Training')!;
+    const added = await suite.gateway.app.inject({
+      method: 'POST',
+      url: `/v1/channels/${group.id}/members`,
+      headers: { authorization },
+      payload: { personId: dirkId },
+    });
+    expect(added.statusCode, added.body).toBe(200);
+
+    const notice = anna.getByTestId('membership-notice');
+    await notice
+      .getByText(
+        'Let op: Dirk is toegevoegd zonder bevestiging van een beheerder van de groep. Vraag het na.',
+      )
+      .waitFor();
+    await expectClean(anna, 'the notice of an unsigned member');
+    await notice.getByRole('button', { name: 'Begrepen' }).click();
+    await notice.waitFor({ state: 'detached' });
+  });
+
+  it('an organisation admin sees how many reports each group has, and never what was reported', async () => {
+    const admin = await newPerson();
+    await joinWith(admin, await suite.adminInvite(), 'Beheerder Els');
+    await admin.getByRole('link', { name: 'Meldingen per groep' }).click();
+    await admin.getByRole('heading', { name: 'Meldingen per groep' }).waitFor();
+    const table = admin.getByTestId('report-overview');
+    await table.waitFor();
+    const row = table.getByRole('row', { name: /^Groep [0-9a-f]{8}/ });
+    expect(await row.count()).toBe(1);
+    // The report of the first test, handled by muting: one report, action taken.
+    expect(await row.getByRole('cell').allInnerTexts()).toEqual(['1', '0', '0', '1']);
+    expect(await admin.locator('main').innerText()).not.toContain(nasty);
+    await expectClean(admin, 'the report overview');
+    // Not for workers: the link is not on their home screen.
+    await go(worker, '/');
+    await worker.getByRole('link', { name: 'Meldingen' }).waitFor();
+    expect(await worker.getByRole('link', { name: 'Meldingen per groep' }).count()).toBe(0);
+  });
+
   it('in English too', async () => {
     await go(worker, '/meldingen');
     await worker.getByRole('button', { name: 'Switch to English' }).click();
     await worker.getByRole('heading', { name: 'Reports', exact: true }).waitFor();
     await expectClean(worker, 'the reports page in English');
     await openGroup(worker);
-    await worker.getByText('Members (3)').click();
+    await worker.getByText(/^Members \(\d\)$/).click();
     await worker.getByRole('heading', { name: 'Manage the group' }).waitFor();
     await expectClean(worker, 'the group tools in English');
   });

@@ -2,7 +2,7 @@
  * Trust and devices in Chromium against a real gateway (issue 9 "Everyone", issue 14): a worker
  * and a resident chat; they compare safety numbers (both pages show the same digits) and the
  * worker marks the resident verified; the resident links a second device (another browser
- * context) and approves it from the first; the worker sees a "new device" notice; the resident
+ * context) and approves it from the first, which sends it the earlier messages; the worker sees a "new device" notice; the resident
  * signs the second device out. Every new page and dialog is checked for CSP violations, console
  * errors and WCAG 2.1 A/AA (axe), in Dutch and once in English; the main actions by keyboard; 320 px.
  */
@@ -159,12 +159,27 @@ describeInBrowser('trust and devices in Chromium', { timeout: 60_000 }, () => {
     ).toBe(true);
     await resident.keyboard.press('Enter');
     await resident.getByText('Chrome (web) doet nu mee.').waitFor();
+    // The first device sends the new one its history (packages/crypto SPEC §15.2).
+    await resident.getByText('Geschiedenis verstuurd naar het nieuwe apparaat.').waitFor();
     await expect.poll(() => resident.getByTestId('device').count(), { timeout: 15_000 }).toBe(2);
     await tablet.getByText('Dit apparaat is gekoppeld').waitFor({ state: 'detached' });
   });
 
-  it('the worker sees that Jan uses a new device, and reads what it sends', async () => {
+  it('the linked device gets the messages from before it was linked from the first device', async () => {
+    await tablet
+      .getByText('Uw eerdere gesprekken staan nu ook op dit apparaat.')
+      .waitFor({ timeout: 45_000 });
+    await expectClean(tablet, 'the history arrived on the linked device');
     await tablet.getByRole('link', { name: /Terug/ }).click();
+    await tablet.getByRole('link', { name: /Sanne/ }).click();
+    await tablet.getByRole('heading', { name: 'Gesprek met Sanne' }).waitFor();
+    // Sent before the tablet existed: readable only through the transfer.
+    await tablet.getByText('Goedemorgen Sanne').waitFor();
+    await tablet.getByText('Dag Jan').waitFor();
+    await tablet.getByRole('link', { name: /Terug/ }).click();
+  });
+
+  it('the worker sees that Jan uses a new device, and reads what it sends', async () => {
     await tablet.getByRole('link', { name: /Sanne/ }).click();
     await tablet.getByLabel('Uw bericht').fill('Nu ook op mijn tablet');
     await tablet.keyboard.press('Enter');

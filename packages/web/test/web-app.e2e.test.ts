@@ -8,10 +8,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { expectOk, invite, type TestGateway } from '@spreekuur/gateway/testing';
 import { beforeAll, expect, it } from 'vitest';
+import budget from '../budget.json' with { type: 'json' };
 import { describeInBrowser, useWebSuite, type WebSuite } from './app-fixture.ts';
 import { axeViolations, cspViolations, screenshots, type Page } from './browser.ts';
+
+/**
+ * A sent message's mark: "Verstuurd" lasts only until the other device's delivery receipt, which
+ * can come before a look at the page (it did, and the wait for "Verstuurd" ran out).
+ */
+const SENT_OR_LATER = /^(Verstuurd|Ontvangen|Gelezen)$/;
 
 describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
   const suite = useWebSuite('web');
@@ -84,7 +93,7 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     await resident.getByLabel('Uw bericht').fill(question);
     await resident.keyboard.press('Enter');
     await resident.getByText(question).waitFor();
-    await resident.locator('li.own .mark', { hasText: 'Verstuurd' }).waitFor();
+    await resident.locator('li.own .mark', { hasText: SENT_OR_LATER }).waitFor();
 
     // The worker sees one unread conversation, opens it and answers.
     const row = worker.getByRole('link', { name: /Jan/ });
@@ -105,6 +114,22 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     await screenshots(resident, 'resident-chat');
   });
 
+  it("a new resident's browser fetched at most the budget of the app before the chat was usable", async () => {
+    // Everything since the invite link opened (join form, home, this chat): resource timing.
+    const paths = await resident.evaluate(() => [
+      ...new Set(performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)),
+    ]);
+    const assets = paths.filter((path) => path.startsWith('/assets/'));
+    expect(assets.some((path) => path.endsWith('.js'))).toBe(true);
+    let bytes = gzipSync(await readFile(join(suite.dist, 'index.html')), { level: 9 }).length;
+    for (const path of assets) bytes += gzipSync(await readFile(join(suite.dist, path)), { level: 9 }).length;
+    const kb = bytes / 1024;
+    console.log(
+      `usable chat: index.html + ${assets.length} assets, ${kb.toFixed(1)} KB gzip (budget ${budget.usableChatGzipKB} KB)`,
+    );
+    expect(kb).toBeLessThanOrEqual(budget.usableChatGzipKB);
+  });
+
   it('the resident sends a document with a progress bar; the worker downloads it byte for byte', async () => {
     const chooser = resident.waitForEvent('filechooser');
     await resident.getByText('Foto of document').click();
@@ -119,6 +144,48 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     const saved = await (await download).path();
     expect(Buffer.compare(await readFile(saved), letter)).toBe(0);
     await expectClean(worker, "the worker's chat with a file");
+  });
+
+  it('a file over the limit is refused at once, in plain Dutch, and nothing is sent', async () => {
+    const tooLarge = Buffer.alloc(25 * 1024 * 1024 + 1, 0x41);
+    const chooser = resident.waitForEvent('filechooser');
+    await resident.getByText('Foto of document').click();
+    await (await chooser).setFiles({ name: 'te-groot.pdf', mimeType: 'application/pdf', buffer: tooLarge });
+    await resident.getByText('Dit bestand is te groot. Het mag hoogstens 25 MB zijn.').waitFor();
+    expect(await resident.getByRole('progressbar').count()).toBe(0);
+    // The worker gets no message of it (the document of the test before is the last one).
+    await worker.getByLabel('Uw bericht').fill('nog iets?');
+    await worker.keyboard.press('Enter');
+    await resident.getByText('nog iets?').waitFor();
+    expect(await worker.getByText(/te-groot\.pdf/).count()).toBe(0);
+    await expectClean(resident, 'the chat after a file over the limit');
+  });
+
+  it('an expired session is renewed without a word: the resident goes on as before', async () => {
+    // Past the access token's lifetime: the server refuses the old token (401); the SDK signs
+    // in again with the device key and repeats the call.
+    const lifetime = (gateway.config.ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
+    const logsBefore = gateway.logs.length;
+    gateway.advanceClock(lifetime);
+    try {
+      await resident.getByRole('link', { name: 'Veiligheidsnummer' }).click();
+      await resident.getByRole('heading', { name: 'Veiligheidsnummer met Sanne (wijkteam)' }).waitFor();
+      await resident.getByTestId('safety-number').waitFor();
+      await resident.goBack();
+      await resident.getByRole('heading', { name: 'Gesprek met Sanne (wijkteam)' }).waitFor();
+      const after = `na het verlopen ${randomBytes(4).toString('hex')}`;
+      await resident.getByLabel('Uw bericht').fill(after);
+      await resident.keyboard.press('Enter');
+      await worker.getByText(after).waitFor();
+      // The old token was refused once at least (so this is the renewal, not a token still valid).
+      expect(gateway.logs.slice(logsBefore).some((line) => line.includes('"statusCode":401'))).toBe(true);
+      // The refused call shows as a failed request in the console; nothing else went wrong.
+      expect(problems.errors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
+      problems.errors.length = 0;
+      expect(await resident.getByRole('alert').filter({ hasText: /\S/ }).count()).toBe(0);
+    } finally {
+      gateway.advanceClock(-lifetime);
+    }
   });
 
   it('a reload keeps the device and the conversation; keys stay sealed in IndexedDB', async () => {
@@ -255,7 +322,7 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     await screenshots(resident, 'resident-offline');
 
     await resident.context().setOffline(false);
-    await resident.locator('li.own', { hasText: later }).getByText('Verstuurd').waitFor();
+    await resident.locator('li.own', { hasText: later }).getByText(SENT_OR_LATER).waitFor();
     await worker.getByText(later).waitFor();
     // Being offline made the browser log failed requests; nothing else may have gone wrong.
     expect(
@@ -274,7 +341,7 @@ describeInBrowser('web app in Chromium', { timeout: 60_000 }, () => {
     await worker.keyboard.press('Enter');
     await worker
       .locator('li.own', { hasText: 'Welkom in de groep!' })
-      .getByText('Verstuurd')
+      .getByText(SENT_OR_LATER)
       .waitFor()
       .catch(async (error: unknown) => {
         const shown = await worker.locator('li.own', { hasText: 'Welkom in de groep!' }).innerText();

@@ -114,6 +114,23 @@ const cases: Record<string, () => Promise<void>> = {
     const bTeams = await api<{ teams: Array<{ id: string }> }>(gateway, b.admin, 'GET', '/v1/teams');
     expect(bTeams.body.teams.map((t) => t.id)).not.toContain(made.body.id);
   },
+  'PUT /v1/teams/:id/verification': async () => {
+    for (const actor of [a.admin, a.worker])
+      expect(
+        (
+          await api(gateway, actor, 'PUT', `/v1/teams/${b.team.id}/verification`, {
+            verifiedDevicesRequired: true,
+          })
+        ).status,
+      ).toBe(404);
+    const bTeams = await api<{ teams: Array<{ id: string; verifiedDevicesRequired: boolean }> }>(
+      gateway,
+      b.worker,
+      'GET',
+      '/v1/teams',
+    );
+    expect(bTeams.body.teams.find((t) => t.id === b.team.id)?.verifiedDevicesRequired).toBe(false);
+  },
   'PUT /v1/teams/:id/members/:personId': async () => {
     for (const [team, person] of [
       [b.team.id, a.worker.personId],

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { AuditEntryView, PersonExport, RetentionView } from '@spreekuur/protocol/privacy';
-import { addResident, api, expectOk } from './harness.ts';
+import { addResident, api, expectOk, registerAndLogin, type Actor, type TestGateway } from './harness.ts';
 import type { IsolationCase, IsolationContext } from './isolation-context.ts';
 
 /**
@@ -9,6 +9,40 @@ import type { IsolationCase, IsolationContext } from './isolation-context.ts';
  * audit log, people's data or key backups; workers and residents get the admin routes refused.
  */
 type Page = { entries: AuditEntryView[]; next: string | null };
+
+/** A second device of `actor`'s person, linked with a device-link code. */
+async function secondDevice(gateway: TestGateway, actor: Actor): Promise<Actor> {
+  const link = await expectOk<{ code: string }>(
+    gateway,
+    actor,
+    'POST',
+    '/v1/me/device-links',
+    undefined,
+    201,
+  );
+  return registerAndLogin(gateway, link.code);
+}
+
+/** B's resident leaves a history transfer for their second device; returns that device. */
+async function bTransfer({ gateway, b }: IsolationContext): Promise<Actor> {
+  const tablet = await secondDevice(gateway, b.resident);
+  await expectOk(gateway, b.resident, 'PUT', `/v1/me/devices/${tablet.deviceId}/history-transfer`, {
+    ciphertext: 'QkJCQg',
+  });
+  return tablet;
+}
+
+const bStillWaiting = async ({ gateway }: IsolationContext, tablet: Actor) =>
+  expect(
+    (
+      await expectOk<{ transfer: { ciphertext: string } | null }>(
+        gateway,
+        tablet,
+        'GET',
+        `/v1/me/devices/${tablet.deviceId}/history-transfer`,
+      )
+    ).transfer?.ciphertext,
+  ).toBe('QkJCQg');
 
 const bPeople = ({ b }: IsolationContext) => [b.admin.personId, b.worker.personId, b.resident.personId];
 const notAdmins = ({ a }: IsolationContext) => [a.worker, a.resident];
@@ -156,5 +190,36 @@ export const privacyIsolationCases: Record<string, IsolationCase> = {
     await expectOk(gateway, b.admin, 'PUT', '/v1/me/key-backup', { ciphertext: 'QkJCQg' });
     expect((await api(gateway, a.admin, 'DELETE', '/v1/me/key-backup')).status).toBe(404);
     expect((await api(gateway, b.admin, 'GET', '/v1/me/key-backup')).status).toBe(200);
+  },
+  // A device of another organisation's person is as unknown as one that never existed.
+  'PUT /v1/me/devices/:id/history-transfer': async (context) => {
+    const { gateway, a } = context;
+    const tablet = await bTransfer(context);
+    for (const actor of [a.admin, a.worker, a.resident])
+      expect(
+        (
+          await api(gateway, actor, 'PUT', `/v1/me/devices/${tablet.deviceId}/history-transfer`, {
+            ciphertext: 'QUFBQQ',
+          })
+        ).status,
+      ).toBe(404);
+    await bStillWaiting(context, tablet);
+  },
+  'GET /v1/me/devices/:id/history-transfer': async (context) => {
+    const { gateway, a } = context;
+    const tablet = await bTransfer(context);
+    for (const actor of [a.admin, a.worker, a.resident])
+      expect(
+        (await api(gateway, actor, 'GET', `/v1/me/devices/${tablet.deviceId}/history-transfer`)).status,
+      ).toBe(404);
+  },
+  'DELETE /v1/me/devices/:id/history-transfer': async (context) => {
+    const { gateway, a } = context;
+    const tablet = await bTransfer(context);
+    for (const actor of [a.admin, a.worker, a.resident])
+      expect(
+        (await api(gateway, actor, 'DELETE', `/v1/me/devices/${tablet.deviceId}/history-transfer`)).status,
+      ).toBe(404);
+    await bStillWaiting(context, tablet);
   },
 };

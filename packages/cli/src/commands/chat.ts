@@ -7,7 +7,7 @@ import { identityEndpoints } from '@spreekuur/protocol/identity';
 import { CliError, exitCodes, type Context } from '../context.ts';
 import { command, output } from '../spec.ts';
 import { nonEmpty, uuid } from './shared.ts';
-import { keyChangedAdvice } from './trust.ts';
+import { keyChangedAdvice, unverifiedAdvice } from './trust.ts';
 
 const mimeTypes: Record<string, string> = {
   pdf: 'application/pdf',
@@ -216,6 +216,8 @@ export const chatCommands = [
     options: { channel: targetOptions.channel },
     async run(ctx, args) {
       const client = await ctx.connected();
+      // A device linked in its first week may have history from another device waiting (SPEC §15.2).
+      await client.receiveHistory().catch(() => null);
       const names = new NameBook(client);
       const messages = await client.history(args.channel);
       const last = messages.at(-1);
@@ -290,7 +292,9 @@ export const chatCommands = [
                 ctx.print(
                   isSpreekuurError(error, 'ERR_CLIENT_KEY_CHANGED')
                     ? keyChangedAdvice(ctx, error.details.personIds ?? [])
-                    : `${(error as Error).message}`,
+                    : isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')
+                      ? unverifiedAdvice(ctx, error.details.personIds ?? [])
+                      : `${(error as Error).message}`,
                 );
               }
             });

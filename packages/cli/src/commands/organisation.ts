@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identityEndpoints as identity, role } from '@spreekuur/protocol/identity';
 import { when } from '../i18n.ts';
+import { CliError, exitCodes } from '../context.ts';
 import { command, output } from '../spec.ts';
 import { inviteLines, nonEmpty, uuid } from './shared.ts';
 
@@ -39,6 +40,56 @@ export const organisationCommands = [
       const team = await (await ctx.device()).call(identity.createTeam, { body: { name: args.name } });
       return output(team, [
         ctx.say(`Team gemaakt: ${team.name} (${team.id})`, `Team created: ${team.name} (${team.id})`),
+      ]);
+    },
+  }),
+  command({
+    name: 'team sensitive',
+    summary: {
+      nl: 'Gevoelig team aan of uit: medewerkers sturen inwoners pas iets na het vergelijken van het veiligheidsnummer (medewerkers van het team, beheerders)',
+      en: "Sensitive team on or off: workers send residents nothing before comparing the safety number (the team's workers, admins)",
+    },
+    example: 'team sensitive --team 5d1e… --state on',
+    args: z.object({
+      team: uuid,
+      state: z.enum(['on', 'off', 'aan', 'uit']).transform((v) => v === 'on' || v === 'aan'),
+      local: z.boolean().default(false),
+    }),
+    options: {
+      team: teamOption,
+      state: { help: { nl: 'on of off', en: 'on or off' } },
+      local: {
+        kind: 'flag',
+        help: {
+          nl: 'Alleen op dit apparaat uitzetten (het blijft aan tot u dat doet, ook als de server uit zegt)',
+          en: 'Switch it off on this device only (it stays on until you do, even when the server says off)',
+        },
+      },
+    },
+    async run(ctx, args) {
+      const client = await ctx.device();
+      if (args.local) {
+        if (args.state)
+          throw new CliError(
+            ctx.say('--local gaat alleen met --state off.', '--local goes with --state off only.'),
+            exitCodes.usage,
+          );
+        await client.verification.forget(args.team);
+        return output({ team: args.team, verifiedDevicesRequired: false, where: 'this-device' }, [
+          ctx.say('Op dit apparaat uitgezet.', 'Switched off on this device.'),
+        ]);
+      }
+      const team = await client.verification.set(args.team, args.state);
+      return output(team, [
+        team.verifiedDevicesRequired
+          ? ctx.say(
+              `${team.name} is nu een gevoelig team: vergelijk met elke inwoner het veiligheidsnummer (spreekuur safety-number) en geef dan: spreekuur trust verify <persoon>.`,
+              `${team.name} is now a sensitive team: compare the safety number with each resident (spreekuur safety-number), then run: spreekuur trust verify <person>.`,
+            )
+          : ctx.say(
+              `${team.name} is geen gevoelig team meer.`,
+              `${team.name} is no longer a sensitive team.`,
+            ),
       ]);
     },
   }),

@@ -94,8 +94,8 @@ export const trustCommands = [
   command({
     name: 'devices approve',
     summary: {
-      nl: 'Een nieuw gekoppeld apparaat van uzelf goedkeuren, zodat contacten ernaar versleutelen',
-      en: 'Approve a newly linked device of yours, so contacts encrypt to it',
+      nl: 'Een nieuw gekoppeld apparaat van uzelf goedkeuren, zodat contacten ernaar versleutelen; het krijgt ook uw eerdere gesprekken',
+      en: 'Approve a newly linked device of yours, so contacts encrypt to it; it also gets your earlier conversations',
     },
     example: 'devices approve 8e2f…',
     args: z.object({ device: uuid }),
@@ -107,8 +107,25 @@ export const trustCommands = [
     },
     positional: 'device',
     async run(ctx, args) {
-      await (await ctx.device()).trust.approveDevice(args.device);
-      return output({ approved: args.device }, [ctx.say('Apparaat goedgekeurd.', 'Device approved.')]);
+      const client = await ctx.device();
+      await client.trust.approveDevice(args.device);
+      // Then this device's history goes to the new one (SPEC §15.2); the approval stands either way.
+      const sent = await client.sendHistoryTo(args.device).catch(() => null);
+      return output(
+        { approved: args.device, history: sent ? { entries: sent.entries, omitted: sent.omitted } : null },
+        [
+          ctx.say('Apparaat goedgekeurd.', 'Device approved.'),
+          sent
+            ? ctx.say(
+                `Geschiedenis verstuurd naar het nieuwe apparaat (${sent.entries} items${sent.omitted ? `, ${sent.omitted} oudste berichten niet` : ''}).`,
+                `History sent to the new device (${sent.entries} items${sent.omitted ? `, ${sent.omitted} oldest messages left out` : ''}).`,
+              )
+            : ctx.say(
+                'De geschiedenis kon niet naar het nieuwe apparaat; het krijgt wel alle nieuwe berichten.',
+                'The history could not be sent to the new device; it does get every new message.',
+              ),
+        ],
+      );
     },
   }),
 ];
@@ -147,5 +164,15 @@ export function keyChangedAdvice(ctx: Context, personIds: readonly string[]): st
   return ctx.say(
     `Niet verstuurd: de sleutel van ${who} is veranderd. Vergelijk samen het veiligheidsnummer (spreekuur safety-number --channel <id> --person ${first}); klopt het, geef dan: spreekuur trust accept ${first}, en verstuur opnieuw.`,
     `Not sent: the key of ${who} changed. Compare the safety number together (spreekuur safety-number --channel <id> --person ${first}); if it matches, run: spreekuur trust accept ${first}, and send again.`,
+  );
+}
+
+/** What to do when a message is held for a sensitive team's resident (ERR_CLIENT_UNVERIFIED_DEVICE). */
+export function unverifiedAdvice(ctx: Context, personIds: readonly string[]): string {
+  const who = personIds.join(', ') || '?';
+  const first = personIds[0] ?? '<person>';
+  return ctx.say(
+    `Nog niet verstuurd: dit team is gevoelig. Vergelijk eerst samen met ${who} het veiligheidsnummer (spreekuur safety-number --channel <id> --person ${first}); klopt het, geef dan: spreekuur trust verify ${first}. Het bericht wacht op dit apparaat en gaat daarna vanzelf (bij het volgende commando dat verbindt).`,
+    `Not sent yet: this team is sensitive. First compare the safety number with ${who} (spreekuur safety-number --channel <id> --person ${first}); if it matches, run: spreekuur trust verify ${first}. The message waits on this device and then goes by itself (with the next command that connects).`,
   );
 }

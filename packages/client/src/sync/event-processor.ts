@@ -276,6 +276,8 @@ export class EventProcessor {
       status,
       content,
     };
+    // A history transfer (or backup restore) may have brought this message meanwhile: keep that.
+    if (status === 'unavailable' && (await this.deps.store.get(key)) !== undefined) return;
     await this.deps.store.set(key, message);
     this.deps.emit('message', message);
   }

@@ -10,6 +10,7 @@ import type { HttpClient } from '../http.ts';
 import type { KeyValueStore } from '../storage/key-value-store.ts';
 import type { OutgoingUpdate } from '../types.ts';
 import type { DeviceDirectory, RecipientDevice } from './device-directory.ts';
+import type { VerificationPolicy } from './verification-policy.ts';
 import { encodePlaintext } from './plaintext.ts';
 
 type OutgoingContent = MessageContent | { type: 'sender_key'; distribution: string };
@@ -25,6 +26,10 @@ interface OutboxEntry {
   createdAt: number;
   /** The encrypted envelope, reused on every retry so a resend is byte-for-byte the same. */
   envelope?: SendMessage | undefined;
+  /** Held for a resident's safety number (SPEC §13.7): tried again by `flush`, after `trust.verify`. */
+  held?: true | undefined;
+  /** For a held message: whose safety number waits to be compared. */
+  heldFor?: string[] | undefined;
 }
 
 export interface OutboxDeps {
@@ -45,9 +50,13 @@ export interface OutboxDeps {
   /** Tells the app how its messages fare (not for the SDK's own control messages). */
   notify: (update: OutgoingUpdate) => void;
   channelKind: (channelId: string) => Promise<'direct' | 'group' | 'office_hour'>;
+  /** Sensitive teams (SPEC §13.7): refuses recipients a worker has not verified. */
+  policy?: VerificationPolicy;
 }
 
 const MAX_DEVICE_RETRIES = 5;
+/** `outbox-held/<channelId>`: this channel has held messages (SPEC §13.7), sent before any new one. */
+const HELD = 'outbox-held/';
 /** Waits between retries: doubling from the first, never longer than the cap (unless the server asks). */
 export const RETRY_FIRST_MS = 500;
 export const RETRY_MAX_MS = 30_000;
@@ -63,9 +72,10 @@ export const MAX_SERVER_ERROR_ATTEMPTS = 8;
  * What `send` means: it resolves when the server has stored the message. While the network
  * or the server is unavailable (also while looking up devices and keys to encrypt for) it
  * keeps waiting and trying again, with growing pauses, and the app hears `waiting`. It
- * rejects only when the message will not be sent: the entry is gone then. The one exception
- * is ERR_CLIENT_CLOSED: the client was closed while the message waited; it stays in the
- * outbox and goes out when this device connects again.
+ * rejects only when the message will not be sent: the entry is gone then. Two exceptions keep
+ * it: ERR_CLIENT_CLOSED (the client was closed while the message waited; it goes out when this
+ * device connects again) and ERR_CLIENT_UNVERIFIED_DEVICE (a sensitive team's resident is not
+ * verified yet, SPEC §13.7: held, the app hears `held`, and it goes out after `trust.verify`).
  */
 export class Outbox {
   private queue: Promise<unknown> = Promise.resolve();
@@ -88,8 +98,25 @@ export class Outbox {
     return this.serialise(async () => {
       await this.deps.store.set(`sent/${entry.clientId}`, { content });
       await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+      // Held messages of this channel go first (or stay held, and this one with them): in order.
+      if (await this.deps.store.get(`${HELD}${channelId}`)) await this.releaseHeld(channelId, entry.clientId);
       return this.deliver(entry);
     });
+  }
+
+  /** Tries the held messages of a channel again, oldest first; forgets the mark when none is left. */
+  private async releaseHeld(channelId: string, except: string): Promise<void> {
+    const held: OutboxEntry[] = [];
+    for (const key of await this.deps.store.keys('outbox/')) {
+      const entry = await this.deps.store.get<OutboxEntry>(key);
+      if (entry?.held && entry.channelId === channelId && entry.clientId !== except) held.push(entry);
+    }
+    let still = false;
+    for (const entry of held.sort((a, b) => a.createdAt - b.createdAt))
+      await this.deliver(entry).catch((error: unknown) => {
+        if (isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')) still = true;
+      });
+    if (!still) await this.deps.store.delete(`${HELD}${channelId}`);
   }
 
   /** After reconnecting or restarting: send what was not acknowledged yet, oldest first. */
@@ -103,6 +130,25 @@ export class Outbox {
       for (const entry of entries.sort((a, b) => a.createdAt - b.createdAt))
         await this.deliver(entry).catch(() => undefined);
     });
+  }
+
+  /** The messages held for a resident's safety number (SPEC §13.7), oldest first. */
+  async held(): Promise<
+    Array<{ clientId: string; channelId: string; content: MessageContent; personIds: string[] }>
+  > {
+    const held: OutboxEntry[] = [];
+    for (const key of await this.deps.store.keys('outbox/')) {
+      const entry = await this.deps.store.get<OutboxEntry>(key);
+      if (entry?.held && entry.content.type !== 'sender_key') held.push(entry);
+    }
+    return held
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((entry) => ({
+        clientId: entry.clientId,
+        channelId: entry.channelId,
+        content: entry.content as MessageContent,
+        personIds: entry.heldFor ?? [],
+      }));
   }
 
   async pending(): Promise<number> {
@@ -141,6 +187,16 @@ export class Outbox {
           entry.envelope = undefined;
           continue;
         }
+        if (isSpreekuurError(error, 'ERR_CLIENT_UNVERIFIED_DEVICE')) {
+          // Nothing was encrypted: kept as it is, and tried again by flush() after a verification.
+          entry.envelope = undefined;
+          entry.held = true;
+          entry.heldFor = error.details.personIds;
+          await this.deps.store.set(`outbox/${entry.clientId}`, entry);
+          await this.deps.store.set(`${HELD}${entry.channelId}`, true);
+          notify({ state: 'held', code: error.code });
+          throw error;
+        }
         if (isSpreekuurError(error, 'ERR_INTERNAL')) serverErrors++;
         if (isRetryable(error) && serverErrors < MAX_SERVER_ERROR_ATTEMPTS) {
           notify({ state: 'waiting', code: (error as SpreekuurError).code });
@@ -166,6 +222,8 @@ export class Outbox {
 
   private async encrypt(entry: OutboxEntry, freshDevices: boolean): Promise<SendMessage> {
     const recipients = await this.deps.devices.recipients(entry.channelId, freshDevices);
+    // Before anything is encrypted or a sender key handed out: a sensitive team's unverified resident.
+    await this.deps.policy?.check(recipients);
     const common = {
       channelId: entry.channelId,
       clientId: entry.clientId,

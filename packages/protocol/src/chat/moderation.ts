@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { base64UrlBytes, id, idParams, isoDateTime } from '../common.ts';
 import { endpoint } from '../endpoint.ts';
 import { opaqueBytes } from './bytes.ts';
-import { sequenceNumber } from './channels.ts';
+import { membershipProof, sequenceNumber } from './channels.ts';
 
 // Moderated group channels and reports under end-to-end encryption (docs/moderation.md).
 
@@ -98,7 +98,11 @@ export const joinRequest = z.object({
 export type JoinRequest = z.infer<typeof joinRequest>;
 
 export const groupLinkBody = z.strictObject({ token: groupLinkToken });
-export const joinDecisionBody = z.strictObject({ decision: z.enum(['approve', 'refuse']) });
+export const joinDecisionBody = z.strictObject({
+  decision: z.enum(['approve', 'refuse']),
+  /** Approving: the moderator's device signs the addition (crypto SPEC §13.5), stored with the entry. */
+  proof: membershipProof.optional(),
+});
 
 /** What opening a link shows before joining, and what joining did. */
 export const groupLinkPreview = z.object({

@@ -3,6 +3,7 @@ import { idParams } from '../common.ts';
 import { endpoint } from '../endpoint.ts';
 import { auditPage, auditQuery, ownAuditQuery } from './audit.ts';
 import { keyBackup, putKeyBackupBody } from './backup.ts';
+import { historyTransfer, putHistoryTransferBody, storedHistoryTransfer } from './history-transfer.ts';
 import { erasureBody, erasureResult, personExport } from './export.ts';
 import {
   retentionNotice,
@@ -14,7 +15,7 @@ import {
 
 const privacy = ['privacy'];
 
-/** Retention, the audit log, export, erasure and key backup (docs/privacy.md). */
+/** Retention, the audit log, export, erasure, key backup and history transfer (docs/privacy.md). */
 export const privacyEndpoints = {
   getRetention: endpoint({
     method: 'GET',
@@ -149,6 +150,36 @@ export const privacyEndpoints = {
     access: 'device',
     tags: privacy,
     summary: 'Delete your key backup',
+    status: 204,
+  }),
+  putHistoryTransfer: endpoint({
+    method: 'PUT',
+    path: '/v1/me/devices/:id/history-transfer',
+    access: 'device',
+    tags: privacy,
+    summary:
+      'Leave your sealed history for another of your devices (opaque to the server; replaces an earlier one; kept 7 days)',
+    params: idParams,
+    body: putHistoryTransferBody,
+    response: storedHistoryTransfer,
+  }),
+  getHistoryTransfer: endpoint({
+    method: 'GET',
+    path: '/v1/me/devices/:id/history-transfer',
+    access: 'device',
+    tags: privacy,
+    summary:
+      'Fetch the sealed history another of your devices left for this device (this device only; null when none waits)',
+    params: idParams,
+    response: z.object({ transfer: historyTransfer.nullable() }),
+  }),
+  deleteHistoryTransfer: endpoint({
+    method: 'DELETE',
+    path: '/v1/me/devices/:id/history-transfer',
+    access: 'device',
+    tags: privacy,
+    summary: 'Acknowledge the history transfer: the server deletes it (this device only)',
+    params: idParams,
     status: 204,
   }),
 } as const;

@@ -13,4 +13,9 @@ export const privacyErrorCatalog = {
     nl: 'Er is geen sleutelback-up opgeslagen.',
     en: 'No key backup has been stored.',
   },
+  ERR_PRIVACY_HISTORY_TRANSFER_NOT_FOUND: {
+    status: 404,
+    nl: 'Er staan geen eerdere gesprekken voor dit apparaat klaar.',
+    en: 'No earlier conversations are waiting for this device.',
+  },
 } as const;

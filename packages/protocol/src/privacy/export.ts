@@ -81,6 +81,16 @@ export const personExport = z.object({
     z.object({ id, kind: z.string(), createdAt: isoDateTime, readAt: isoDateTime.nullable() }),
   ),
   keyBackup: z.object({ size: z.number().int(), updatedAt: isoDateTime }).nullable(),
+  /** Sealed history waiting for one of their devices (SPEC §15.2): which, how large, until when. */
+  historyTransfers: z.array(
+    z.object({
+      fromDeviceId: id,
+      toDeviceId: id,
+      size: z.number().int(),
+      createdAt: isoDateTime,
+      expiresAt: isoDateTime,
+    }),
+  ),
   audit: z.array(auditEntry),
 });
 export type PersonExport = z.infer<typeof personExport>;

@@ -72,6 +72,8 @@ export const retentionRunResult = z.object({
   appointments: z.number().int(),
   notifications: z.number().int(),
   auditEntries: z.number().int(),
+  /** History transfers past their 7 days (not a setting). */
+  historyTransfers: z.number().int(),
 });
 export type RetentionRunResult = z.infer<typeof retentionRunResult>;
 

@@ -75,6 +75,27 @@ const nl = {
   moderation_joinPending: 'U heeft gevraagd om mee te doen. U ziet de groep zodra een moderator u toelaat.',
   moderation_joined: 'U doet mee in de groep.',
   moderation_toGroup: 'Naar de groep',
+  moderation_makeModerator: 'Moderator maken',
+  moderation_makeMember: 'Weer gewone deelnemer maken',
+  moderation_confirmModerator:
+    '{name} moderator maken? Een moderator kan leden stilzetten, uit de groep halen en weren, en ziet de meldingen van deze groep.',
+  moderation_confirmMember: '{name} weer gewone deelnemer maken? Dan kan {name} de groep niet meer beheren.',
+  moderation_yesModerator: 'Ja, moderator maken',
+  moderation_yesMember: 'Ja, gewone deelnemer maken',
+  moderation_cancel: 'Annuleren',
+  moderation_bans: 'Geweerd uit de groep',
+  moderation_bannedSince: '{name}, geweerd sinds {date}',
+  moderation_someone: 'Iemand',
+  moderation_overview: 'Meldingen per groep',
+  moderation_overviewIntro:
+    'Hoeveel meldingen er in elke groep van uw organisatie zijn, en hoe ze zijn afgehandeld. U ziet nooit wat er gemeld is: dat lezen alleen de moderatoren van de groep.',
+  moderation_overviewNone: 'Er zijn nog geen meldingen.',
+  moderation_overviewGroup: 'Groep',
+  moderation_overviewTotal: 'Meldingen',
+  moderation_overviewOpen: 'Nog open',
+  moderation_overviewDismissed: 'Niets gedaan',
+  moderation_overviewActed: 'Iets gedaan',
+  moderation_overviewGroupName: 'Groep {id}',
 };
 
 const en: Record<keyof typeof nl, string> = {
@@ -147,6 +168,27 @@ const en: Record<keyof typeof nl, string> = {
   moderation_joinPending: 'You asked to join. You will see the group as soon as a moderator lets you in.',
   moderation_joined: 'You are in the group.',
   moderation_toGroup: 'Go to the group',
+  moderation_makeModerator: 'Make moderator',
+  moderation_makeMember: 'Make a plain member again',
+  moderation_confirmModerator:
+    'Make {name} a moderator? A moderator can mute, remove and ban members, and sees the reports of this group.',
+  moderation_confirmMember: 'Make {name} a plain member again? Then {name} can no longer manage the group.',
+  moderation_yesModerator: 'Yes, make moderator',
+  moderation_yesMember: 'Yes, make plain member',
+  moderation_cancel: 'Cancel',
+  moderation_bans: 'Banned from the group',
+  moderation_bannedSince: '{name}, banned since {date}',
+  moderation_someone: 'Someone',
+  moderation_overview: 'Reports per group',
+  moderation_overviewIntro:
+    "How many reports there are in each group of your organisation, and how they were handled. You never see what was reported: only the group's moderators read that.",
+  moderation_overviewNone: 'There are no reports yet.',
+  moderation_overviewGroup: 'Group',
+  moderation_overviewTotal: 'Reports',
+  moderation_overviewOpen: 'Still open',
+  moderation_overviewDismissed: 'Nothing done',
+  moderation_overviewActed: 'Action taken',
+  moderation_overviewGroupName: 'Group {id}',
 };
 
 export type ScreenKey = keyof typeof nl;

@@ -16,6 +16,13 @@ export const nl = {
   moderation_lockedComposer: 'Alleen moderatoren mogen nu berichten sturen in deze groep.',
   moderation_notMemberComposer: 'U bent geen lid meer van deze groep.',
   moderation_error: 'Dat lukte niet. Probeer het nog een keer.',
+  moderation_overviewLink: 'Meldingen per groep',
+  moderation_unverifiedAdded:
+    'Let op: {name} is toegevoegd zonder bevestiging van een beheerder van de groep. Vraag het na.',
+  moderation_unverifiedJoined:
+    'Let op: {name} is zelf lid geworden, via een groepslink. Geen beheerder van de groep heeft dat bevestigd. Kent u deze persoon niet, vraag het dan na.',
+  moderation_unverifiedSomeone: 'iemand',
+  moderation_unverifiedDismiss: 'Begrepen',
 };
 
 export const en: Record<keyof typeof nl, string> = {
@@ -30,4 +37,11 @@ export const en: Record<keyof typeof nl, string> = {
   moderation_lockedComposer: 'Only moderators may send messages in this group now.',
   moderation_notMemberComposer: 'You are no longer a member of this group.',
   moderation_error: 'That did not work. Please try again.',
+  moderation_overviewLink: 'Reports per group',
+  moderation_unverifiedAdded:
+    'Note: {name} was added without a moderator of the group confirming it. Ask about it.',
+  moderation_unverifiedJoined:
+    'Note: {name} joined on their own, through a group link. No moderator of the group confirmed it. If you do not know this person, ask about it.',
+  moderation_unverifiedSomeone: 'someone',
+  moderation_unverifiedDismiss: 'Understood',
 };

@@ -15,6 +15,14 @@ export const nl = {
   trust_noticeUntrustedExplain:
     '{name} heeft dit apparaat (nog) niet goedgekeurd. Het krijgt uw berichten niet te lezen. Vertrouwt u het toch? Vergelijk dan eerst het veiligheidsnummer.',
   trust_viewSafetyNumber: 'Bekijk veiligheidsnummer',
+  trust_heldTitle: 'Uw bericht wacht op het veiligheidsnummer van {name}',
+  trust_heldExplain:
+    'Dit team is gevoelig: u stuurt een inwoner pas berichten als u samen het veiligheidsnummer hebt vergeleken. Vergelijk het met {name} en markeer het als gecontroleerd. Daarna gaat uw bericht vanzelf.',
+  trust_compareSafetyNumber: 'Veiligheidsnummer vergelijken',
+  trust_residentTitle: 'Uw hulpverlener moet eerst het veiligheidsnummer met u vergelijken',
+  trust_residentExplain:
+    '{name} werkt in een team dat extra voorzichtig is. Daarom kan {name} u pas berichten sturen als u samen het veiligheidsnummer hebt vergeleken, bijvoorbeeld bij een afspraak of in een videogesprek. Uw eigen berichten aan {name} komen wel gewoon aan.',
+
   trust_accept: 'Accepteren',
   trust_devicesTitle: 'Mijn apparaten',
   trust_devicesIntro:
@@ -50,6 +58,10 @@ export const nl = {
   trust_decideNow: 'Is {name} van u? Nu kiezen',
   trust_approvedDone: '{name} doet nu mee.',
   trust_refusedDone: '{name} is geweigerd en afgemeld.',
+  trust_historySent: 'Geschiedenis verstuurd naar het nieuwe apparaat.',
+  trust_historyNotSent:
+    'Uw eerdere gesprekken konden niet naar het nieuwe apparaat. Het nieuwe apparaat ziet wel alle nieuwe berichten.',
+  trust_historyArrived: 'Uw eerdere gesprekken staan nu ook op dit apparaat.',
   trust_contactsTitle: 'Veiligheidsnummers',
   trust_contactsIntro:
     'Controleer of u echt met de goede persoon praat. Vergelijk samen het veiligheidsnummer.',
@@ -96,6 +108,14 @@ export const en: Record<keyof typeof nl, string> = {
   trust_noticeUntrustedExplain:
     '{name} has not approved this device (yet). It cannot read your messages. Do you trust it anyway? Then compare the safety number first.',
   trust_viewSafetyNumber: 'View safety number',
+  trust_heldTitle: 'Your message waits for the safety number of {name}',
+  trust_heldExplain:
+    'This team is sensitive: you send a resident messages only after you compared the safety number together. Compare it with {name} and mark it as checked. Your message then goes by itself.',
+  trust_compareSafetyNumber: 'Compare safety number',
+  trust_residentTitle: 'Your social worker must first compare the safety number with you',
+  trust_residentExplain:
+    '{name} works in a team that takes extra care. So {name} can send you messages only after you compared the safety number together, for example at an appointment or in a video call. Your own messages to {name} do arrive as usual.',
+
   trust_accept: 'Accept',
   trust_devicesTitle: 'My devices',
   trust_devicesIntro:
@@ -131,6 +151,10 @@ export const en: Record<keyof typeof nl, string> = {
   trust_decideNow: 'Is {name} yours? Choose now',
   trust_approvedDone: '{name} has joined.',
   trust_refusedDone: '{name} was refused and signed out.',
+  trust_historySent: 'History sent to the new device.',
+  trust_historyNotSent:
+    'Your earlier conversations could not be sent to the new device. It does get every new message.',
+  trust_historyArrived: 'Your earlier conversations are now on this device too.',
   trust_contactsTitle: 'Safety numbers',
   trust_contactsIntro: 'Check that you really talk to the right person. Compare the safety number together.',
   trust_noContacts: 'You have not talked to anyone yet.',

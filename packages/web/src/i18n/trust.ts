@@ -9,6 +9,7 @@ export const nl = {
   trust_linkThisEntry: 'Gebruikt u Spreekuur al op een ander apparaat?',
   trust_linkThisButton: 'Dit apparaat koppelen',
   trust_notSentKeyChanged: 'Niet verstuurd: accepteer eerst de nieuwe sleutel (zie boven)',
+  trust_heldUnverified: 'Wacht: vergelijk eerst het veiligheidsnummer (zie boven)',
 };
 
 export const en: Record<keyof typeof nl, string> = {
@@ -17,4 +18,5 @@ export const en: Record<keyof typeof nl, string> = {
   trust_linkThisEntry: 'Do you already use Spreekuur on another device?',
   trust_linkThisButton: 'Link this device',
   trust_notSentKeyChanged: 'Not sent: first accept the new key (see above)',
+  trust_heldUnverified: 'Waiting: first compare the safety number (see above)',
 };

@@ -103,6 +103,18 @@ export const nl = {
   worker_seen: 'Gezien',
   worker_seenLabel: 'Gezien: {text}',
   // Admin: organisation settings
+  // Sensitive team (team-verification.tsx)
+  worker_verifyLink: 'Gevoelig team: veiligheidsnummers',
+  worker_verifyTitle: 'Gevoelig team',
+  worker_verifyIntro:
+    'In een gevoelig team stuurt u een inwoner pas berichten als u samen het veiligheidsnummer hebt vergeleken. Zo weet u zeker dat alleen die inwoner meeleest. Tot dan wacht uw bericht.',
+  worker_verifyRequired: 'Apparaten van inwoners moeten gecontroleerd zijn',
+  worker_verifySaved: 'Opgeslagen.',
+  worker_verifyKeptOn:
+    'Op de server staat dit uit, maar op dit apparaat nog aan. Zo kan niemand de controle ongemerkt uitzetten.',
+  worker_verifyForget: 'Ook op dit apparaat uitzetten',
+  worker_verifyError: 'Opslaan lukte niet. Probeer het nog een keer.',
+  worker_verifyNoTeams: 'U bent nog geen lid van een team.',
   worker_orgLink: 'Instellingen van de organisatie',
   worker_orgTitle: 'Instellingen van de organisatie',
   worker_orgName: 'Naam',
@@ -213,6 +225,17 @@ export const en: Record<keyof typeof nl, string> = {
   worker_cancelledNote: 'Your appointment of {when} is off.',
   worker_seen: 'Seen',
   worker_seenLabel: 'Seen: {text}',
+  worker_verifyLink: 'Sensitive team: safety numbers',
+  worker_verifyTitle: 'Sensitive team',
+  worker_verifyIntro:
+    'In a sensitive team you send a resident messages only after you compared the safety number together. That way you know only that resident reads along. Until then your message waits.',
+  worker_verifyRequired: "Residents' devices must be verified",
+  worker_verifySaved: 'Saved.',
+  worker_verifyKeptOn:
+    'The server says this is off, but it is still on for this device. That way nobody can switch the check off unnoticed.',
+  worker_verifyForget: 'Switch it off on this device too',
+  worker_verifyError: 'Saving did not work. Try again.',
+  worker_verifyNoTeams: 'You are not a member of a team yet.',
   worker_orgLink: 'Organisation settings',
   worker_orgTitle: 'Organisation settings',
   worker_orgName: 'Name',

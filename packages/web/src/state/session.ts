@@ -1,4 +1,10 @@
-import type { ChatMessage, SpreekuurClient, TrustChange } from '@spreekuur/client';
+import type {
+  ChatMessage,
+  HistoryReceived,
+  SpreekuurClient,
+  TrustChange,
+  UnverifiedAddition,
+} from '@spreekuur/client';
 import type { Channel } from '@spreekuur/protocol/chat';
 import type { Me } from '@spreekuur/protocol/identity';
 import { locale, t } from '../i18n.ts';
@@ -14,9 +20,12 @@ export interface Pending {
   clientId: string;
   channelId: string;
   text: string;
-  state: 'waiting' | 'sent' | 'failed';
+  /** `held`: kept by the SDK until a resident of a sensitive team is verified (it then goes by itself). */
+  state: 'waiting' | 'held' | 'sent' | 'failed';
   /** Why it failed, when the app can say more than "not sent" (ui/trust: a changed key). */
   reason?: 'key-changed';
+  /** For `held`: whose safety number to compare first (ui/trust shows the way there). */
+  personIds?: string[];
 }
 
 export const phase = new Observable<Phase>('starting');
@@ -40,6 +49,10 @@ export const sendRefusals = new Observable<Record<string, { code: string; retryA
 export const ownRead = new Observable<Record<string, number>>({});
 /** The SDK's latest `trust:changed` event (keys and devices of contacts; ui/trust shows them). */
 export const trustChanges = new Observable<TrustChange | null>(null);
+/** Another device of this person sent its history here (SPEC §15.2); ui/trust says so. */
+export const historyArrived = new Observable<HistoryReceived | null>(null);
+/** Group members added without an owner's or moderator's signature (SPEC §13.5; ui/moderation says so). */
+export const unverifiedAdditions = new Observable<UnverifiedAddition[]>([]);
 
 let client: SpreekuurClient | null = null;
 let store: SealedIndexedDbStore | null = null;
@@ -247,6 +260,9 @@ function listen(device: SpreekuurClient): void {
     pending.update((list) =>
       list.map((item) => (item.clientId === update.clientId ? { ...item, state: update.state } : item)),
     );
+    // Held since before a reload (a sensitive team): the SDK still has it; show it again.
+    if (update.state === 'held' && !pending.value.some((item) => item.clientId === update.clientId))
+      void device.verification.held().then(showHeld, () => undefined);
   });
   device.on('receipt', (receipt) => {
     if (receipt.personId === me.value?.person.id) {
@@ -267,7 +283,33 @@ function listen(device: SpreekuurClient): void {
   });
   device.on('membership', () => void refreshChannels());
   device.on('trust:changed', (change) => trustChanges.set(change));
+  device.on('membership:unverified', (added) => unverifiedAdditions.update((all) => [...all, added]));
   device.on('revoked', () => void revoked());
+  device.on('history:received', (received) => {
+    historyArrived.set(received);
+    // The imported conversations show at once: read them again from the device.
+    void (async () => {
+      for (const channelId of received.channelIds) {
+        const history = await device.history(channelId);
+        messages.update((all) => ({ ...all, [channelId]: history }));
+      }
+      await refreshChannels();
+    })().catch(() => undefined);
+  });
+}
+
+function showHeld(held: Awaited<ReturnType<SpreekuurClient['verification']['held']>>): void {
+  const shown = new Set(pending.value.map((item) => item.clientId));
+  const more: Pending[] = held
+    .filter((item) => !shown.has(item.clientId) && item.content.type === 'text')
+    .map(({ clientId, channelId, content, personIds }) => ({
+      clientId,
+      channelId,
+      text: content.type === 'text' ? content.text : '',
+      state: 'held',
+      personIds,
+    }));
+  if (more.length > 0) pending.update((list) => [...list, ...more]);
 }
 
 function addMessage(message: ChatMessage): void {
@@ -346,6 +388,14 @@ function trySend(clientId: string, channelId: string, text: string): void {
         return;
       }
       unsent.delete(clientId);
+      if (isSpreekuurError(error) && error.code === 'ERR_CLIENT_UNVERIFIED_DEVICE') {
+        // A sensitive team: the SDK keeps it and sends it after trust.verify (outgoing `sent`).
+        const personIds = error.details.personIds ?? [];
+        pending.update((items) =>
+          items.map((item) => (item.clientId === clientId ? { ...item, state: 'held', personIds } : item)),
+        );
+        return;
+      }
       const keyChanged = isSpreekuurError(error) && error.code === 'ERR_CLIENT_KEY_CHANGED';
       // Refused until the person accepts the changed key (block policy): kept for sendHeld().
       if (keyChanged) held.set(clientId, { channelId, text });

@@ -15,7 +15,7 @@ import {
 import { useObservable } from '../state/store.ts';
 import { Attach, Download } from './files.tsx';
 import { ComposerNotice } from './moderation/composer-notice.tsx';
-import { GroupTools, MessageTools } from './moderation/group-tools.tsx';
+import { GroupNotice, GroupTools, MessageTools } from './moderation/group-tools.tsx';
 import { TrustNotice, VerifiedMark } from './trust/conversation-notice.tsx';
 import { OfficeHourTools } from './worker/conversation-tools.tsx';
 
@@ -75,6 +75,7 @@ export function Chat({ channelId }: { channelId: string }) {
         {channel && <VerifiedMark channel={channel} />}
       </h1>
       {channel && <TrustNotice channel={channel} />}
+      {channel?.kind === 'group' && <GroupNotice channel={channel} />}
       {channel?.kind === 'office_hour' && <OfficeHourTools channel={channel} />}
       {channel?.kind === 'group' && (
         <details class="members">
@@ -108,7 +109,7 @@ export function Chat({ channelId }: { channelId: string }) {
             <span class="mark">
               {item.state === 'failed'
                 ? t(item.reason === 'key-changed' ? 'trust_notSentKeyChanged' : 'failed')
-                : t('waiting')}
+                : t(item.state === 'held' ? 'trust_heldUnverified' : 'waiting')}
             </span>
           </li>
         ))}

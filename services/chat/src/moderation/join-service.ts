@@ -5,6 +5,7 @@ import {
   type GroupLink,
   type JoinOutcome,
   type JoinRequest,
+  type MembershipProof,
   type ModerationState,
 } from '@spreekuur/protocol/chat';
 import { toBase64Url } from '@spreekuur/protocol/common';
@@ -104,13 +105,17 @@ export class JoinService {
     channelId: string,
     personId: string,
     decision: 'approve' | 'refuse',
+    // Crypto SPEC §13.5: the approving device's signature, stored with the entry as sent.
+    proof?: MembershipProof,
   ): Promise<JoinRequest[]> {
     await runModerationAction(this, principal, channelId, async (tx, membership, now, outcome) => {
       if (!(await deleteJoinRequest(tx, channelId, personId)))
         throw new AppError('ERR_NOT_FOUND', 'no request to join');
       if (decision === 'refuse') return { type: 'join_refused', personId };
       if (await isBanned(tx, channelId, personId)) throw new AppError('ERR_MOD_BANNED');
-      outcome.seqs.push(await addMember(tx, membership.channel, personId, 'member', principal.personId, now));
+      outcome.seqs.push(
+        await addMember(tx, membership.channel, personId, 'member', principal.personId, now, proof),
+      );
       return { type: 'join_approved', personId };
     });
     return listJoinRequests(this.db, channelId);

@@ -6,8 +6,10 @@ import {
   addTeamMember,
   insertTeam,
   listTeams,
+  lockTeamFor,
   removeTeamMember,
   teamAndPersonExist,
+  updateTeamVerification,
 } from './store/team-store.ts';
 
 /** Teams of an organisation and who is in them; admins manage them. */
@@ -46,6 +48,31 @@ export class TeamService {
       if (isUniqueViolation(error, 'teams_org_name_key')) throw new AppError('ERR_TEAM_NAME_TAKEN');
       throw error;
     }
+  }
+
+  /**
+   * Sensitive team on or off: the team's workers and the organisation's admins. The server only
+   * keeps and reports it; the workers' clients enforce it (crypto SPEC §13.7). A change is an
+   * audit entry (`team.settings_changed`); setting what is set already changes nothing.
+   */
+  async setVerification(principal: Principal, teamId: string, required: boolean): Promise<Team> {
+    requireRole(principal, 'admin', 'worker');
+    return this.deps.db.transaction(async (tx) => {
+      const found = await lockTeamFor(tx, principal.orgId, teamId, principal.personId);
+      // A worker outside the team does not see it (GET /v1/teams), so it is not found for them.
+      if (!found || (principal.role !== 'admin' && !found.member))
+        throw new AppError('ERR_NOT_FOUND', 'team not found');
+      if (found.team.verifiedDevicesRequired === required) return found.team;
+      const team = await updateTeamVerification(tx, principal.orgId, teamId, required);
+      await recordAudit(tx, {
+        ...actorOf(principal),
+        action: 'team.settings_changed',
+        subjectType: 'team',
+        subjectId: teamId,
+        details: { verifiedDevicesRequired: required },
+      });
+      return team;
+    });
   }
 
   addMember(principal: Principal, teamId: string, personId: string): Promise<void> {

@@ -25,6 +25,7 @@ import {
 import {
   deleteBlobs,
   deleteEndedOfficeHourChannels,
+  deleteExpiredHistoryTransfers,
   deleteOldAppointments,
   deleteOldAuditEntries,
   deleteOldFiles,
@@ -48,6 +49,7 @@ const emptyRun = (): RetentionRunResult => ({
   appointments: 0,
   notifications: 0,
   auditEntries: 0,
+  historyTransfers: 0,
 });
 
 /** Retention periods (admins set them, everyone reads them in plain words) and the job that applies them. */
@@ -166,6 +168,7 @@ export class RetentionService {
           appointments: await deleteOldAppointments(tx, scope),
           notifications: await deleteOldNotifications(tx, scope),
           auditEntries: await deleteOldAuditEntries(tx, scope),
+          historyTransfers: await deleteExpiredHistoryTransfers(tx, scope),
         };
         return { run, blobs: [...files, ...channels.fileIds] };
       });

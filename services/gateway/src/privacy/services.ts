@@ -1,6 +1,7 @@
 import type { Database } from '@spreekuur/db';
 import type { Realtime } from '@spreekuur/server';
 import { AuditService } from './audit-service.ts';
+import { HistoryTransferService } from './history-transfer-service.ts';
 import { KeyBackupService } from './key-backup-service.ts';
 import { PersonDataService } from './person-data-service.ts';
 import { RetentionService } from './retention-service.ts';
@@ -16,6 +17,7 @@ export interface PrivacyServices {
   readonly audit: AuditService;
   readonly personData: PersonDataService;
   readonly keyBackups: KeyBackupService;
+  readonly historyTransfers: HistoryTransferService;
 }
 
 /** Wires the privacy services together (no I/O happens here). */
@@ -27,5 +29,6 @@ export function createPrivacyServices(deps: PrivacyDeps): PrivacyServices {
     audit,
     personData: new PersonDataService({ db, clock, realtime, audit }),
     keyBackups: new KeyBackupService({ db, clock }),
+    historyTransfers: new HistoryTransferService({ db, clock }),
   };
 }

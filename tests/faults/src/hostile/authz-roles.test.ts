@@ -237,6 +237,16 @@ const TABLE: Record<string, Row> = {
     resident: asBoth(() => ({ url: '/v1/teams', body: { name: 'Nieuw team' } })),
     nonMember: NO_TARGET,
   },
+  'PUT /v1/teams/:id/verification': {
+    resident: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
+    nonMember: (x) => ({
+      url: `/v1/teams/${x.team.id}/verification`,
+      body: { verifiedDevicesRequired: true },
+    }),
+  },
   'PUT /v1/teams/:id/members/:personId': {
     resident: asBoth((x) => ({ url: `/v1/teams/${x.team.id}/members/${x.strangerResident.personId}` })),
     nonMember: (x) => ({ url: `/v1/teams/${x.team.id}/members/${x.strangerWorker.personId}` }),
@@ -676,6 +686,23 @@ const TABLE: Record<string, Row> = {
   'PUT /v1/me/key-backup': { resident: SELF, nonMember: SELF },
   'GET /v1/me/key-backup': { resident: SELF, nonMember: SELF },
   'DELETE /v1/me/key-backup': { resident: SELF, nonMember: SELF },
+  // Another person's device (here: the resident's, tried by the second resident) is unknown.
+  'PUT /v1/me/devices/:id/history-transfer': {
+    resident: 'any role may, for another device of their own person',
+    nonMember: (x) => ({
+      as: 'resident2',
+      url: `/v1/me/devices/${x.resident.deviceId}/history-transfer`,
+      body: { ciphertext: 'QUFBQQ' },
+    }),
+  },
+  'GET /v1/me/devices/:id/history-transfer': {
+    resident: 'any role may, for this device itself',
+    nonMember: (x) => ({ as: 'resident2', url: `/v1/me/devices/${x.resident.deviceId}/history-transfer` }),
+  },
+  'DELETE /v1/me/devices/:id/history-transfer': {
+    resident: 'any role may, for this device itself',
+    nonMember: (x) => ({ as: 'resident2', url: `/v1/me/devices/${x.resident.deviceId}/history-transfer` }),
+  },
 };
 
 /** The same for every socket event: a payload, as whom, or why the column does not apply. */

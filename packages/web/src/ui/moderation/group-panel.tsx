@@ -1,11 +1,18 @@
 import type { Channel, GroupLink, JoinRequest } from '@spreekuur/protocol/chat';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { tm } from '../../i18n/moderation-screens.ts';
 import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
 import { explain } from './explain.ts';
-import { clockTime, dayAndTime, groupStates, refreshGroupState, watchGroup } from './group-state.ts';
+import {
+  applyRole,
+  clockTime,
+  dayAndTime,
+  groupStates,
+  refreshGroupState,
+  watchGroup,
+} from './group-state.ts';
 
 const MUTE_CHOICES = [
   { seconds: 15 * 60, label: () => tm('moderation_minutes', { n: 15 }) },
@@ -39,6 +46,7 @@ export function GroupPanel({ channel }: { channel: Channel }) {
         {error}
       </p>
       <Members channel={channel} run={run} mutes={state?.mutes ?? []} />
+      {state && state.bans.length > 0 && <Bans channel={channel} bans={state.bans} run={run} />}
       {state && <Settings channel={channel} state={state} run={run} />}
       <Links channel={channel} run={run} />
       <Requests channel={channel} run={run} />
@@ -107,10 +115,138 @@ function Members({
             <p class="hint" id={`${id}-ban`}>
               {tm('moderation_banHint')}
             </p>
+            {selfRole === 'owner' && (
+              <RoleChange
+                id={`role-${channel.id}-${member.personId}`}
+                name={member.displayName}
+                moderator={member.role === 'moderator'}
+                onConfirm={() =>
+                  run(async () => {
+                    const role = member.role === 'moderator' ? 'member' : 'moderator';
+                    await moderation.setRole(channel.id, member.personId, role);
+                    applyRole(channel.id, member.personId, role);
+                  })
+                }
+              />
+            )}
           </fieldset>
         );
       })}
     </div>
+  );
+}
+
+/**
+ * The owner makes a member moderator, or back: asked once more before it is done, by keyboard
+ * too (the question takes the focus, Escape or "Annuleren" goes back to the button).
+ */
+function RoleChange({
+  id,
+  name,
+  moderator,
+  onConfirm,
+}: {
+  id: string;
+  name: string;
+  moderator: boolean;
+  onConfirm: () => Promise<void>;
+}) {
+  const [asking, setAsking] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  /** Set when the question closes: the focus goes back to the button (with its new words after a yes). */
+  const back = useRef(false);
+  useEffect(() => {
+    if (asking) yes.current?.focus();
+    else if (back.current) trigger.current?.focus();
+    back.current = false;
+  }, [asking]);
+  const cancel = () => {
+    back.current = true;
+    setAsking(false);
+  };
+  if (!asking)
+    return (
+      <p>
+        <button type="button" ref={trigger} onClick={() => setAsking(true)}>
+          {moderator ? tm('moderation_makeMember') : tm('moderation_makeModerator')}
+        </button>
+      </p>
+    );
+  return (
+    <div
+      id={id}
+      role="group"
+      aria-labelledby={`${id}-question`}
+      class="confirm"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') cancel();
+      }}
+    >
+      <p id={`${id}-question`}>
+        {moderator ? tm('moderation_confirmMember', { name }) : tm('moderation_confirmModerator', { name })}
+      </p>
+      <button
+        type="button"
+        class="primary"
+        ref={yes}
+        onClick={() => {
+          back.current = true;
+          setAsking(false);
+          void onConfirm();
+        }}
+      >
+        {moderator ? tm('moderation_yesMember') : tm('moderation_yesModerator')}
+      </button>{' '}
+      <button type="button" onClick={cancel}>
+        {tm('moderation_cancel')}
+      </button>
+    </div>
+  );
+}
+
+/** Who is kept out of the group, by name where this person knows it, each to let back. */
+function Bans({
+  channel,
+  bans,
+  run,
+}: {
+  channel: Channel;
+  bans: Array<{ personId: string; bannedAt: string }>;
+  run: Run;
+}) {
+  const [names, setNames] = useState<Record<string, string>>({});
+  const moderation = currentClient().moderation;
+  useEffect(() => {
+    void currentClient()
+      .people()
+      .then(
+        (people) => setNames(Object.fromEntries(people.map((person) => [person.id, person.displayName]))),
+        () => undefined,
+      );
+  }, [bans.length]);
+  const id = `bans-${channel.id}`;
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id}>{tm('moderation_bans')}</h3>
+      <ul class="list" data-testid="bans">
+        {bans.map((ban) => {
+          const name = names[ban.personId] ?? tm('moderation_someone');
+          return (
+            <li key={ban.personId}>
+              {tm('moderation_bannedSince', { name, date: dayAndTime(ban.bannedAt) })}{' '}
+              <button
+                type="button"
+                aria-label={`${tm('moderation_unban')}: ${name}`}
+                onClick={() => void run(() => moderation.unban(channel.id, ban.personId))}
+              >
+                {tm('moderation_unban')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

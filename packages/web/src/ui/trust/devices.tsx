@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
 import { tp } from './words.ts';
 import { navigate } from '../../router.ts';
-import { channels, currentClient, me } from '../../state/session.ts';
+import { channels, currentClient, historyArrived, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
 import { Dialog } from './dialog.tsx';
@@ -14,6 +14,8 @@ import { safetyPath } from './paths.ts';
 
 /** While a link code is shown: how often to look for the new device. */
 const POLL_MS = 2_000;
+/** After this device was approved: how many times to look for the history its approver sends. */
+const HISTORY_TRIES = 30;
 
 /**
  * Devices of this person that wait for approval: linked with a code, vouched for only by
@@ -61,6 +63,30 @@ export function DevicesPage() {
     void reload();
   }, []);
   const selfWaitingNow = devices?.some((device) => device.current && waiting.has(device.id)) ?? false;
+  const arrived = useObservable(historyArrived);
+  /** This device waited for approval while the page was open: once approved, its history follows. */
+  const wasWaiting = useRef(false);
+  useEffect(() => {
+    if (selfWaitingNow) {
+      wasWaiting.current = true;
+      return;
+    }
+    if (!wasWaiting.current || devices === null) return;
+    wasWaiting.current = false;
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const look = () => {
+      if (historyArrived.value) return;
+      void currentClient()
+        .receiveHistory()
+        .catch(() => null)
+        .then((received) => {
+          if (!received && ++tries < HISTORY_TRIES) timer = setTimeout(look, POLL_MS);
+        });
+    };
+    look();
+    return () => clearTimeout(timer);
+  }, [selfWaitingNow, devices === null]);
   useEffect(() => {
     // A code is out (the new device may come any moment), or this device waits to be approved.
     if (!link && !selfWaitingNow) return;
@@ -72,12 +98,12 @@ export function DevicesPage() {
     (device) => !device.current && waiting.has(device.id) && !answered.current.has(device.id),
   );
 
-  const run = async (work: () => Promise<void>, done: string) => {
+  const run = async (work: () => Promise<void>, done: string | (() => string)) => {
     setBusy(true);
     setError('');
     try {
       await work();
-      setStatus(done);
+      setStatus(typeof done === 'string' ? done : done());
       await load();
     } catch {
       setError(t('trust_errorTryAgain'));
@@ -90,15 +116,22 @@ export function DevicesPage() {
       await currentClient().revokeDevice(device.id);
       answered.current.add(device.id);
     }, done);
-  const approve = (device: Device) =>
-    run(
+  const approve = (device: Device) => {
+    let history: 'trust_historySent' | 'trust_historyNotSent' = 'trust_historyNotSent';
+    return run(
       async () => {
         await currentClient().trust.approveDevice(device.id);
         answered.current.add(device.id);
         setLink(null);
+        // Then the history this device holds goes to the new one (SPEC §15.2); approval stands either way.
+        await currentClient()
+          .sendHistoryTo(device.id)
+          .then(() => (history = 'trust_historySent'))
+          .catch(() => undefined);
       },
-      tp('trust_approvedDone', { name: device.name }),
+      () => `${tp('trust_approvedDone', { name: device.name })} ${tp(history)}`,
     );
+  };
   const makeLink = () => run(async () => setLink(await currentClient().linkDeviceCode()), '');
 
   const linkUrl = link ? `${location.origin}${LINK_PATH}#${link.code}` : '';
@@ -112,6 +145,11 @@ export function DevicesPage() {
         {selfWaitingNow && (
           <p class="trust-notice new" role="status">
             {tp('trust_linkedWaiting')}
+          </p>
+        )}
+        {arrived && !selfWaitingNow && (
+          <p class="trust-notice" role="status" data-testid="history-arrived">
+            {tp('trust_historyArrived')}
           </p>
         )}
         <p>{tp('trust_devicesIntro')}</p>

@@ -53,7 +53,7 @@ export async function moderationRoutes(
     requests: await joins.joinRequests(principal, params.id),
   }));
   routes.add(endpoints.decideJoin, async ({ principal, params, body }) => ({
-    requests: await joins.decide(principal, params.id, params.personId, body.decision),
+    requests: await joins.decide(principal, params.id, params.personId, body.decision, body.proof),
   }));
   routes.add(endpoints.previewLink, ({ principal, body }) => joins.preview(principal, body.token));
   routes.add(endpoints.joinByLink, ({ principal, body }) => joins.join(principal, body.token));

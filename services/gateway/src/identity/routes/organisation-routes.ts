@@ -11,6 +11,9 @@ export async function organisationRoutes(
   const routes = routeGroup(app);
   routes.add(endpoints.listTeams, async ({ principal }) => ({ teams: await teams.list(principal) }));
   routes.add(endpoints.createTeam, ({ principal, body }) => teams.create(principal, body.name));
+  routes.add(endpoints.setTeamVerification, ({ principal, params, body }) =>
+    teams.setVerification(principal, params.id, body.verifiedDevicesRequired),
+  );
   routes.add(endpoints.addTeamMember, ({ principal, params }) =>
     teams.addMember(principal, params.id, params.personId),
   );

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_KEY_BACKUP_BYTES, privacyEndpoints as endpoints } from '@spreekuur/protocol/privacy';
+import {
+  MAX_HISTORY_TRANSFER_BYTES,
+  MAX_KEY_BACKUP_BYTES,
+  privacyEndpoints as endpoints,
+} from '@spreekuur/protocol/privacy';
 import { perDeviceRateLimit, routeGroup } from '@spreekuur/server';
 import type { PrivacyServices } from '../services.ts';
 
@@ -10,10 +14,14 @@ const BACKUP_READS_PER_HOUR = 20;
 const HEAVY_PER_HOUR = 10;
 /** Base64url of the largest backup plus room for the JSON around it. */
 const BACKUP_BODY_LIMIT = Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 1024;
+/** A history transfer is made when a device is approved: rare, but a few tries are fine. */
+const TRANSFER_WRITES_PER_HOUR = 10;
+const TRANSFER_READS_PER_HOUR = 60;
+const TRANSFER_BODY_LIMIT = Math.ceil((MAX_HISTORY_TRANSFER_BYTES * 4) / 3) + 1024;
 
-/** Retention, audit log, export, erasure and key backup: endpoint → one service call. */
+/** Retention, audit log, export, erasure, key backup and history transfer: endpoint → one service call. */
 export async function privacyRoutes(app: FastifyInstance, services: PrivacyServices) {
-  const { retention, audit, personData, keyBackups } = services;
+  const { retention, audit, personData, keyBackups, historyTransfers } = services;
   const routes = routeGroup(app);
   const heavy = { rateLimit: perDeviceRateLimit(HEAVY_PER_HOUR, '1 hour') };
 
@@ -59,4 +67,18 @@ export async function privacyRoutes(app: FastifyInstance, services: PrivacyServi
     rateLimit: perDeviceRateLimit(BACKUP_READS_PER_HOUR, '1 hour'),
   });
   routes.add(endpoints.deleteKeyBackup, ({ principal }) => keyBackups.delete(principal));
+
+  routes.add(
+    endpoints.putHistoryTransfer,
+    ({ principal, params, body }) => historyTransfers.put(principal, params.id, body.ciphertext),
+    { rateLimit: perDeviceRateLimit(TRANSFER_WRITES_PER_HOUR, '1 hour'), bodyLimit: TRANSFER_BODY_LIMIT },
+  );
+  routes.add(
+    endpoints.getHistoryTransfer,
+    ({ principal, params }) => historyTransfers.get(principal, params.id),
+    { rateLimit: perDeviceRateLimit(TRANSFER_READS_PER_HOUR, '1 hour') },
+  );
+  routes.add(endpoints.deleteHistoryTransfer, ({ principal, params }) =>
+    historyTransfers.delete(principal, params.id),
+  );
 }

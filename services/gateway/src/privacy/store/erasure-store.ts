@@ -120,6 +120,8 @@ export async function erasePerson(
     deviceIds,
   ]);
   await q('DELETE FROM key_backups WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
+  // Sealed history waiting for one of their devices (also ON DELETE CASCADE with the devices).
+  await q('DELETE FROM history_transfers WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
   const devices = await q('DELETE FROM devices WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
 
   // The audit trail stays; device ids leave it (the person id is now a pseudonym).

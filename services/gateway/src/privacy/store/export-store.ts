@@ -116,6 +116,18 @@ export async function collectPersonData(db: Queryable, orgId: string, personId: 
     [personId, orgId],
   );
 
+  const transfers = await db.query<{
+    from_device_id: string;
+    to_device_id: string;
+    size: number;
+    created_at: Date;
+    expires_at: Date;
+  }>(
+    `SELECT from_device_id, to_device_id, length(ciphertext) AS size, created_at, expires_at
+       FROM history_transfers WHERE person_id = $1 AND org_id = $2 ORDER BY created_at`,
+    [personId, orgId],
+  );
+
   return {
     profile: {
       id: person.id,
@@ -185,5 +197,12 @@ export async function collectPersonData(db: Queryable, orgId: string, personId: 
     keyBackup: backup.rows[0]
       ? { size: backup.rows[0].size, updatedAt: backup.rows[0].updated_at.toISOString() }
       : null,
+    historyTransfers: transfers.rows.map((row) => ({
+      fromDeviceId: row.from_device_id,
+      toDeviceId: row.to_device_id,
+      size: row.size,
+      createdAt: row.created_at.toISOString(),
+      expiresAt: row.expires_at.toISOString(),
+    })),
   };
 }

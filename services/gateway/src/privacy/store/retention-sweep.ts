@@ -151,6 +151,16 @@ export async function deleteOldAuditEntries(tx: Queryable, scope: SweepScope): P
   return rowCount;
 }
 
+/** History transfers nobody fetched within their 7 days (not a setting: SPEC §15.2). */
+export async function deleteExpiredHistoryTransfers(tx: Queryable, scope: SweepScope): Promise<number> {
+  const { rowCount } = await tx.query(
+    `DELETE FROM history_transfers WHERE to_device_id IN (
+       SELECT to_device_id FROM history_transfers WHERE org_id = $1 AND expires_at <= $2 LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    [scope.orgId, scope.now, scope.limit],
+  );
+  return rowCount;
+}
+
 /** The bytes of deleted files (the Postgres blob store of chat, `blob_chunks`). */
 export async function deleteBlobs(db: Queryable, fileIds: readonly string[]): Promise<void> {
   if (fileIds.length === 0) return;
