@@ -118,7 +118,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly http: HttpClient;
   private readonly devices: DeviceDirectory;
-  private readonly policy: DeviceTrustPolicy;
+  private readonly trustPolicy: DeviceTrustPolicy;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
   /** Moderating groups and reporting messages (moderation.ts). */
@@ -148,7 +148,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     this.moderation = new ModerationClient(this.http, account, store);
     const membership = new MembershipView(store, this.http);
-    this.policy = new DeviceTrustPolicy(store, this.http, options.trustPolicy, (state) =>
+    this.trustPolicy = new DeviceTrustPolicy(store, this.http, options.trustPolicy, (state) =>
       this.emit('trust:policy', state),
     );
     const verifier = new DeviceVerifier(this.http, membership, {
@@ -169,7 +169,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
             identityKey: change.identityKey,
           });
       },
-      { policy: () => this.policy.current(), verifier, membership },
+      { policy: () => this.trustPolicy.current(), verifier, membership },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
@@ -254,7 +254,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   async connect(): Promise<void> {
     if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
     if (!this.token) await this.refreshToken();
-    await this.policy.refresh();
+    await this.trustPolicy.refresh();
     // A caller trying again (the web app, after a refusal) replaces the socket it gave up on.
     this.socket?.close();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
@@ -760,12 +760,12 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
      * The trust policy this device follows and what its organisation's setting says now
      * (read from the server; SPEC §13.8). Changes arrive as `trust:policy` events.
      */
-    policy: (): Promise<TrustPolicyState> => this.policy.refresh(),
+    policy: (): Promise<TrustPolicyState> => this.trustPolicy.refresh(),
     /**
      * The person agrees to the `warn` their organisation now offers: this device then takes
      * changed keys at once and only reports them. Nothing changes while nothing is offered.
      */
-    followOrganisationPolicy: (): Promise<TrustPolicyState> => this.policy.follow(),
+    followOrganisationPolicy: (): Promise<TrustPolicyState> => this.trustPolicy.follow(),
     /**
      * Looks at a channel's devices now, as the server lists them, so that a contact's new device or
      * changed key shows (`trust:changed`) when the conversation opens, not only at the next send.
@@ -934,7 +934,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private async onConnected(): Promise<void> {
     if (this.closed) return;
     this.emit('connection', { state: 'online' });
-    await this.policy.refresh();
+    await this.trustPolicy.refresh();
     try {
       const { channels } = await this.request('chat:sync', {});
       for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);
