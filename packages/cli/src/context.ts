@@ -1,9 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OperatorClient, SpreekuurClient, isSpreekuurError } from '@spreekuur/client';
+import {
+  EncryptedStore,
+  MemoryStore,
+  OperatorClient,
+  SpreekuurClient,
+  isSpreekuurError,
+  type KeyValueStore,
+} from '@spreekuur/client';
 import { FileLockedError, JsonFileStore } from '@spreekuur/client/json-file-store';
 import { membershipNotice } from './commands/moderation.ts';
 import { trustNotice } from './commands/trust.ts';
+import { askHidden } from './hidden-prompt.ts';
 import type { Lang } from './i18n.ts';
 
 /**
@@ -22,7 +30,12 @@ export const exitCodes = {
   unreachable: 69,
   /** Another process holds this profile (the message names it). */
   locked: 75,
+  /** The profile is protected with a PIN, and the PIN is missing or wrong (nothing was read). */
+  noPermission: 77,
 } as const;
+
+/** Shortest PIN accepted for a new profile PIN. */
+const MIN_PIN = 4;
 
 /** A failure to show the person at the terminal: already phrased, no stack trace. */
 export class CliError extends Error {
@@ -45,6 +58,8 @@ export interface Globals {
   waitSeconds: number;
   token: string | undefined;
   dataDir: string;
+  /** The profile's PIN from SPREEKUUR_PIN (otherwise asked on the terminal when needed). */
+  pin: string | undefined;
 }
 
 const REMEMBERED_SERVER = 'cli/serverUrl';
@@ -55,6 +70,8 @@ const REMEMBERED_SERVER = 'cli/serverUrl';
  */
 export class Context {
   private store: JsonFileStore | null = null;
+  /** The profile's state as the SDK sees it: the file itself, or decrypted with the PIN. */
+  private opened: KeyValueStore | null = null;
   private client: SpreekuurClient | null = null;
   private connectedClient = false;
   /** The server the device talks to, once known (for "cannot reach …"). */
@@ -100,6 +117,103 @@ export class Context {
     return this.store;
   }
 
+  /**
+   * The profile's state under the lock: the file, or — when it is protected with a PIN — the
+   * same file through EncryptedStore (the PIN from SPREEKUUR_PIN or asked on the terminal).
+   * A missing or wrong PIN is refused before anything is read or written.
+   */
+  async state(): Promise<KeyValueStore> {
+    if (this.opened) return this.opened;
+    const file = await this.profile();
+    if (!(await EncryptedStore.isEncrypted(file))) return (this.opened = file);
+    const pin =
+      this.globals.pin ??
+      (await askHidden(
+        this.say(`Pincode voor ${this.globals.profile}: `, `PIN for ${this.globals.profile}: `),
+      ));
+    if (!pin)
+      throw new CliError(
+        this.say(
+          `Dit profiel (${this.globals.profile}) is beveiligd met een pincode. Zet SPREEKUUR_PIN, of start de opdracht in een terminal om hem in te typen.`,
+          `This profile (${this.globals.profile}) is protected with a PIN. Set SPREEKUUR_PIN, or run the command in a terminal to type it.`,
+        ),
+        exitCodes.noPermission,
+        'ERR_CLIENT_LOCKED',
+      );
+    try {
+      this.opened = await EncryptedStore.withPassphrase(file, pin);
+    } catch (error) {
+      if (!isSpreekuurError(error, 'ERR_CLIENT_LOCKED')) throw error;
+      throw new CliError(
+        this.say(
+          `Verkeerde pincode voor ${this.globals.profile}; er is niets gelezen of veranderd.`,
+          `Wrong PIN for ${this.globals.profile}; nothing was read or changed.`,
+        ),
+        exitCodes.noPermission,
+        'ERR_CLIENT_LOCKED',
+      );
+    }
+    return this.opened;
+  }
+
+  /** A new PIN for this profile: SPREEKUUR_PIN, or typed twice on the terminal. */
+  async newPin(): Promise<string> {
+    let pin = this.globals.pin;
+    if (pin === undefined) {
+      const first = await askHidden(this.say('Nieuwe pincode: ', 'New PIN: '));
+      const again = first ? await askHidden(this.say('Nog een keer: ', 'Once more: ')) : null;
+      if (!first)
+        throw new CliError(
+          this.say(
+            'Geen pincode: zet SPREEKUUR_PIN, of start de opdracht in een terminal om hem in te typen.',
+            'No PIN: set SPREEKUUR_PIN, or run the command in a terminal to type it.',
+          ),
+          exitCodes.usage,
+        );
+      if (first !== again)
+        throw new CliError(
+          this.say(
+            'De pincodes verschillen; er is niets veranderd.',
+            'The PINs differ; nothing was changed.',
+          ),
+          exitCodes.usage,
+        );
+      pin = first;
+    }
+    if (pin.length < MIN_PIN)
+      throw new CliError(
+        this.say(
+          `Een pincode heeft minstens ${MIN_PIN} tekens.`,
+          `A PIN has at least ${MIN_PIN} characters.`,
+        ),
+        exitCodes.usage,
+      );
+    return pin;
+  }
+
+  /** Protects the (empty) profile with a new PIN: what `register --pin` writes through. */
+  async encryptNew(pin: string): Promise<KeyValueStore> {
+    this.opened = await EncryptedStore.withPassphrase(await this.profile(), pin);
+    return this.opened;
+  }
+
+  /**
+   * Encrypts an existing plain profile in place, in one write of the file (all or nothing),
+   * under the lock this process holds. Returns how many values were sealed.
+   */
+  async encryptExisting(pin: string): Promise<number> {
+    const file = await this.profile();
+    const staging = new MemoryStore();
+    const sealed = await EncryptedStore.withPassphrase(staging, pin);
+    const keys = await file.keys('');
+    for (const key of keys) await sealed.set(key, await file.get(key));
+    const data: Record<string, unknown> = {};
+    for (const key of await staging.keys('')) data[key] = await staging.get(key);
+    await file.replace(data);
+    this.opened = null;
+    return keys.length;
+  }
+
   private locked(error: FileLockedError, waited?: number): CliError {
     const holder = error.holder;
     const who = holder
@@ -122,7 +236,7 @@ export class Context {
   /** This profile's device, signed in on first call (no live connection). */
   async device(): Promise<SpreekuurClient> {
     if (this.client) return this.client;
-    const store = await this.profile();
+    const store = await this.state();
     const remembered = this.globals.server ?? (await store.get<string>(REMEMBERED_SERVER));
     this.serverUrl =
       remembered ?? (await store.get<{ serverUrl?: string }>('account'))?.serverUrl ?? this.serverUrl;
@@ -221,8 +335,10 @@ export class Context {
   /** Closes the device (last receipts go out) and lets go of the profile. */
   async close(): Promise<void> {
     await this.client?.close().catch(() => undefined);
+    if (this.opened instanceof EncryptedStore) this.opened.lock();
     await this.store?.close();
     this.client = null;
     this.store = null;
+    this.opened = null;
   }
 }

@@ -130,6 +130,7 @@ export async function runCli(
     waitSeconds: Number.isFinite(wait) && wait >= 0 ? wait : 10,
     token: values.token as string | undefined,
     dataDir: (values['data-dir'] as string | undefined) ?? process.env.DATA_DIR ?? '.data',
+    pin: process.env.SPREEKUUR_PIN || undefined,
   };
   const ctx = new Context(globals, spec.name, print);
   try {

@@ -38,6 +38,7 @@ import { ModerationClient } from './moderation.ts';
 import type { KeyValueStore } from './storage/key-value-store.ts';
 import { proveAddition } from './sync/membership-proofs.ts';
 import { DeviceDirectory } from './sync/device-directory.ts';
+import { DeviceTrustPolicy, type TrustPolicyState } from './sync/trust-policy.ts';
 import { KeyBackupClient } from './backup/key-backup.ts';
 import { HistoryTransferClient, type HistoryReceived, type HistorySent } from './backup/history-transfer.ts';
 import type { KdfParams } from './backup/sealed-backup.ts';
@@ -64,7 +65,8 @@ export interface ClientOptions {
   /**
    * When a contact device shows another identity key than the one pinned: `block` (default)
    * refuses to send to that person until `trust.accept`; `warn` takes the new key and only
-   * emits `trust:changed`. An organisation's policy; see docs/chat.md.
+   * emits `trust:changed`. Without it the device follows its organisation's setting, never
+   * lowered to `warn` by the server alone (SPEC §13.8); see docs/chat.md.
    */
   trustPolicy?: TrustPolicy;
   /** The HTTP transport (defaults to the platform's fetch); tests put a scripted server here. */
@@ -116,6 +118,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly http: HttpClient;
   private readonly devices: DeviceDirectory;
+  private readonly trustPolicy: DeviceTrustPolicy;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
   /** Moderating groups and reporting messages (moderation.ts). */
@@ -145,6 +148,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       });
     this.moderation = new ModerationClient(this.http, account, store);
     const membership = new MembershipView(store, this.http);
+    this.trustPolicy = new DeviceTrustPolicy(store, this.http, options.trustPolicy, (state) =>
+      this.emit('trust:policy', state),
+    );
     const verifier = new DeviceVerifier(this.http, membership, {
       personId: account.personId,
       deviceId: account.deviceId,
@@ -163,7 +169,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
             identityKey: change.identityKey,
           });
       },
-      { policy: options.trustPolicy ?? 'block', verifier, membership },
+      { policy: () => this.trustPolicy.current(), verifier, membership },
     );
     const sessions = new PairwiseSessions(store, account.identity, prekeys);
     const groups = new GroupKeys(store);
@@ -248,6 +254,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   async connect(): Promise<void> {
     if (this.closed) throw new SpreekuurError('ERR_CLIENT_CLOSED', 'client is closed');
     if (!this.token) await this.refreshToken();
+    await this.trustPolicy.refresh();
     // A caller trying again (the web app, after a refusal) replaces the socket it gave up on.
     this.socket?.close();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
@@ -750,6 +757,16 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
    */
   readonly trust = {
     /**
+     * The trust policy this device follows and what its organisation's setting says now
+     * (read from the server; SPEC §13.8). Changes arrive as `trust:policy` events.
+     */
+    policy: (): Promise<TrustPolicyState> => this.trustPolicy.refresh(),
+    /**
+     * The person agrees to the `warn` their organisation now offers: this device then takes
+     * changed keys at once and only reports them. Nothing changes while nothing is offered.
+     */
+    followOrganisationPolicy: (): Promise<TrustPolicyState> => this.trustPolicy.follow(),
+    /**
      * Looks at a channel's devices now, as the server lists them, so that a contact's new device or
      * changed key shows (`trust:changed`) when the conversation opens, not only at the next send.
      */
@@ -917,6 +934,7 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private async onConnected(): Promise<void> {
     if (this.closed) return;
     this.emit('connection', { state: 'online' });
+    await this.trustPolicy.refresh();
     try {
       const { channels } = await this.request('chat:sync', {});
       for (const summary of channels) void this.inbox.catchUp(summary.id, summary.lastSeq);

@@ -6,6 +6,7 @@ export { MemoryStore, type KeyValueStore } from './storage/key-value-store.ts';
 export { EncryptedStore, type StateCipher } from './storage/encrypted-store.ts';
 export type { DeviceTrust, PersonTrustSummary, TrustPolicy } from './crypto/trust-store.ts';
 export type { SensitiveTeam } from './sync/verification-policy.ts';
+export type { TrustPolicyState } from './sync/trust-policy.ts';
 export { MAX_DOWNLOAD_BYTES, type FileSource } from './files.ts';
 export type {
   ChatMessage,

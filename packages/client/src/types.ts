@@ -3,6 +3,7 @@ import type { MessageContent } from '@spreekuur/protocol/content';
 import type { ResidentQueueEntry, SchedulingNotification, TeamQueue } from '@spreekuur/protocol/scheduling';
 import type { HistoryReceived } from './backup/history-transfer.ts';
 import type { AdditionVerdict } from './sync/membership-proofs.ts';
+import type { TrustPolicyState } from './sync/trust-policy.ts';
 
 /** A message as the app sees it: decrypted, in channel order, delivered once. */
 export interface ChatMessage {
@@ -97,6 +98,8 @@ export interface ClientEvents extends Record<string, unknown> {
   'trust:changed': TrustChange;
   /** A member added to a group without an owner's or moderator's signature: see {@link UnverifiedAddition}. */
   'membership:unverified': UnverifiedAddition;
+  /** The trust policy this device follows, or the one its organisation offers, changed (SPEC §13.8). */
+  'trust:policy': TrustPolicyState;
   connection: { state: 'online' | 'offline' };
   /**
    * How a message sent from this device fares: `waiting` (kept, tried again later; `code`

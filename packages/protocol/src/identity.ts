@@ -191,6 +191,17 @@ export const me = z.object({
 });
 export type Me = z.infer<typeof me>;
 
+/**
+ * What a member's devices do when a contact's key changes or a device is added (SPEC §13.8):
+ * `block` sending until the person accepts it, or `warn` and carry on. The server only reports
+ * it; each device decides (a device that has seen `block` does not follow `warn` by itself).
+ */
+export const trustPolicy = z.enum(['block', 'warn']);
+export type OrganisationTrustPolicy = z.infer<typeof trustPolicy>;
+export const organisationSettings = z.object({ trustPolicy });
+export type OrganisationSettings = z.infer<typeof organisationSettings>;
+export const changeOrganisationSettingsBody = z.strictObject({ trustPolicy });
+
 export const peopleQuery = z.strictObject({ teamId: id.optional(), role: role.optional() });
 export const teamMemberParams = z.strictObject({ id, personId: id });
 export const personDeviceParams = z.strictObject({ id, deviceId: id });
@@ -349,6 +360,23 @@ export const identityEndpoints = {
     body: createPersonDeviceInviteBody,
     status: 201,
     response: createdInvite,
+  }),
+  organisationSettings: endpoint({
+    method: 'GET',
+    path: '/v1/organisation/settings',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'The organisation’s settings every member’s devices follow (the trust policy)',
+    response: organisationSettings,
+  }),
+  changeOrganisationSettings: endpoint({
+    method: 'PUT',
+    path: '/v1/organisation/settings',
+    access: 'device',
+    tags: organisationTags,
+    summary: 'Change the organisation’s trust policy: block or warn on a contact’s new key (admins)',
+    body: changeOrganisationSettingsBody,
+    response: organisationSettings,
   }),
   createInvite: endpoint({
     method: 'POST',

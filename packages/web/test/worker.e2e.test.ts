@@ -289,6 +289,41 @@ describeInBrowser('worker, resident and admin screens in Chromium', { timeout: 6
     expect(await fitsIn320(admin)).toBeLessThanOrEqual(320);
   });
 
+  it('an admin sets the trust policy on the organisation settings page, and the server holds it', async () => {
+    const storedPolicy = async () =>
+      (
+        await gateway.db.query<{ policy: string | null }>(
+          "SELECT settings->>'trustPolicy' AS policy FROM organisations WHERE id = $1",
+          [org.id],
+        )
+      ).rows[0]?.policy;
+    const created = await gateway.app.inject({
+      method: 'POST',
+      url: `/v1/operator/organisations/${org.id}/admin-invites`,
+      headers: { 'x-operator-token': gateway.operatorToken },
+      payload: {},
+    });
+    const admin = await newPerson();
+    await joinWith(admin, created.json<{ code: string }>().code, 'Beheerder vertrouwen');
+    await admin.goto(`${gateway.url}/beheer/organisatie`);
+    const block = admin.getByLabel(/^Blokkeren: berichten wachten/);
+    await block.waitFor();
+    expect(await block.isChecked()).toBe(true);
+    await admin.getByLabel(/^Waarschuwen: de nieuwe sleutel meteen gebruiken/).check();
+    await admin.getByRole('button', { name: 'Opslaan' }).click();
+    await admin.getByText('Opgeslagen.').waitFor();
+    expect(await storedPolicy()).toBe('warn');
+    await clean(admin, 'the trust policy setting');
+    await admin.getByRole('button', { name: 'Switch to English' }).click();
+    await admin.getByRole('group', { name: "When a contact's key or device changes" }).waitFor();
+    expect(await admin.getByLabel(/^Warn: use the new key at once/).isChecked()).toBe(true);
+    await admin.getByLabel(/^Block: messages wait/).check();
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Saved.').waitFor();
+    expect(await storedPolicy()).toBe('block');
+    await clean(admin, 'the trust policy setting in English');
+  });
+
   it('the new screens in English', async () => {
     await sanne.getByRole('button', { name: 'Switch to English' }).click();
     await sanne.goto(`${gateway.url}/werkplek/openingstijden`);

@@ -11,6 +11,7 @@ import { api, login, register, seedOrganisation, startGateway, type TestGateway 
 import { moderationIsolationCases, prepareModerationIsolation } from './moderation-isolation-cases.ts';
 import { privacyIsolationCases } from './privacy-isolation-cases.ts';
 import { prepareSchedulingIsolation, schedulingIsolationCases } from './scheduling-isolation-cases.ts';
+import { settingsIsolationCases } from './settings-isolation-cases.ts';
 
 /**
  * One deployment serves several organisations; nothing of organisation B may be visible
@@ -442,7 +443,7 @@ Object.assign(cases, {
 for (const [route, run] of Object.entries({ ...schedulingIsolationCases, ...moderationIsolationCases })) {
   cases[route] = () => run({ gateway, a, b });
 }
-for (const [route, run] of Object.entries(privacyIsolationCases)) {
+for (const [route, run] of Object.entries({ ...privacyIsolationCases, ...settingsIsolationCases })) {
   cases[route] = () => run({ gateway, a, b });
 }
 

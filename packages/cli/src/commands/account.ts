@@ -20,6 +20,7 @@ export const accountCommands = [
       name: nonEmpty.max(100),
       device: nonEmpty.max(100).default('CLI'),
       force: z.boolean().default(false),
+      pin: z.boolean().default(false),
     }),
     options: {
       invite: {
@@ -40,11 +41,20 @@ export const accountCommands = [
           en: 'Replace an existing profile (the old one is kept as <profile>.replaced-<time>)',
         },
       },
+      pin: {
+        kind: 'flag',
+        help: {
+          nl: 'Het profiel versleutelen met een pincode (uit SPREEKUUR_PIN, of gevraagd); daarna vraagt elke opdracht erom',
+          en: 'Encrypt the profile with a PIN (from SPREEKUUR_PIN, or asked); every later command asks for it',
+        },
+      },
     },
     async run(ctx, args) {
-      const store = await ctx.profile();
+      const file = await ctx.profile();
       const path = ctx.globals.profile;
-      if ((await store.keys('')).length > 0) {
+      // Asked before anything is written: a typing mistake leaves the profile as it was.
+      const pin = args.pin || ctx.globals.pin !== undefined ? await ctx.newPin() : null;
+      if ((await file.keys('')).length > 0) {
         if (!args.force)
           throw new CliError(
             ctx.say(
@@ -55,8 +65,9 @@ export const accountCommands = [
           );
         // Keep the old device's keys: they may be the only way to read its messages.
         await copyFile(path, `${path}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        await store.clear();
+        await file.clear();
       }
+      const store = pin ? await ctx.encryptNew(pin) : file;
       return registerFresh();
 
       async function registerFresh() {
@@ -81,8 +92,8 @@ export const accountCommands = [
           },
           [
             ctx.say(
-              `Welkom, ${args.name} (${account.role}). Sleutels bewaard in ${path}.`,
-              `Welcome, ${args.name} (${account.role}). Keys kept in ${path}.`,
+              `Welkom, ${args.name} (${account.role}). Sleutels bewaard in ${path}${pin ? ', versleuteld met uw pincode' : ''}.`,
+              `Welcome, ${args.name} (${account.role}). Keys kept in ${path}${pin ? ', encrypted with your PIN' : ''}.`,
             ),
           ],
         );

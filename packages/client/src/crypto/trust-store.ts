@@ -69,7 +69,7 @@ export class TrustStore {
   constructor(
     private readonly store: KeyValueStore,
     private readonly ownDeviceId: string,
-    private readonly policy: TrustPolicy,
+    private readonly policy: () => TrustPolicy,
     private readonly emit: (change: TrustChange) => void,
   ) {}
 
@@ -153,7 +153,7 @@ export class TrustStore {
     movedPerson: boolean,
   ): Promise<PinnedDevice> {
     await this.unverify(pin.personId);
-    if (this.policy === 'warn' && !movedPerson) {
+    if (this.policy() === 'warn' && !movedPerson) {
       const accepted: PinnedDevice = { ...pin, identityKey: seenKey, pinnedAt: new Date().toISOString() };
       delete accepted.changedKey;
       await this.store.set(key, accepted);

@@ -120,6 +120,11 @@ export class EncryptedStore implements KeyValueStore {
     return new EncryptedStore(inner, cipher);
   }
 
+  /** Whether `inner` holds a passphrase-encrypted state (opening it needs the passphrase or PIN). */
+  static async isEncrypted(inner: KeyValueStore): Promise<boolean> {
+    return (await inner.get(HEADER)) !== undefined;
+  }
+
   /** Forgets the key (passphrase stores): every later call throws ERR_CLIENT_LOCKED. */
   lock(): void {
     if (this.cipher instanceof PassphraseCipher) this.cipher.forget();

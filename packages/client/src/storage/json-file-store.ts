@@ -110,6 +110,14 @@ export class JsonFileStore implements KeyValueStore {
     await this.persist();
   }
 
+  /** Replaces the whole state in one write (a profile encrypted in place: all or nothing). */
+  async replace(data: Record<string, unknown>): Promise<void> {
+    await this.load();
+    this.data = structuredClone(data);
+    this.loading = Promise.resolve(this.data);
+    await this.persist();
+  }
+
   async keys(prefix: string): Promise<string[]> {
     return Object.keys(await this.load()).filter((key) => key.startsWith(prefix));
   }

@@ -28,12 +28,13 @@ export class DeviceDirectory {
     private readonly ownDeviceId: string,
     private readonly onTrustChange: (change: TrustChange) => void,
     private readonly options: {
-      policy?: TrustPolicy;
+      /** Read at each trust change: the organisation's policy may change while the client runs. */
+      policy?: () => TrustPolicy;
       verifier?: DeviceVerifier;
       membership?: MembershipView;
     } = {},
   ) {
-    this.trust = new TrustStore(store, ownDeviceId, options.policy ?? 'block', onTrustChange);
+    this.trust = new TrustStore(store, ownDeviceId, options.policy ?? (() => 'block'), onTrustChange);
   }
 
   /** Devices of this channel's listing whose person is not a member by our own view. */

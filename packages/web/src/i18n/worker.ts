@@ -122,6 +122,11 @@ export const nl = {
   worker_orgNameFixed: 'De naam verandert de beheerder van de server (operator).',
   worker_calendarNames: 'Namen van inwoners in de agenda van medewerkers',
   worker_calendarNamesHint: 'Uit: in de agenda staat alleen het soort afspraak, geen naam.',
+  worker_trustPolicy: 'Als de sleutel of het apparaat van een contact verandert',
+  worker_trustBlock: 'Blokkeren: berichten wachten tot de gebruiker de verandering accepteert (aangeraden)',
+  worker_trustWarn: 'Waarschuwen: de nieuwe sleutel meteen gebruiken en het alleen melden',
+  worker_trustPolicyHint:
+    'Apparaten die al blokkeren, blijven blokkeren tot hun gebruiker instemt met waarschuwen. Zo kan niemand via de server het blokkeren ongemerkt uitzetten.',
 };
 
 export const en: Record<keyof typeof nl, string> = {
@@ -238,4 +243,9 @@ export const en: Record<keyof typeof nl, string> = {
   worker_orgNameFixed: 'The name is changed by the server operator.',
   worker_calendarNames: "Residents' names in workers' calendars",
   worker_calendarNamesHint: 'Off: the calendar shows only the kind of appointment, no name.',
+  worker_trustPolicy: "When a contact's key or device changes",
+  worker_trustBlock: 'Block: messages wait until the user accepts the change (recommended)',
+  worker_trustWarn: 'Warn: use the new key at once and only report it',
+  worker_trustPolicyHint:
+    'Devices that already block keep blocking until their user agrees to warn. So nobody can switch blocking off unnoticed through the server.',
 };

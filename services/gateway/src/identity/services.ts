@@ -5,6 +5,7 @@ import { DeviceService } from './device-service.ts';
 import { InviteService } from './invite-service.ts';
 import { LoginService } from './login-service.ts';
 import { OrganisationService } from './organisation-service.ts';
+import { OrganisationSettingsService } from './organisation-settings-service.ts';
 import { PeopleService } from './people-service.ts';
 import { TeamService } from './team-service.ts';
 
@@ -24,6 +25,7 @@ export interface IdentityServices {
   readonly people: PeopleService;
   readonly teams: TeamService;
   readonly organisations: OrganisationService;
+  readonly settings: OrganisationSettingsService;
 }
 
 /** Wires the identity services together (no I/O happens here). */
@@ -41,5 +43,6 @@ export function createIdentityServices(deps: IdentityDeps): IdentityServices {
     people: new PeopleService(db),
     teams: new TeamService({ db, realtime, ...(deps.teamLeft ? { teamLeft: deps.teamLeft } : {}) }),
     organisations: new OrganisationService({ db, clock, invites }),
+    settings: new OrganisationSettingsService(db),
   };
 }

@@ -281,6 +281,14 @@ const TABLE: Record<string, Row> = {
     nonMember: (x) => ({ url: '/v1/invites', body: { role: 'resident', teamId: x.team.id } }),
   },
   'GET /v1/invites': { resident: OWN_LIST, nonMember: OWN_LIST },
+  'GET /v1/organisation/settings': {
+    resident: 'every member reads the trust policy their devices follow',
+    nonMember: NO_TARGET,
+  },
+  'PUT /v1/organisation/settings': {
+    resident: asBoth(() => ({ url: '/v1/organisation/settings', body: { trustPolicy: 'warn' } })),
+    nonMember: NO_TARGET,
+  },
   'DELETE /v1/invites/:id': {
     resident: (x) => ({ url: `/v1/invites/${x.invite}` }),
     nonMember: (x) => ({ url: `/v1/invites/${x.invite}` }),

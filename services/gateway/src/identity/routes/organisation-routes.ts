@@ -6,7 +6,7 @@ import type { IdentityServices } from '../services.ts';
 /** The caller's organisation: teams, the people they may see, invites. */
 export async function organisationRoutes(
   app: FastifyInstance,
-  { teams, people, invites, devices }: IdentityServices,
+  { teams, people, invites, devices, settings }: IdentityServices,
 ) {
   const routes = routeGroup(app);
   routes.add(endpoints.listTeams, async ({ principal }) => ({ teams: await teams.list(principal) }));
@@ -33,6 +33,8 @@ export async function organisationRoutes(
   routes.add(endpoints.createPersonDeviceInvite, ({ principal, params, body }) =>
     invites.createDeviceLinkFor(principal, params.id, body),
   );
+  routes.add(endpoints.organisationSettings, ({ principal }) => settings.get(principal));
+  routes.add(endpoints.changeOrganisationSettings, ({ principal, body }) => settings.change(principal, body));
   routes.add(endpoints.createInvite, ({ principal, body }) => invites.create(principal, body));
   routes.add(endpoints.listInvites, async ({ principal }) => ({ invites: await invites.list(principal) }));
   routes.add(endpoints.revokeInvite, ({ principal, params }) => invites.revoke(principal, params.id));

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@spreekuur/db';
-import type { Organisation } from '@spreekuur/protocol/identity';
+import {
+  organisationSettings,
+  type Organisation,
+  type OrganisationSettings,
+} from '@spreekuur/protocol/identity';
 import { iso } from './rows.ts';
 
 /** Organisations (`organisations`): each is strictly separated from the others. */
@@ -34,4 +38,26 @@ export async function listOrganisations(db: Queryable): Promise<Organisation[]> 
     'SELECT id, name, slug, created_at FROM organisations ORDER BY name',
   );
   return rows.map(toOrganisation);
+}
+
+/** The organisation's `settings` (jsonb), parsed: a missing or unreadable value is the default. */
+const storedSettings = organisationSettings.partial().catch({});
+
+export async function loadOrganisationSettings(db: Queryable, orgId: string): Promise<OrganisationSettings> {
+  const { rows } = await db.query<{ settings: unknown }>('SELECT settings FROM organisations WHERE id = $1', [
+    orgId,
+  ]);
+  return { trustPolicy: 'block', ...storedSettings.parse(rows[0]?.settings ?? {}) };
+}
+
+/** Merges `change` into the stored settings (the row is locked for the transaction). */
+export async function saveOrganisationSettings(
+  tx: Queryable,
+  orgId: string,
+  change: Partial<OrganisationSettings>,
+): Promise<void> {
+  await tx.query('UPDATE organisations SET settings = settings || $2::jsonb WHERE id = $1', [
+    orgId,
+    JSON.stringify(change),
+  ]);
 }
