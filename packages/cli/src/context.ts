@@ -280,6 +280,8 @@ export class Context {
     const client = await this.device();
     if (!this.connectedClient) {
       await client.connect();
+      // Caught up before the command acts: what the log holds (a ⚠ about a member) prints first.
+      await client.settled();
       this.connectedClient = true;
     }
     return client;

@@ -29,7 +29,17 @@ Exit codes: 0 done, 1 refused by the server (its code is shown), 64 wrong use,
 const sections: Array<{ title: { nl: string; en: string }; prefixes: string[] }> = [
   {
     title: { nl: 'Je apparaat', en: 'Your device' },
-    prefixes: ['register', 'whoami', 'token', 'devices', 'link-device', 'revoke', 'safety-number', 'trust'],
+    prefixes: [
+      'register',
+      'whoami',
+      'token',
+      'profile',
+      'devices',
+      'link-device',
+      'revoke',
+      'safety-number',
+      'trust',
+    ],
   },
   {
     title: { nl: 'Chatten (versleuteld op dit apparaat)', en: 'Chat (encrypted on this device)' },

@@ -109,6 +109,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
   private tokenRefresh: Promise<void> | null = null;
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private closed = false;
+  /** The catch-up of the latest (re)connect (see settled()). */
+  private catchingUp: Promise<void> = Promise.resolve();
   private retryWaiters: Array<{
     resolve: () => void;
     reject: (error: Error) => void;
@@ -290,7 +292,9 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
       'moderation:report': (notice) => this.emit('report', notice),
     };
     for (const event of Object.keys(pushes) as ServerEventName[]) this.onPush(socket, event, pushes[event]);
-    socket.on('connect', () => void this.onConnected());
+    socket.on('connect', () => {
+      this.catchingUp = this.onConnected();
+    });
     socket.on('disconnect', (reason) => {
       this.emit('connection', { state: 'offline' });
       // The server closed us (token expired, or this device was revoked): sign in again, or stop.
@@ -409,6 +413,8 @@ export class SpreekuurClient extends Emitter<ClientEvents> {
 
   /** Resolves when all received events have been processed (useful for tests and UIs). */
   async settled(): Promise<void> {
+    // The catch-up a (re)connect started first: until it asked, the inbox may look idle.
+    await this.catchingUp;
     await this.inbox.idle();
   }
 

@@ -141,6 +141,8 @@ describe('history transfer to a linked device', () => {
          FROM history_transfers WHERE to_device_id = $2`,
       [laptop.account.deviceId, tablet.account.deviceId],
     );
+    // What the laptop's own catch-up stores (messages it cannot read) must land first.
+    await laptop.settled();
     const laptopBefore = await laptopStore.keys('messages/');
     await expect(laptop.receiveHistory()).rejects.toSatisfy(refused);
     expect(await laptopStore.keys('messages/')).toEqual(laptopBefore);
