@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { tm } from '../../i18n/moderation-screens.ts';
-import { t } from '../../i18n.ts';
-import { navigate } from '../../router.ts';
 import { currentClient } from '../../state/session.ts';
+import { BackLink } from '../back-link.tsx';
 import { explain } from './explain.ts';
 
 type Summary = Awaited<ReturnType<ReturnType<typeof currentClient>['moderation']['overview']>>[number];
@@ -48,17 +47,7 @@ export function ReportOverviewPage() {
 
   return (
     <section aria-labelledby="overview-title">
-      <p>
-        <a
-          href="/"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/');
-          }}
-        >
-          ← {t('back')}
-        </a>
-      </p>
+      <BackLink />
       <h1 id="overview-title">{tm('moderation_overview')}</h1>
       <p class="hint">{tm('moderation_overviewIntro')}</p>
       <p class="error" role="alert">

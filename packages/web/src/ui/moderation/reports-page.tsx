@@ -3,9 +3,9 @@ import type { Channel, Report } from '@spreekuur/protocol/chat';
 import { useEffect, useState } from 'preact/hooks';
 import { tm, type ScreenKey } from '../../i18n/moderation-screens.ts';
 import { t } from '../../i18n.ts';
-import { navigate } from '../../router.ts';
 import { channels, currentClient } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
+import { BackLink } from '../back-link.tsx';
 import { explain } from './explain.ts';
 import { dayAndTime, moderates } from './group-state.ts';
 
@@ -48,17 +48,7 @@ export function ReportsPage() {
 
   return (
     <section aria-labelledby="reports-title">
-      <p>
-        <a
-          href="/"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/');
-          }}
-        >
-          ← {t('back')}
-        </a>
-      </p>
+      <BackLink />
       <h1 id="reports-title">{t('moderation_reports')}</h1>
       <p class="error" role="alert">
         {error}

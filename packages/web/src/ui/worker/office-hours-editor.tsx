@@ -9,7 +9,7 @@ import {
 import { useEffect, useState } from 'preact/hooks';
 import { locale, t, type MessageKey } from '../../i18n.ts';
 import { currentClient } from '../../state/session.ts';
-import { BackLink } from './back-link.tsx';
+import { BackLink } from '../back-link.tsx';
 import { checkWeek, closureFrom, weekForm, weeklyDays, type WeekForm } from './hours-form.ts';
 import { TeamChoice, useTeams } from './team-choice.tsx';
 

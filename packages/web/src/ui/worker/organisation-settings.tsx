@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
 import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
-import { BackLink } from './back-link.tsx';
+import { BackLink } from '../back-link.tsx';
 
 /**
  * Admins: what the API offers of the organisation's settings. The name and short name are shown

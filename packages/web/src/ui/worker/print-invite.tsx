@@ -2,7 +2,7 @@ import type { CreatedInvite } from '@spreekuur/protocol/identity';
 import { locale, t } from '../../i18n.ts';
 import { Observable, useObservable } from '../../state/store.ts';
 import { QrCode } from '../qr-code.tsx';
-import { BackLink } from './back-link.tsx';
+import { BackLink } from '../back-link.tsx';
 
 const PRINT_PATH = '/werkplek/uitnodiging-afdrukken';
 

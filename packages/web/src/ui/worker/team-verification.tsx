@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n.ts';
 import { currentClient, me } from '../../state/session.ts';
 import { useObservable } from '../../state/store.ts';
-import { BackLink } from './back-link.tsx';
+import { BackLink } from '../back-link.tsx';
 
 /**
  * Sensitive team (crypto SPEC §13.7): the team's workers and admins require that a worker

@@ -1,5 +1,5 @@
-import { t } from '../../i18n.ts';
-import { navigate } from '../../router.ts';
+import { t } from '../i18n.ts';
+import { navigate } from '../router.ts';
 
 /** "← Terug" to the home screen, as the chat has it. */
 export function BackLink() {
