@@ -7,7 +7,7 @@ export async function sdkPerson(
   inviter: Actor,
   teamId: string,
   displayName: string,
-  options: { role?: 'resident' | 'worker'; store?: KeyValueStore } = {},
+  options: { role?: 'resident' | 'worker'; store?: KeyValueStore; fetch?: typeof fetch } = {},
 ): Promise<SpreekuurClient> {
   const client = await SpreekuurClient.register({
     serverUrl: gateway.url,
@@ -15,6 +15,7 @@ export async function sdkPerson(
     inviteCode: await invite(gateway, inviter, options.role ?? 'resident', teamId),
     displayName,
     deviceName: `${displayName}s telefoon`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   await client.connect();
   return client;

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '@spreekuur/crypto/ready';
-import {
-  expectOk,
-  invite,
-  seedOrganisation,
-  startGateway,
-  type TestGateway,
-} from '@spreekuur/gateway/testing';
+import { expectOk, seedOrganisation, startGateway, type TestGateway } from '@spreekuur/gateway/testing';
 import type { Person, Team } from '@spreekuur/protocol/identity';
 import { MemoryStore, SpreekuurClient, type OutgoingUpdate } from '../src/index.ts';
 import { TamperingFetch } from './malicious-server.ts';
@@ -32,15 +26,11 @@ async function cast(slug: string) {
   const org = await seedOrganisation(gateway, slug);
   const evil = new TamperingFetch();
   const store = new MemoryStore();
-  const worker = await SpreekuurClient.register({
-    serverUrl: gateway.url,
+  const worker = await sdkPerson(gateway, org.admin, org.team.id, 'Sanne', {
+    role: 'worker',
     store,
-    inviteCode: await invite(gateway, org.admin, 'worker', org.team.id),
-    displayName: 'Sanne',
-    deviceName: 'laptop',
     fetch: evil.fetch,
   });
-  await worker.connect();
   clients.push(worker);
   const outgoing: OutgoingUpdate[] = [];
   worker.on('outgoing', (update) => outgoing.push(update));
