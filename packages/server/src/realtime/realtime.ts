@@ -29,6 +29,7 @@ import { preferredLocale } from '../http/locale.ts';
 import { createRateLimiter } from '../limits/index.ts';
 import { observeRedisErrors } from '../redis.ts';
 import { perMinute } from '../limits/rate-limiter.ts';
+import { adapterPublisher } from './adapter-publisher.ts';
 import { createRoomDirectory, type DirectoryEvents, type RoomDirectory } from './room-directory.ts';
 import { rooms } from './rooms.ts';
 import { SocketEventLimits } from './socket-limits.ts';
@@ -153,11 +154,18 @@ export const realtimePlugin = fp(
       cors: { origin: config.PUBLIC_URL },
       ...(app.redis
         ? {
-            adapter: createAdapter(app.redis, {
-              streamName: `${config.REDIS_PREFIX}:socket.io`,
-              channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
-              sessionKeyPrefix: `${config.REDIS_PREFIX}:socket.io:session:`,
-            }),
+            adapter: createAdapter(
+              adapterPublisher(app.redis, (error) => {
+                // A shutdown that quit Redis first is expected; anything else is worth a line.
+                if (app.redis?.status !== 'end')
+                  app.log.warn({ err: error }, 'socket.io adapter: a node-to-node message was not sent');
+              }),
+              {
+                streamName: `${config.REDIS_PREFIX}:socket.io`,
+                channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
+                sessionKeyPrefix: `${config.REDIS_PREFIX}:socket.io:session:`,
+              },
+            ),
           }
         : {}),
     });
