@@ -237,9 +237,50 @@ async function moderatedGroupWith(person: Actor) {
   const handled = await report(other, workers, [worker, person]);
   await expectOk(gateway, person, 'POST', `/v1/reports/${handled.id}/resolve`, { resolution: 'dismissed' });
   await expectOk(gateway, person, 'POST', `${base}/pins`, { seq: workers.seq });
+  // Group links: one they made and revoked as moderator, one the owner made that they revoked.
+  const own = await expectOk<{ link: { id: string } }>(
+    gateway,
+    person,
+    'POST',
+    `${base}/links`,
+    undefined,
+    201,
+  );
+  await expectOk(gateway, person, 'DELETE', `${base}/links/${own.link.id}`);
+  const owners = await expectOk<{ link: { id: string } }>(
+    gateway,
+    worker,
+    'POST',
+    `${base}/links`,
+    undefined,
+    201,
+  );
+  await expectOk(gateway, person, 'DELETE', `${base}/links/${owners.link.id}`);
   await expectOk(gateway, worker, 'PUT', `${base}/roles/${person.personId}`, { role: 'member' });
   await expectOk(gateway, worker, 'POST', `${base}/mutes`, { personId: person.personId, seconds: 3600 });
   await expectOk(gateway, worker, 'POST', `${base}/bans`, { personId: person.personId });
+  // A request to join a group that needs approval, still waiting.
+  const closed = await expectOk<{ id: string }>(
+    gateway,
+    worker,
+    'POST',
+    '/v1/channels/groups',
+    { name: 'Op aanvraag', memberIds: [other.personId] },
+    201,
+  );
+  await expectOk(gateway, worker, 'PUT', `/v1/channels/${closed.id}/moderation/approval`, { required: true });
+  const invitation = await expectOk<{ token: string }>(
+    gateway,
+    worker,
+    'POST',
+    `/v1/channels/${closed.id}/moderation/links`,
+    undefined,
+    201,
+  );
+  const asked = await expectOk<{ status: string }>(gateway, person, 'POST', '/v1/group-links/join', {
+    token: invitation.token,
+  });
+  expect(asked.status).toBe('pending');
   return { id: group.id, theirSeq: theirs.seq, workersSeq: workers.seq, handledReport: handled.id };
 }
 

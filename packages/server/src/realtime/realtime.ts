@@ -127,10 +127,10 @@ function issuesOf(error: z.ZodError): FieldIssue[] {
 
 /**
  * socket.io on the same HTTP server as fastify. In scaled mode the Redis Streams adapter
- * carries room broadcasts between nodes and keeps connection-state recovery working; in
- * embedded mode the default in-process adapter does. Every connection is authenticated
- * with an access token at the handshake (also on recovery) and joins its device, person
- * and organisation rooms.
+ * carries room broadcasts between nodes (and the room directory skips it when no other node
+ * holds a recipient); in embedded mode the default in-process adapter does. There is no
+ * connection-state recovery: clients catch up by seq. Every connection is authenticated with
+ * an access token at the handshake and joins its device, person and organisation rooms.
  */
 export const realtimePlugin = fp(
   async (app: FastifyInstance) => {

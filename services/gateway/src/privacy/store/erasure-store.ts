@@ -160,7 +160,7 @@ export async function erasePerson(
 }
 
 /**
- * The moderation tables (migration 0008, docs/privacy.md "Erasure"). Must run while the
+ * The moderation tables (migrations 0008 and 0009, docs/privacy.md "Erasure"). Must run while the
  * person's messages are still marked as theirs (`sender_person_id`) and before their devices go.
  * - Their mutes, slow-mode stamps and bans: removed (they are about a person who is gone).
  * - Reports they made and reports of their messages: removed with the sealed reveals (the
@@ -203,4 +203,15 @@ async function eraseModeration(
   await q('DELETE FROM channel_member_moderation WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
   await q('DELETE FROM channel_bans WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
   await q('UPDATE channel_bans SET banned_by = NULL WHERE org_id = $1 AND banned_by = $2', [orgId, personId]);
+  // Group links (migration 0009): their waiting requests to join go; the links they made or
+  // revoked stay for the group (a link's token is only a hash), without their id.
+  await q('DELETE FROM channel_join_requests WHERE org_id = $1 AND person_id = $2', [orgId, personId]);
+  await q('UPDATE channel_links SET created_by = NULL WHERE org_id = $1 AND created_by = $2', [
+    orgId,
+    personId,
+  ]);
+  await q('UPDATE channel_links SET revoked_by = NULL WHERE org_id = $1 AND revoked_by = $2', [
+    orgId,
+    personId,
+  ]);
 }
