@@ -32,6 +32,7 @@ import { perMinute } from '../limits/rate-limiter.ts';
 import { adapterPublisher } from './adapter-publisher.ts';
 import { createRoomDirectory, type DirectoryEvents, type RoomDirectory } from './room-directory.ts';
 import { rooms } from './rooms.ts';
+import { coalesceWrites } from './write-coalescing.ts';
 import { SocketEventLimits } from './socket-limits.ts';
 
 export interface SocketData {
@@ -169,6 +170,8 @@ export const realtimePlugin = fp(
           }
         : {}),
     });
+    // One write per socket per turn of the event loop, not one per packet (write-coalescing.ts).
+    io.engine.on('connection', coalesceWrites);
 
     const handlers = new Map<
       string,
