@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { Socket as TcpSocket, type AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { coalesceWrites } from './write-coalescing.ts';
@@ -18,8 +18,8 @@ async function start(options: { coalesce: boolean }) {
   const { port } = http.address() as AddressInfo;
   const client: ClientSocket = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
   const [socket] = await Promise.all([
-    new Promise<import('socket.io').Socket>((resolve) => io.once('connection', resolve)),
-    new Promise((resolve) => client.once('connect', resolve)),
+    new Promise<ServerSocket>((resolve) => io.once('connection', resolve)),
+    new Promise<void>((resolve) => client.once('connect', () => resolve())),
   ]);
   // Let the handshake's own writes finish before counting.
   await new Promise((resolve) => setTimeout(resolve, 50));
