@@ -197,6 +197,17 @@ async function tablesContaining(needle: string): Promise<Record<string, number>>
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
+/** A group link made by `actor` (a moderator or the owner): its id, and the token shown once. */
+const makeLink = (actor: Actor, channelId: string) =>
+  expectOk<{ link: { id: string }; token: string }>(
+    gateway,
+    actor,
+    'POST',
+    `/v1/channels/${channelId}/moderation/links`,
+    undefined,
+    201,
+  );
+
 /**
  * A moderated group where `person` has left a trace in every moderation table: a franked
  * message of theirs (pinned, reported by another), a report they made, a report they resolved
@@ -238,23 +249,9 @@ async function moderatedGroupWith(person: Actor) {
   await expectOk(gateway, person, 'POST', `/v1/reports/${handled.id}/resolve`, { resolution: 'dismissed' });
   await expectOk(gateway, person, 'POST', `${base}/pins`, { seq: workers.seq });
   // Group links: one they made and revoked as moderator, one the owner made that they revoked.
-  const own = await expectOk<{ link: { id: string } }>(
-    gateway,
-    person,
-    'POST',
-    `${base}/links`,
-    undefined,
-    201,
-  );
+  const own = await makeLink(person, group.id);
   await expectOk(gateway, person, 'DELETE', `${base}/links/${own.link.id}`);
-  const owners = await expectOk<{ link: { id: string } }>(
-    gateway,
-    worker,
-    'POST',
-    `${base}/links`,
-    undefined,
-    201,
-  );
+  const owners = await makeLink(worker, group.id);
   await expectOk(gateway, person, 'DELETE', `${base}/links/${owners.link.id}`);
   await expectOk(gateway, worker, 'PUT', `${base}/roles/${person.personId}`, { role: 'member' });
   await expectOk(gateway, worker, 'POST', `${base}/mutes`, { personId: person.personId, seconds: 3600 });
@@ -269,14 +266,7 @@ async function moderatedGroupWith(person: Actor) {
     201,
   );
   await expectOk(gateway, worker, 'PUT', `/v1/channels/${closed.id}/moderation/approval`, { required: true });
-  const invitation = await expectOk<{ token: string }>(
-    gateway,
-    worker,
-    'POST',
-    `/v1/channels/${closed.id}/moderation/links`,
-    undefined,
-    201,
-  );
+  const invitation = await makeLink(worker, closed.id);
   const asked = await expectOk<{ status: string }>(gateway, person, 'POST', '/v1/group-links/join', {
     token: invitation.token,
   });
